@@ -1,0 +1,345 @@
+//! JavaScript literals and layout: the only code that turns data into JS text.
+//!
+//! genco's own `quoted()` and template strings are not safe for arbitrary text (see
+//! `k6-facts.md`), so every string, number, key and identifier is written here, and
+//! genco only arranges the lines.
+//!
+//! Layout follows prettier's defaults (80 columns, 2 spaces, double quotes unless the
+//! text holds more double than single quotes, trailing commas), so that generated
+//! scripts look hand-written and survive a formatter unchanged.
+
+use genco::lang::js;
+use genco::prelude::*;
+use genco::tokens::FormatInto;
+
+/// prettier's default line width.
+pub const LINE_WIDTH: usize = 80;
+/// Spaces per indentation level.
+pub const INDENT: usize = 2;
+
+/// A JavaScript value to write: the data-only subset of JS our scripts need, plus
+/// [`Value::Expr`] for expressions codegen itself builds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string, escaped on output.
+    Str(String),
+    /// A whole number (must be at most 2^53 - 1 to stay exact in JS).
+    Int(u64),
+    /// A finite number.
+    Num(f64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `[...]`.
+    Array(Vec<Value>),
+    /// `{...}`.
+    Object(Object),
+    /// An expression made by codegen from escaped parts (never from raw user text).
+    Expr(String),
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(text: impl Into<String>) -> Self {
+        Value::Str(text.into())
+    }
+}
+
+/// An object literal: ordered entries, written inline when `inline` is set and it fits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Object {
+    entries: Vec<(String, Value)>,
+    inline: bool,
+}
+
+impl Object {
+    /// An object always written one entry per line, as people write configuration.
+    pub fn block() -> Self {
+        Object {
+            entries: Vec::new(),
+            inline: false,
+        }
+    }
+
+    /// A small object written on one line when it fits (`{ duration: "1m", target: 10 }`).
+    pub fn inline() -> Self {
+        Object {
+            entries: Vec::new(),
+            inline: true,
+        }
+    }
+
+    /// Adds an entry.
+    pub fn set(&mut self, key: impl Into<String>, value: Value) -> &mut Self {
+        self.entries.push((key.into(), value));
+        self
+    }
+
+    /// Adds an entry when there is a value.
+    pub fn set_opt(&mut self, key: &str, value: Option<Value>) -> &mut Self {
+        if let Some(value) = value {
+            self.set(key, value);
+        }
+        self
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The finished value.
+    pub fn build(self) -> Value {
+        Value::Object(self)
+    }
+}
+
+/// A JavaScript string literal for any text: quotes chosen as prettier would, and
+/// every character that could break or hide code escaped (control characters, line
+/// separators, bidirectional overrides, NUL as `\u0000` so no octal escape can form).
+///
+/// ```
+/// use k6dsl::codegen::js::string_literal;
+/// assert_eq!(string_literal("login"), r#""login""#);
+/// assert_eq!(string_literal(r#"say "hi""#), r#"'say "hi"'"#);
+/// assert_eq!(string_literal("a\u{0}1\u{2028}`${x}`"), r#""a\u00001\u2028`${x}`""#);
+/// ```
+pub fn string_literal(text: &str) -> String {
+    let doubles = text.chars().filter(|&c| c == '"').count();
+    let singles = text.chars().filter(|&c| c == '\'').count();
+    let quote = if doubles > singles { '\'' } else { '"' };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if needs_unicode_escape(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Characters written as `\uXXXX`: controls, line separators, and invisible
+/// formatting characters that could make code read differently than it runs.
+fn needs_unicode_escape(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// JavaScript reserved words (ES2015+ with strict mode), which cannot name a binding.
+const RESERVED_WORDS: &[&str] = &[
+    "arguments",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "eval",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Whether `name` can name a binding in a strict-mode module: ASCII letters, digits,
+/// `_` and `$`, not led by a digit, not a reserved word.
+///
+/// ```
+/// use k6dsl::codegen::is_identifier;
+/// assert!(is_identifier("browseScenario"));
+/// assert!(!is_identifier("2fast"));
+/// assert!(!is_identifier("delete"));
+/// assert!(!is_identifier("checkout-flow"));
+/// ```
+pub fn is_identifier(name: &str) -> bool {
+    is_identifier_name(name) && !RESERVED_WORDS.contains(&name)
+}
+
+/// Whether `name` may stand unquoted as a property key (reserved words may).
+fn is_identifier_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// A property key: bare when JavaScript (and prettier) allow it, quoted otherwise.
+pub fn property_key(key: &str) -> String {
+    if is_identifier_name(key) || is_canonical_number(key) {
+        key.to_owned()
+    } else {
+        string_literal(key)
+    }
+}
+
+/// Keys like `1` or `2.5` that prettier writes unquoted: digits whose number prints
+/// back as the same text in JavaScript.
+fn is_canonical_number(key: &str) -> bool {
+    let simple = match key.split_once('.') {
+        None => !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()),
+        Some((int, frac)) => {
+            !int.is_empty()
+                && !frac.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
+    simple
+        && key
+            .parse::<f64>()
+            .is_ok_and(|n| (1e-6..1e21).contains(&n) || n == 0.0)
+        && key.parse::<f64>().is_ok_and(|n| format!("{n}") == key)
+}
+
+/// A finite number as JavaScript reads it.
+pub fn number_literal(value: f64) -> String {
+    debug_assert!(value.is_finite(), "validation admits only finite numbers");
+    crate::ir::plain_number(value)
+}
+
+/// An identifier checked by validation, written as is.
+#[derive(Debug, Clone, Copy)]
+pub struct Ident<'a>(pub &'a str);
+
+impl FormatInto<JavaScript> for Ident<'_> {
+    fn format_into(self, tokens: &mut js::Tokens) {
+        debug_assert!(is_identifier(self.0), "unchecked identifier {:?}", self.0);
+        tokens.append(self.0.to_owned());
+    }
+}
+
+/// A string literal made by [`string_literal`].
+#[derive(Debug, Clone, Copy)]
+pub struct Str<'a>(pub &'a str);
+
+impl FormatInto<JavaScript> for Str<'_> {
+    fn format_into(self, tokens: &mut js::Tokens) {
+        tokens.append(string_literal(self.0));
+    }
+}
+
+impl Value {
+    /// The value on one line, or `None` when it must span lines.
+    fn inline(&self) -> Option<String> {
+        Some(match self {
+            Value::Str(text) => string_literal(text),
+            Value::Int(n) => n.to_string(),
+            Value::Num(n) => number_literal(*n),
+            Value::Bool(b) => b.to_string(),
+            Value::Expr(expr) => expr.clone(),
+            Value::Array(items) if items.is_empty() => "[]".into(),
+            Value::Array(items) => {
+                if array_must_break(items) {
+                    return None;
+                }
+                let items: Option<Vec<String>> = items.iter().map(Value::inline).collect();
+                format!("[{}]", items?.join(", "))
+            }
+            Value::Object(object) if object.entries.is_empty() => "{}".into(),
+            Value::Object(object) if object.inline => {
+                let entries: Option<Vec<String>> = object
+                    .entries
+                    .iter()
+                    .map(|(key, value)| Some(format!("{}: {}", property_key(key), value.inline()?)))
+                    .collect();
+                format!("{{ {} }}", entries?.join(", "))
+            }
+            Value::Object(_) => return None,
+        })
+    }
+
+    /// Writes the value at the current position of `tokens`, whose line already holds
+    /// `column` characters; `suffix` follows it on the same line (`,` or `;`).
+    pub fn write(&self, tokens: &mut js::Tokens, column: usize, indent: usize, suffix: &str) {
+        if let Some(line) = self.inline() {
+            if column + line.chars().count() + suffix.len() <= LINE_WIDTH {
+                tokens.append(line);
+                tokens.append(suffix.to_owned());
+                return;
+            }
+        }
+        let inner = indent + INDENT;
+        match self {
+            Value::Array(items) => {
+                tokens.append("[");
+                tokens.indent();
+                for item in items {
+                    item.write(tokens, inner, inner, ",");
+                    tokens.push();
+                }
+                tokens.unindent();
+                tokens.append("]");
+            }
+            Value::Object(object) => {
+                tokens.append("{");
+                tokens.indent();
+                for (key, value) in &object.entries {
+                    let key = property_key(key);
+                    tokens.append(format!("{key}: "));
+                    value.write(tokens, inner + key.chars().count() + 2, inner, ",");
+                    tokens.push();
+                }
+                tokens.unindent();
+                tokens.append("}");
+            }
+            // Scalars too long for the line stay whole, as prettier leaves them.
+            scalar => tokens.append(scalar.inline().unwrap_or_default()),
+        }
+        tokens.append(suffix.to_owned());
+    }
+}
+
+/// prettier always breaks arrays of two or more objects (each with two or more
+/// entries) one per line, as in a list of stages.
+fn array_must_break(items: &[Value]) -> bool {
+    items.len() > 1
+        && items
+            .iter()
+            .all(|item| matches!(item, Value::Object(o) if o.entries.len() > 1))
+}

@@ -1,0 +1,468 @@
+//! The model: plain data describing one k6 test, the single truth between the front
+//! ends (builders, `scenario!`, plan files) and the back ends (validation, codegen).
+//!
+//! It knows nothing of JavaScript. Everything is owned, ordered (`Vec`, `BTreeMap`)
+//! and serialisable, so two equal models always generate the same script. Values here
+//! are not yet checked: [`crate::validate`] does that, all errors at once.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::time::serde_go;
+
+/// One k6 test: its options, custom metrics and the functions its scenarios run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct Script {
+    /// `export const options`.
+    #[serde(default)]
+    pub options: Options,
+    /// Custom metrics, declared in init code in this order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<MetricDecl>,
+    /// Named exported functions that scenarios execute (`exec`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<Flow>,
+}
+
+/// A function a scenario executes. Its body arrives with the scenario-code model;
+/// today it is the empty function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// The exported JavaScript function name.
+    pub name: String,
+}
+
+/// A custom metric created in init code: `new Trend("name", true)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricDecl {
+    /// The k6 metric name.
+    pub name: String,
+    /// Trend, Counter, Rate or Gauge.
+    pub kind: MetricKind,
+    /// Whether values are times (k6's `isTime`), shown as durations in summaries.
+    #[serde(default)]
+    pub time: bool,
+}
+
+/// The four kinds of k6 metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// Statistics over values: avg, min, max, med, percentiles.
+    Trend,
+    /// A running sum: count and rate per second.
+    Counter,
+    /// The share of non-zero values.
+    Rate,
+    /// The last value, with min and max.
+    Gauge,
+}
+
+impl MetricKind {
+    /// The constructor's name in `k6/metrics`.
+    pub fn js_class(self) -> &'static str {
+        match self {
+            MetricKind::Trend => "Trend",
+            MetricKind::Counter => "Counter",
+            MetricKind::Rate => "Rate",
+            MetricKind::Gauge => "Gauge",
+        }
+    }
+}
+
+/// The `options` object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// How VUs and iterations are scheduled.
+    #[serde(default)]
+    pub execution: Execution,
+    /// Pass/fail criteria, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<Threshold>,
+    /// Every other top-level option.
+    #[serde(default)]
+    pub general: GeneralOptions,
+}
+
+/// Scenarios, or one of k6's top-level shortcuts, or neither (one VU, one iteration).
+/// k6 rejects mixing them, so the model cannot hold both.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Execution {
+    /// k6's default: one VU runs `default` once.
+    #[default]
+    Default,
+    /// A top-level shortcut (`vus` + `duration`, `vus` + `iterations`, `stages`).
+    Shortcut(Shortcut),
+    /// Named scenarios, in declaration order.
+    Scenarios(Vec<Scenario>),
+}
+
+/// k6's top-level execution shortcuts. `vus` is always written beside them, because
+/// `k6 inspect` does not apply the CLI default of one VU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Shortcut {
+    /// `vus` VUs loop for `duration`.
+    Duration {
+        /// Concurrent VUs (> 0).
+        vus: u32,
+        /// How long (> 0).
+        #[serde(with = "serde_go")]
+        duration: Duration,
+    },
+    /// `iterations` shared by `vus` VUs, optionally within `duration` (k6's maxDuration).
+    Iterations {
+        /// Concurrent VUs (> 0).
+        vus: u32,
+        /// Total iterations (>= vus).
+        iterations: u64,
+        /// Upper bound on the run.
+        #[serde(
+            default,
+            with = "serde_go::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        duration: Option<Duration>,
+    },
+    /// Ramping VUs from `vus`.
+    Stages {
+        /// VUs at the start.
+        vus: u32,
+        /// The ramp.
+        stages: Vec<Stage>,
+    },
+}
+
+/// A step of a ramp: reach `target` over `duration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// How long the step lasts.
+    #[serde(with = "serde_go")]
+    pub duration: Duration,
+    /// VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at its end.
+    pub target: u64,
+}
+
+/// A named scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Key in `options.scenarios`, matching `^[0-9a-zA-Z_-]+$`.
+    pub name: String,
+    /// The executor and its fields.
+    pub executor: Executor,
+    /// When the scenario starts, from the start of the test.
+    #[serde(
+        default,
+        with = "serde_go::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_time: Option<Duration>,
+    /// How long running iterations may finish after the scenario ends.
+    #[serde(
+        default,
+        with = "serde_go::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub graceful_stop: Option<Duration>,
+    /// The function to run: a [`Flow`] name, or `default` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<String>,
+    /// Environment variables for this scenario's VUs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// Tags on every metric this scenario emits.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The six k6 executors (and k6 v1's externally-controlled), each with its fields.
+/// `None` means "k6's default".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Executor {
+    /// A fixed number of iterations shared by the VUs.
+    SharedIterations {
+        /// VUs (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vus: Option<u32>,
+        /// Total iterations (default 1; >= vus).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        iterations: Option<u64>,
+        /// Hard stop (default 10m).
+        #[serde(
+            default,
+            with = "serde_go::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        max_duration: Option<Duration>,
+    },
+    /// Each VU runs a fixed number of iterations.
+    PerVuIterations {
+        /// VUs (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vus: Option<u32>,
+        /// Iterations per VU (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        iterations: Option<u64>,
+        /// Hard stop (default 10m).
+        #[serde(
+            default,
+            with = "serde_go::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        max_duration: Option<Duration>,
+    },
+    /// A fixed number of VUs loop for a duration.
+    ConstantVus {
+        /// VUs (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vus: Option<u32>,
+        /// How long.
+        #[serde(with = "serde_go")]
+        duration: Duration,
+    },
+    /// VUs ramp through stages.
+    RampingVus {
+        /// VUs at the start (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_vus: Option<u32>,
+        /// The ramp (at least one stage).
+        stages: Vec<Stage>,
+        /// Time given to iterations of VUs being ramped down (default 30s).
+        #[serde(
+            default,
+            with = "serde_go::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        graceful_ramp_down: Option<Duration>,
+    },
+    /// A fixed rate of iterations, whatever the response times.
+    ConstantArrivalRate {
+        /// Iterations per `time_unit`.
+        rate: u64,
+        /// The rate's period (default 1s).
+        #[serde(
+            default,
+            with = "serde_go::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        time_unit: Option<Duration>,
+        /// How long.
+        #[serde(with = "serde_go")]
+        duration: Duration,
+        /// VUs initialised before the start.
+        pre_allocated_vus: u32,
+        /// Upper bound on VUs (default: pre_allocated_vus).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_vus: Option<u32>,
+    },
+    /// An iteration rate ramping through stages.
+    RampingArrivalRate {
+        /// Iterations per `time_unit` at the start (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_rate: Option<u64>,
+        /// The rate's period (default 1s).
+        #[serde(
+            default,
+            with = "serde_go::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        time_unit: Option<Duration>,
+        /// The ramp of rates (at least one stage).
+        stages: Vec<Stage>,
+        /// VUs initialised before the start.
+        pre_allocated_vus: u32,
+        /// Upper bound on VUs (default: pre_allocated_vus).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_vus: Option<u32>,
+    },
+    /// VUs controlled at run time through k6's REST API. k6 v1 only: removed in v2.
+    ExternallyControlled {
+        /// VUs at the start (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vus: Option<u32>,
+        /// Upper bound on VUs (default: vus).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_vus: Option<u32>,
+        /// How long (0 = until stopped).
+        #[serde(with = "serde_go")]
+        duration: Duration,
+    },
+}
+
+impl Executor {
+    /// k6's name for the executor (`"ramping-vus"`).
+    pub fn k6_name(&self) -> &'static str {
+        match self {
+            Executor::SharedIterations { .. } => "shared-iterations",
+            Executor::PerVuIterations { .. } => "per-vu-iterations",
+            Executor::ConstantVus { .. } => "constant-vus",
+            Executor::RampingVus { .. } => "ramping-vus",
+            Executor::ConstantArrivalRate { .. } => "constant-arrival-rate",
+            Executor::RampingArrivalRate { .. } => "ramping-arrival-rate",
+            Executor::ExternallyControlled { .. } => "externally-controlled",
+        }
+    }
+}
+
+/// One threshold: `metric{selector}: [expr]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// The metric's k6 name.
+    pub metric: String,
+    /// The metric's kind, which decides the statistics allowed.
+    pub kind: MetricKind,
+    /// Tag filters making a sub-metric (`{endpoint:login}`); empty for the metric itself.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub selector: BTreeMap<String, String>,
+    /// The statistic on the left of the comparison.
+    pub stat: Stat,
+    /// The comparison.
+    pub op: Comparison,
+    /// The bound on the right (finite).
+    pub bound: f64,
+    /// Stop the test as soon as this threshold fails.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abort_on_fail: bool,
+    /// Do not abort before this much test time has passed.
+    #[serde(
+        default,
+        with = "serde_go::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delay_abort_eval: Option<Duration>,
+}
+
+/// The aggregation a threshold compares.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    /// Trend: mean.
+    Avg,
+    /// Trend: minimum.
+    Min,
+    /// Trend: maximum.
+    Max,
+    /// Trend: median.
+    Med,
+    /// Trend: percentile in [0, 100].
+    Percentile(f64),
+    /// Counter: total.
+    Count,
+    /// Counter: per second; Rate: share of non-zero values.
+    Rate,
+    /// Gauge: last value.
+    Value,
+}
+
+impl Stat {
+    /// Whether k6 allows this statistic on a metric of `kind`.
+    pub fn applies_to(self, kind: MetricKind) -> bool {
+        matches!(
+            (self, kind),
+            (
+                Stat::Avg | Stat::Min | Stat::Max | Stat::Med | Stat::Percentile(_),
+                MetricKind::Trend
+            ) | (Stat::Count | Stat::Rate, MetricKind::Counter)
+                | (Stat::Rate, MetricKind::Rate)
+                | (Stat::Value, MetricKind::Gauge)
+        )
+    }
+}
+
+/// Threshold comparison operators, as k6 spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `===`
+    Eq,
+    /// `==`
+    LooseEq,
+    /// `!=`
+    Ne,
+}
+
+impl Comparison {
+    /// The operator's text.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Lt => "<",
+            Comparison::Le => "<=",
+            Comparison::Gt => ">",
+            Comparison::Ge => ">=",
+            Comparison::Eq => "===",
+            Comparison::LooseEq => "==",
+            Comparison::Ne => "!=",
+        }
+    }
+}
+
+impl Threshold {
+    /// The key in `options.thresholds`: the metric, then the selector's tags in
+    /// canonical (sorted) order: `http_req_duration{endpoint:login,method:POST}`.
+    pub fn key(&self) -> String {
+        if self.selector.is_empty() {
+            return self.metric.clone();
+        }
+        let tags: Vec<String> = self
+            .selector
+            .iter()
+            .map(|(key, value)| format!("{key}:{value}"))
+            .collect();
+        format!("{}{{{}}}", self.metric, tags.join(","))
+    }
+
+    /// The expression k6 evaluates: `p(95)<500`.
+    pub fn expression(&self) -> String {
+        format!(
+            "{}{}{}",
+            self.stat.k6_name(),
+            self.op.symbol(),
+            plain_number(self.bound)
+        )
+    }
+}
+
+impl Stat {
+    /// k6's spelling: `avg`, `p(99.9)`.
+    pub fn k6_name(self) -> String {
+        match self {
+            Stat::Avg => "avg".into(),
+            Stat::Min => "min".into(),
+            Stat::Max => "max".into(),
+            Stat::Med => "med".into(),
+            Stat::Percentile(p) => format!("p({})", plain_number(p)),
+            Stat::Count => "count".into(),
+            Stat::Rate => "rate".into(),
+            Stat::Value => "value".into(),
+        }
+    }
+}
+
+/// A finite number as a plain decimal, never in exponent form (`0.01`, `500`), as
+/// both k6's threshold parser and JavaScript read it. Negative zero is `0`.
+pub fn plain_number(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    format!("{value}")
+}
+
+pub use crate::options::GeneralOptions;

@@ -1,0 +1,128 @@
+//! Scenarios and the functions they execute.
+
+use std::time::Duration;
+
+use crate::executor::ExecutorConfig;
+use crate::ir;
+
+/// A function that scenarios execute: an exported JavaScript function. A scenario
+/// holds its flow itself, so `exec` always names a function the script defines.
+///
+/// ```
+/// use k6dsl::{executor::SharedIterations, Flow, Scenario};
+/// let browse = Flow::new("browse");
+/// let s = Scenario::new("browse", SharedIterations::new()).exec(&browse);
+/// assert_eq!(s.to_ir().exec.as_deref(), Some("browse"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    ir: ir::Flow,
+}
+
+impl Flow {
+    /// A flow exported under `name`, which must be a JavaScript identifier other than
+    /// k6's reserved exports (checked when the script is generated).
+    pub fn new(name: impl Into<String>) -> Self {
+        Flow {
+            ir: ir::Flow { name: name.into() },
+        }
+    }
+
+    /// The exported function's name.
+    pub fn name(&self) -> &str {
+        &self.ir.name
+    }
+
+    /// The model of this flow.
+    pub fn to_ir(&self) -> &ir::Flow {
+        &self.ir
+    }
+}
+
+/// A named k6 scenario: an executor, the function it runs, and its common fields.
+///
+/// ```
+/// use k6dsl::{executor::ConstantVus, nz, time::secs, Flow, Scenario};
+/// let s = Scenario::new("steady", ConstantVus::new().vus(nz!(5)).duration(secs(30)))
+///     .exec(&Flow::new("steady"))
+///     .start_time(secs(10))
+///     .graceful_stop(secs(5))
+///     .tag("kind", "steady")
+///     .env("MODE", "steady");
+/// assert_eq!(s.name(), "steady");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    ir: ir::Scenario,
+    flow: Option<Flow>,
+}
+
+impl Scenario {
+    /// A scenario called `name` (k6 allows letters, digits, `_` and `-`), run by a
+    /// complete executor configuration. It runs the `default` function until
+    /// [`exec`](Self::exec) says otherwise.
+    pub fn new(name: impl Into<String>, executor: impl ExecutorConfig) -> Self {
+        Scenario {
+            ir: ir::Scenario {
+                name: name.into(),
+                executor: executor.into_executor(),
+                start_time: None,
+                graceful_stop: None,
+                exec: None,
+                env: Default::default(),
+                tags: Default::default(),
+            },
+            flow: None,
+        }
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.ir.name
+    }
+
+    /// Runs `flow` instead of the default function.
+    #[must_use]
+    pub fn exec(mut self, flow: &Flow) -> Self {
+        self.ir.exec = Some(flow.name().to_owned());
+        self.flow = Some(flow.clone());
+        self
+    }
+
+    /// Starts this long after the test starts.
+    #[must_use]
+    pub fn start_time(mut self, offset: Duration) -> Self {
+        self.ir.start_time = Some(offset);
+        self
+    }
+
+    /// Lets running iterations finish for this long after the scenario ends (default 30s).
+    #[must_use]
+    pub fn graceful_stop(mut self, grace: Duration) -> Self {
+        self.ir.graceful_stop = Some(grace);
+        self
+    }
+
+    /// Sets an environment variable for this scenario's VUs (`__ENV`).
+    #[must_use]
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.ir.env.insert(key.into(), value.into());
+        self
+    }
+
+    /// Tags every sample of this scenario.
+    #[must_use]
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.ir.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// The model of this scenario.
+    pub fn to_ir(&self) -> &ir::Scenario {
+        &self.ir
+    }
+
+    pub(crate) fn into_parts(self) -> (ir::Scenario, Option<Flow>) {
+        (self.ir, self.flow)
+    }
+}

@@ -1,0 +1,268 @@
+//! The whole test: the builder users start from.
+
+use std::marker::PhantomData;
+use std::num::{NonZeroU32, NonZeroU64};
+use std::time::Duration;
+
+use crate::codegen;
+use crate::error::Errors;
+use crate::ir::{self, Execution, Stage};
+use crate::metric::{kind::Kind, Metric, Threshold};
+use crate::options::GeneralOptions;
+use crate::scenario::Scenario;
+use crate::validate;
+
+/// Load markers: whether a [`Script`] runs scenarios or a top-level shortcut. k6
+/// rejects scripts with both, so the builder cannot make one.
+pub mod load {
+    /// Neither scenarios nor a shortcut yet.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Unscheduled;
+    /// Scenarios (`options.scenarios`).
+    #[derive(Debug, Clone, Copy)]
+    pub struct Scenarios;
+    /// A top-level shortcut (`vus` + `duration`, ...).
+    #[derive(Debug, Clone, Copy)]
+    pub struct Shortcut;
+
+    /// Script states that can take another scenario.
+    #[diagnostic::on_unimplemented(
+        message = "this script already runs a top-level shortcut (vus/duration/iterations/stages), so it cannot also have scenarios",
+        label = "k6 rejects `scenarios` beside `duration`, `iterations` or `stages`",
+        note = "express the shortcut as a scenario instead (e.g. ConstantVus for vus + duration)"
+    )]
+    pub trait AcceptsScenarios {}
+    impl AcceptsScenarios for Unscheduled {}
+    impl AcceptsScenarios for Scenarios {}
+
+    /// Script states that can take a shortcut.
+    #[diagnostic::on_unimplemented(
+        message = "this script already has its load defined ({Self}), so it cannot take a top-level shortcut",
+        label = "k6 rejects `duration`, `iterations` and `stages` beside each other or beside `scenarios`",
+        note = "use one shortcut, or only scenarios"
+    )]
+    pub trait AcceptsShortcut {}
+    impl AcceptsShortcut for Unscheduled {}
+}
+
+/// A k6 top-level execution shortcut, for scripts without scenarios.
+///
+/// ```
+/// use k6dsl::{nz, time::secs, Script, Shortcut};
+/// let js = Script::new().shortcut(Shortcut::duration(nz!(10), secs(30))).to_javascript().unwrap();
+/// assert!(js.contains("vus: 10,"));
+/// assert!(js.contains("duration: \"30s\","));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortcut(ir::Shortcut);
+
+impl Shortcut {
+    /// `vus` VUs loop for `duration`.
+    pub fn duration(vus: NonZeroU32, duration: Duration) -> Self {
+        Shortcut(ir::Shortcut::Duration {
+            vus: vus.get(),
+            duration,
+        })
+    }
+
+    /// `iterations` shared by `vus` VUs.
+    pub fn iterations(vus: NonZeroU32, iterations: NonZeroU64) -> Self {
+        Shortcut(ir::Shortcut::Iterations {
+            vus: vus.get(),
+            iterations: iterations.get(),
+            duration: None,
+        })
+    }
+
+    /// `iterations` shared by `vus` VUs, stopped after `max_duration` at the latest.
+    pub fn iterations_within(
+        vus: NonZeroU32,
+        iterations: NonZeroU64,
+        max_duration: Duration,
+    ) -> Self {
+        Shortcut(ir::Shortcut::Iterations {
+            vus: vus.get(),
+            iterations: iterations.get(),
+            duration: Some(max_duration),
+        })
+    }
+
+    /// VUs ramping from `start_vus` through `(duration, target)` stages.
+    pub fn stages(start_vus: u32, stages: impl IntoIterator<Item = (Duration, u32)>) -> Self {
+        Shortcut(ir::Shortcut::Stages {
+            vus: start_vus,
+            stages: stages
+                .into_iter()
+                .map(|(duration, target)| Stage {
+                    duration,
+                    target: u64::from(target),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A k6 test under construction: load, thresholds, metrics and options.
+///
+/// ```
+/// use k6dsl::executor::{ConstantArrivalRate, RampingVus};
+/// use k6dsl::metric::{builtin::{HTTP_REQ_DURATION, HTTP_REQ_FAILED}, Counter};
+/// use k6dsl::time::{mins, secs};
+/// use k6dsl::{nz, Flow, Scenario, Script};
+///
+/// let browse = Scenario::new("browse", RampingVus::new().start_vus(0).stage(mins(1), 10).stage(secs(30), 0))
+///     .exec(&Flow::new("browse"));
+/// let purchase = Scenario::new(
+///     "purchase",
+///     ConstantArrivalRate::new().rate(nz!(5)).duration(mins(1)).pre_allocated_vus(10),
+/// )
+/// .exec(&Flow::new("purchase"));
+/// let errors = Counter::new("checkout_errors");
+///
+/// let js = Script::new()
+///     .threshold(HTTP_REQ_DURATION.for_scenario(&browse).p(95).lt(300))
+///     .scenario(browse)
+///     .scenario(purchase)
+///     .threshold(HTTP_REQ_DURATION.p(95).lt(500))
+///     .threshold(HTTP_REQ_FAILED.rate().lt(0.01))
+///     .threshold(errors.count().lt(10))
+///     .to_javascript()
+///     .unwrap();
+/// assert!(js.contains(r#"http_req_duration: ["p(95)<500"],"#));
+/// assert!(js.contains(r#"const checkoutErrors = new Counter("checkout_errors");"#));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Script<L = load::Unscheduled> {
+    ir: ir::Script,
+    load: PhantomData<L>,
+}
+
+impl Script {
+    /// An empty test: one VU runs the default function once.
+    pub fn new() -> Self {
+        Script {
+            ir: ir::Script::default(),
+            load: PhantomData,
+        }
+    }
+}
+
+impl Default for Script {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<L> Script<L> {
+    fn retype<M>(self) -> Script<M> {
+        Script {
+            ir: self.ir,
+            load: PhantomData,
+        }
+    }
+
+    /// Adds a scenario, and the flow it runs.
+    pub fn scenario(mut self, scenario: Scenario) -> Script<load::Scenarios>
+    where
+        L: load::AcceptsScenarios,
+    {
+        let (scenario, flow) = scenario.into_parts();
+        if let Some(flow) = flow {
+            if !self.ir.flows.contains(flow.to_ir()) {
+                self.ir.flows.push(flow.to_ir().clone());
+            }
+        }
+        match &mut self.ir.options.execution {
+            Execution::Scenarios(scenarios) => scenarios.push(scenario),
+            other => *other = Execution::Scenarios(vec![scenario]),
+        }
+        self.retype()
+    }
+
+    /// Uses a top-level shortcut instead of scenarios.
+    pub fn shortcut(mut self, shortcut: Shortcut) -> Script<load::Shortcut>
+    where
+        L: load::AcceptsShortcut,
+    {
+        self.ir.options.execution = Execution::Shortcut(shortcut.0);
+        self.retype()
+    }
+
+    /// Adds a threshold. Thresholds on the same metric and tags are written under one
+    /// key, in the order added. A custom metric it names is declared automatically.
+    pub fn threshold(mut self, threshold: Threshold) -> Self {
+        let (threshold, decl) = threshold.into_parts();
+        if let Some(decl) = decl {
+            self.declare(decl);
+        }
+        self.ir.options.thresholds.push(threshold);
+        self
+    }
+
+    /// Declares a custom metric in init code (metrics used in thresholds are declared
+    /// without this). Built-in metrics need no declaration and are ignored here.
+    pub fn metric<K: Kind>(mut self, metric: &Metric<K>) -> Self {
+        if let Some(decl) = metric.declaration() {
+            self.declare(decl);
+        }
+        self
+    }
+
+    fn declare(&mut self, decl: ir::MetricDecl) {
+        // Identical declarations are one metric; conflicting ones stay for the
+        // validator to report.
+        if !self.ir.metrics.contains(&decl) {
+            self.ir.metrics.push(decl);
+        }
+    }
+
+    /// Sets every other top-level option at once.
+    ///
+    /// ```
+    /// use k6dsl::{options::GeneralOptions, Script};
+    /// let js = Script::new()
+    ///     .options(GeneralOptions::default().user_agent("k6dsl/1.0").no_connection_reuse(true))
+    ///     .to_javascript()
+    ///     .unwrap();
+    /// assert!(js.contains(r#"userAgent: "k6dsl/1.0","#));
+    /// ```
+    pub fn options(mut self, options: GeneralOptions) -> Self {
+        self.ir.options.general = options;
+        self
+    }
+
+    /// Changes the other top-level options in place.
+    pub fn with_options(mut self, change: impl FnOnce(GeneralOptions) -> GeneralOptions) -> Self {
+        let general = std::mem::take(&mut self.ir.options.general);
+        self.ir.options.general = change(general);
+        self
+    }
+
+    /// The model built so far.
+    pub fn to_ir(&self) -> &ir::Script {
+        &self.ir
+    }
+
+    /// The model, taken out of the builder.
+    pub fn into_ir(self) -> ir::Script {
+        self.ir
+    }
+
+    /// Checks the model: every problem, each with its place.
+    pub fn validate(&self) -> Result<(), Errors> {
+        validate::validate(&self.ir)
+    }
+
+    /// Checks the model and generates the k6 script (an ES module).
+    pub fn to_javascript(&self) -> Result<String, Errors> {
+        generate(&self.ir)
+    }
+}
+
+/// Checks a model and generates its k6 script. Works on models from any front end
+/// (builders, plan files).
+pub fn generate(script: &ir::Script) -> Result<String, Errors> {
+    validate::validate(script)?;
+    Ok(codegen::javascript(script))
+}

@@ -1,0 +1,664 @@
+//! Checks what the types cannot: one pass over the model that collects every
+//! problem with its place. It never panics and never stops at the first error.
+//!
+//! It also rejects what k6 accepts but then crashes on or silently ignores (an empty
+//! tag key, `teardownTimeout` of zero, an out-of-range percentile, arrival-rate
+//! scenarios with no VUs), so that a generated script either runs or is not generated.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use crate::error::{Error, Errors, Place, Problem};
+use crate::ir::{self, Executor, MetricKind, Script, Shortcut, Stage, Stat};
+use crate::metric::builtin;
+use crate::options::{GeneralOptions, TlsVersions, TrendStat};
+
+/// JavaScript numbers above this lose integer precision.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+/// k6's cap on stage targets and VU counts.
+const MAX_STAGE_TARGET: u64 = 100_000_000;
+const ONE_SECOND: Duration = Duration::from_secs(1);
+
+/// Validates a whole model.
+pub fn validate(script: &Script) -> Result<(), Errors> {
+    let mut v = Validator::default();
+    v.metrics(script);
+    v.flows(script);
+    match &script.options.execution {
+        ir::Execution::Default => {}
+        ir::Execution::Shortcut(shortcut) => v.shortcut(shortcut),
+        ir::Execution::Scenarios(scenarios) => v.scenarios(scenarios, script),
+    }
+    v.thresholds(script);
+    v.general(&script.options.general);
+    if v.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Errors(v.errors))
+    }
+}
+
+#[derive(Default)]
+struct Validator {
+    errors: Vec<Error>,
+}
+
+/// Whether `name` matches k6's custom-metric rule `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`.
+pub fn is_valid_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && (2..=129).contains(&name.len())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `name` matches k6's scenario-name rule `^[0-9a-zA-Z_-]+$`.
+pub fn is_valid_scenario_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Names a flow cannot take: k6's own exports and the module's.
+const RESERVED_EXPORTS: &[&str] = &["options", "default", "setup", "teardown", "handleSummary"];
+
+impl Validator {
+    fn push(&mut self, place: Place, problem: Problem) {
+        self.errors.push(Error { place, problem });
+    }
+
+    fn metrics(&mut self, script: &Script) {
+        let mut seen: BTreeMap<&str, &ir::MetricDecl> = BTreeMap::new();
+        for decl in &script.metrics {
+            let place = || Place::Metric(decl.name.clone());
+            if !is_valid_metric_name(&decl.name) {
+                self.push(
+                    place(),
+                    Problem::InvalidName {
+                        what: "metric name",
+                        name: decl.name.clone(),
+                        rule: "k6 metric names are 2 to 129 ASCII letters, digits or `_`, not starting with a digit",
+                    },
+                );
+            }
+            if let Some((kind, _)) = builtin::lookup(&decl.name) {
+                self.push(place(), Problem::BuiltinClash { kind });
+            }
+            match seen.get(decl.name.as_str()) {
+                Some(first) if *first != decl => {
+                    self.push(place(), Problem::ConflictingDeclarations)
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(&decl.name, decl);
+                }
+            }
+        }
+    }
+
+    fn flows(&mut self, script: &Script) {
+        let mut seen = BTreeSet::new();
+        for flow in &script.flows {
+            let place = || Place::Flow(flow.name.clone());
+            if !crate::codegen::is_identifier(&flow.name) {
+                self.push(
+                    place(),
+                    Problem::InvalidName {
+                        what: "flow name",
+                        name: flow.name.clone(),
+                        rule: "it must be a JavaScript identifier (ASCII letters, digits, `_`, `$`, not starting with a digit, not a reserved word)",
+                    },
+                );
+            } else if RESERVED_EXPORTS.contains(&flow.name.as_str()) {
+                self.push(
+                    place(),
+                    Problem::InvalidName {
+                        what: "flow name",
+                        name: flow.name.clone(),
+                        rule: "k6 gives this export its own meaning (options, default, setup, teardown, handleSummary)",
+                    },
+                );
+            }
+            if !seen.insert(flow.name.as_str()) {
+                self.push(
+                    place(),
+                    Problem::Duplicate {
+                        what: "flow name",
+                        name: flow.name.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn shortcut(&mut self, shortcut: &Shortcut) {
+        let place = || Place::Shortcut;
+        match shortcut {
+            Shortcut::Duration { vus, duration } => {
+                self.positive(place(), "vus", u64::from(*vus));
+                if duration.is_zero() {
+                    self.push(place(), Problem::NotPositive { field: "duration" });
+                }
+            }
+            Shortcut::Iterations {
+                vus,
+                iterations,
+                duration,
+            } => {
+                self.iterations(place(), *vus, *iterations);
+                if let Some(duration) = duration {
+                    self.at_least_one_second(place(), "duration", *duration);
+                }
+            }
+            Shortcut::Stages { vus, stages } => {
+                self.stages(place(), "vus", u64::from(*vus), stages);
+            }
+        }
+    }
+
+    fn scenarios(&mut self, scenarios: &[ir::Scenario], script: &Script) {
+        if scenarios.is_empty() {
+            self.push(
+                Place::Script,
+                Problem::Invalid {
+                    field: "scenarios",
+                    reason: "there are no scenarios: add one or leave the load unset".into(),
+                },
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for scenario in scenarios {
+            let place = || Place::Scenario(scenario.name.clone());
+            if !is_valid_scenario_name(&scenario.name) {
+                self.push(
+                    place(),
+                    Problem::InvalidName {
+                        what: "scenario name",
+                        name: scenario.name.clone(),
+                        rule: "k6 scenario names use only ASCII letters, digits, `_` and `-`",
+                    },
+                );
+            }
+            if !seen.insert(scenario.name.as_str()) {
+                self.push(
+                    place(),
+                    Problem::Duplicate {
+                        what: "scenario name",
+                        name: scenario.name.clone(),
+                    },
+                );
+            }
+            if let Some(exec) = &scenario.exec {
+                if !script.flows.iter().any(|flow| &flow.name == exec) {
+                    self.push(place(), Problem::UnknownExec { name: exec.clone() });
+                }
+            }
+            self.tags(place(), &scenario.tags);
+            for key in scenario.env.keys() {
+                if key.is_empty() || key.contains('=') || key.contains('\0') {
+                    self.push(
+                        place(),
+                        Problem::Invalid {
+                            field: "env",
+                            reason: format!(
+                                "environment variable name `{key}` must be non-empty, without `=` or NUL"
+                            ),
+                        },
+                    );
+                }
+            }
+            self.executor(place, scenario);
+        }
+    }
+
+    fn executor(&mut self, place: impl Fn() -> Place, scenario: &ir::Scenario) {
+        match &scenario.executor {
+            Executor::SharedIterations {
+                vus,
+                iterations,
+                max_duration,
+            } => {
+                self.iterations(place(), vus.unwrap_or(1), iterations.unwrap_or(1));
+                if let Some(max) = max_duration {
+                    self.at_least_one_second(place(), "maxDuration", *max);
+                }
+            }
+            Executor::PerVuIterations {
+                vus,
+                iterations,
+                max_duration,
+            } => {
+                self.positive(place(), "vus", u64::from(vus.unwrap_or(1)));
+                self.positive(place(), "iterations", iterations.unwrap_or(1));
+                self.safe_integer(place(), "iterations", iterations.unwrap_or(1));
+                if let Some(max) = max_duration {
+                    self.at_least_one_second(place(), "maxDuration", *max);
+                }
+            }
+            Executor::ConstantVus { vus, duration } => {
+                self.positive(place(), "vus", u64::from(vus.unwrap_or(1)));
+                self.at_least_one_second(place(), "duration", *duration);
+            }
+            Executor::RampingVus {
+                start_vus, stages, ..
+            } => {
+                self.stages(
+                    place(),
+                    "startVUs",
+                    u64::from(start_vus.unwrap_or(1)),
+                    stages,
+                );
+            }
+            Executor::ConstantArrivalRate {
+                rate,
+                time_unit,
+                duration,
+                pre_allocated_vus,
+                max_vus,
+            } => {
+                self.positive(place(), "rate", *rate);
+                self.safe_integer(place(), "rate", *rate);
+                self.time_unit(place(), *time_unit);
+                self.at_least_one_second(place(), "duration", *duration);
+                self.arrival_vus(place(), *pre_allocated_vus, *max_vus);
+            }
+            Executor::RampingArrivalRate {
+                start_rate,
+                time_unit,
+                stages,
+                pre_allocated_vus,
+                max_vus,
+            } => {
+                self.time_unit(place(), *time_unit);
+                self.stages(place(), "startRate", start_rate.unwrap_or(0), stages);
+                self.arrival_vus(place(), *pre_allocated_vus, *max_vus);
+            }
+            Executor::ExternallyControlled {
+                vus,
+                max_vus,
+                duration: _,
+            } => {
+                let vus = vus.unwrap_or(0);
+                if let Some(max) = max_vus {
+                    if *max < vus {
+                        self.push(
+                            place(),
+                            Problem::LessThan {
+                                field: "maxVUs",
+                                value: u64::from(*max),
+                                other: "vus",
+                                other_value: u64::from(vus),
+                            },
+                        );
+                    }
+                }
+                if scenario.graceful_stop.is_some() {
+                    self.push(place(), Problem::GracefulStopForbidden);
+                }
+            }
+        }
+    }
+
+    fn positive(&mut self, place: Place, field: &'static str, value: u64) {
+        if value == 0 {
+            self.push(place, Problem::NotPositive { field });
+        }
+    }
+
+    fn safe_integer(&mut self, place: Place, field: &'static str, value: u64) {
+        if value > MAX_SAFE_INTEGER {
+            self.push(
+                place,
+                Problem::TooLarge {
+                    field,
+                    value,
+                    max: MAX_SAFE_INTEGER,
+                },
+            );
+        }
+    }
+
+    fn iterations(&mut self, place: Place, vus: u32, iterations: u64) {
+        self.positive(place.clone(), "vus", u64::from(vus));
+        self.positive(place.clone(), "iterations", iterations);
+        self.safe_integer(place.clone(), "iterations", iterations);
+        if iterations > 0 && iterations < u64::from(vus) {
+            self.push(
+                place,
+                Problem::LessThan {
+                    field: "iterations",
+                    value: iterations,
+                    other: "vus",
+                    other_value: u64::from(vus),
+                },
+            );
+        }
+    }
+
+    fn at_least_one_second(&mut self, place: Place, field: &'static str, value: Duration) {
+        if value < ONE_SECOND {
+            self.push(
+                place,
+                Problem::TooShort {
+                    field,
+                    value,
+                    min: ONE_SECOND,
+                },
+            );
+        }
+    }
+
+    fn time_unit(&mut self, place: Place, time_unit: Option<Duration>) {
+        if time_unit.is_some_and(|unit| unit.is_zero()) {
+            self.push(place, Problem::NotPositive { field: "timeUnit" });
+        }
+    }
+
+    fn stages(&mut self, place: Place, start_field: &'static str, start: u64, stages: &[Stage]) {
+        if stages.is_empty() {
+            self.push(place.clone(), Problem::NoStages);
+            return;
+        }
+        for value in std::iter::once(start).chain(stages.iter().map(|s| s.target)) {
+            if value > MAX_STAGE_TARGET {
+                self.push(
+                    place.clone(),
+                    Problem::TooLarge {
+                        field: "stage target",
+                        value,
+                        max: MAX_STAGE_TARGET,
+                    },
+                );
+            }
+        }
+        if start == 0 && stages.iter().all(|stage| stage.target == 0) {
+            self.push(place.clone(), Problem::NoPositiveTarget { start_field });
+        }
+        if stages.iter().all(|stage| stage.duration.is_zero()) {
+            self.push(
+                place,
+                Problem::Invalid {
+                    field: "stages",
+                    reason: "every stage lasts 0s, so nothing would run: give a stage a duration"
+                        .into(),
+                },
+            );
+        }
+    }
+
+    fn arrival_vus(&mut self, place: Place, pre_allocated: u32, max: Option<u32>) {
+        match max {
+            Some(max) if max < pre_allocated => self.push(
+                place,
+                Problem::LessThan {
+                    field: "maxVUs",
+                    value: u64::from(max),
+                    other: "preAllocatedVUs",
+                    other_value: u64::from(pre_allocated),
+                },
+            ),
+            Some(0) | None if pre_allocated == 0 => self.push(place, Problem::NoVus),
+            _ => {}
+        }
+    }
+
+    fn tags(&mut self, place: Place, tags: &BTreeMap<String, String>) {
+        for key in tags.keys() {
+            if key.is_empty() {
+                self.push(
+                    place.clone(),
+                    Problem::InvalidTag {
+                        key: key.clone(),
+                        value: tags[key].clone(),
+                        reason: "tag names must not be empty (k6 crashes on an empty tag name)",
+                    },
+                );
+            }
+        }
+    }
+
+    fn thresholds(&mut self, script: &Script) {
+        let declared: BTreeMap<&str, MetricKind> = script
+            .metrics
+            .iter()
+            .map(|decl| (decl.name.as_str(), decl.kind))
+            .collect();
+        // Canonical form of each key, as k6 normalises selectors (trimmed parts).
+        let mut canonical: BTreeMap<String, String> = BTreeMap::new();
+        for threshold in &script.options.thresholds {
+            let key = threshold.key();
+            let place = || Place::Threshold(key.clone());
+            let actual = builtin::lookup(&threshold.metric)
+                .map(|(kind, _)| kind)
+                .or_else(|| declared.get(threshold.metric.as_str()).copied());
+            match actual {
+                None => self.push(
+                    place(),
+                    Problem::UnknownMetric {
+                        name: threshold.metric.clone(),
+                    },
+                ),
+                Some(actual) if actual != threshold.kind => self.push(
+                    place(),
+                    Problem::KindMismatch {
+                        name: threshold.metric.clone(),
+                        actual,
+                        used: threshold.kind,
+                    },
+                ),
+                Some(_) => {}
+            }
+            if !threshold.stat.applies_to(threshold.kind) {
+                self.push(
+                    place(),
+                    Problem::StatNotForKind {
+                        stat: threshold.stat.k6_name(),
+                        kind: threshold.kind,
+                    },
+                );
+            }
+            if let Stat::Percentile(p) = threshold.stat {
+                self.percentile(place(), p);
+            }
+            if !threshold.bound.is_finite() {
+                self.push(
+                    place(),
+                    Problem::NotFinite {
+                        field: "threshold bound",
+                        value: threshold.bound,
+                    },
+                );
+            }
+            if threshold.delay_abort_eval.is_some() && !threshold.abort_on_fail {
+                self.push(place(), Problem::DelayWithoutAbort);
+            }
+            self.selector(place(), &threshold.selector);
+            let normal = canonical_key(threshold);
+            match canonical.get(&normal) {
+                Some(other) if *other != key => self.push(
+                    place(),
+                    Problem::SameSubMetric {
+                        other: other.clone(),
+                    },
+                ),
+                Some(_) => {}
+                None => {
+                    canonical.insert(normal, key.clone());
+                }
+            }
+        }
+    }
+
+    fn percentile(&mut self, place: Place, p: f64) {
+        if !(0.0..=100.0).contains(&p) {
+            self.push(place, Problem::PercentileOutOfRange { value: p });
+        }
+    }
+
+    fn selector(&mut self, place: Place, selector: &BTreeMap<String, String>) {
+        for (key, value) in selector {
+            let reason = if key.is_empty() {
+                Some("tag names in a threshold selector must not be empty (k6 crashes on it)")
+            } else if value.is_empty() {
+                Some("tag values in a threshold selector must not be empty")
+            } else if key.contains([':', ',', '{', '}']) {
+                Some("k6 selectors cannot express a tag name containing `:`, `,`, `{` or `}`")
+            } else if value.contains(',') || value.contains('}') {
+                Some("k6 selectors cannot express a tag value containing `,` or `}`")
+            } else if key.trim() != key || value.trim() != value {
+                Some("k6 trims spaces around selector tags, so this one could never match: remove the surrounding spaces")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.push(
+                    place.clone(),
+                    Problem::InvalidTag {
+                        key: key.clone(),
+                        value: value.clone(),
+                        reason,
+                    },
+                );
+            }
+        }
+    }
+
+    fn general(&mut self, options: &GeneralOptions) {
+        let place = Place::Option;
+        for (name, timeout) in [
+            ("setupTimeout", options.setup_timeout),
+            ("teardownTimeout", options.teardown_timeout),
+        ] {
+            if timeout.is_some_and(|t| t.is_zero()) {
+                self.push(place(name), Problem::NotPositive { field: name });
+            }
+        }
+        if let Some(rps) = options.rps {
+            self.safe_integer(place("rps"), "rps", rps);
+        }
+        if let Some(segment) = options.execution_segment {
+            let (from, to) = (segment.from, segment.to);
+            let bad_fraction = |f: crate::options::Fraction| f.den == 0 || f.num > f.den;
+            // from < to, compared without floating point.
+            let ordered =
+                u64::from(from.num) * u64::from(to.den) < u64::from(to.num) * u64::from(from.den);
+            if bad_fraction(from) || bad_fraction(to) || !ordered {
+                self.push(
+                    place("executionSegment"),
+                    Problem::Invalid {
+                        field: "executionSegment",
+                        reason: format!("`{segment}` must be `from:to` with 0 <= from < to <= 1"),
+                    },
+                );
+            }
+        }
+        if let Some(sequence) = &options.execution_segment_sequence {
+            let valid = sequence.len() >= 2
+                && sequence.iter().all(|f| f.den > 0 && f.num <= f.den)
+                && sequence.windows(2).all(|w| {
+                    u64::from(w[0].num) * u64::from(w[1].den)
+                        < u64::from(w[1].num) * u64::from(w[0].den)
+                });
+            if !valid {
+                self.push(
+                    place("executionSegmentSequence"),
+                    Problem::Invalid {
+                        field: "executionSegmentSequence",
+                        reason: "it must list at least two strictly increasing fractions between 0 and 1".into(),
+                    },
+                );
+            }
+        }
+        if let Some(TlsVersions::Range { min, max }) = options.tls_version {
+            if min > max {
+                self.push(
+                    place("tlsVersion"),
+                    Problem::Invalid {
+                        field: "tlsVersion",
+                        reason: format!("min ({}) is above max ({})", min.as_k6(), max.as_k6()),
+                    },
+                );
+            }
+        }
+        for (index, auth) in options.tls_auth.iter().enumerate() {
+            if auth.domains.is_empty() || auth.domains.iter().any(|d| d.trim().is_empty()) {
+                self.push(
+                    place("tlsAuth"),
+                    Problem::Invalid {
+                        field: "tlsAuth",
+                        reason: format!("entry {index} needs at least one non-empty domain"),
+                    },
+                );
+            }
+            if let Some(env) = &auth.password_env {
+                if !crate::codegen::is_identifier(env) {
+                    self.push(
+                        place("tlsAuth"),
+                        Problem::Invalid {
+                            field: "tlsAuth",
+                            reason: format!(
+                                "entry {index}: password environment variable `{env}` must be an identifier-like name (letters, digits, `_`)"
+                            ),
+                        },
+                    );
+                }
+            }
+        }
+        for pattern in &options.block_hostnames {
+            if !is_valid_host_pattern(pattern) {
+                self.push(
+                    place("blockHostnames"),
+                    Problem::Invalid {
+                        field: "blockHostnames",
+                        reason: format!("`{pattern}` is not a host name or `*.suffix` pattern"),
+                    },
+                );
+            }
+        }
+        for host in options.hosts.keys() {
+            let (name, port) = match host.rsplit_once(':') {
+                Some((name, port)) => (name, Some(port)),
+                None => (host.as_str(), None),
+            };
+            let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+            if !is_valid_host_pattern(name) || !port_ok {
+                self.push(
+                    place("hosts"),
+                    Problem::Invalid {
+                        field: "hosts",
+                        reason: format!("`{host}` is not `name` or `name:port`"),
+                    },
+                );
+            }
+        }
+        if let Some(stats) = &options.summary_trend_stats {
+            for stat in stats {
+                if let TrendStat::Percentile(p) = stat {
+                    self.percentile(place("summaryTrendStats"), *p);
+                }
+            }
+        }
+        self.tags(place("tags"), &options.tags);
+    }
+}
+
+/// A host name, optionally led by `*.` (k6's blockHostnames patterns).
+fn is_valid_host_pattern(pattern: &str) -> bool {
+    let name = pattern.strip_prefix("*.").unwrap_or(pattern);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// A threshold key as k6 reads it: spaces around tag names and values trimmed.
+fn canonical_key(threshold: &ir::Threshold) -> String {
+    let tags: BTreeMap<&str, &str> = threshold
+        .selector
+        .iter()
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect();
+    let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+    format!("{}{{{}}}", threshold.metric, tags.join(","))
+}

@@ -1,0 +1,1 @@
+//! The real consumers of generated code: k6 and node.
