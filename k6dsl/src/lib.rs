@@ -69,3 +69,8 @@ pub mod prelude {
     pub use crate::time::{hours, millis, mins, secs};
     pub use crate::{Flow, Scenario, Script, Shortcut};
 }
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -343,3 +343,76 @@ fn array_must_break(items: &[Value]) -> bool {
             .iter()
             .all(|item| matches!(item, Value::Object(o) if o.entries.len() > 1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(value: &Value, column: usize) -> String {
+        let mut tokens = js::Tokens::new();
+        value.write(&mut tokens, column, 0, ";");
+        crate::codegen::render(tokens).trim_end().to_owned()
+    }
+
+    #[test]
+    fn escapes_everything_that_could_break_a_literal() {
+        assert_eq!(string_literal("a\\b"), r#""a\\b""#);
+        assert_eq!(string_literal("\u{0}7"), r#""\u00007""#);
+        assert_eq!(string_literal("\u{11}\u{12}"), r#""\u0011\u0012""#);
+        assert_eq!(string_literal("\u{2029}\u{feff}"), r#""\u2029\ufeff""#);
+        assert_eq!(string_literal("\u{202e}evil"), r#""\u202eevil""#);
+        assert_eq!(string_literal("</script>✓😀"), "\"</script>✓😀\"");
+        assert_eq!(string_literal(r#"'"'"#), r#""'\"'""#);
+        assert_eq!(string_literal(r#""'""#), r#"'"\'"'"#);
+    }
+
+    #[test]
+    fn quotes_keys_only_where_needed() {
+        assert_eq!(property_key("http_req_duration"), "http_req_duration");
+        assert_eq!(property_key("default"), "default");
+        assert_eq!(property_key("$x"), "$x");
+        assert_eq!(property_key("a-b"), r#""a-b""#);
+        assert_eq!(property_key("1"), "1");
+        assert_eq!(property_key("1.5"), "1.5");
+        assert_eq!(property_key("01"), r#""01""#);
+        assert_eq!(property_key("1.50"), r#""1.50""#);
+        assert_eq!(property_key(""), r#""""#);
+        assert_eq!(
+            property_key("http_req_duration{a:b}"),
+            r#""http_req_duration{a:b}""#
+        );
+    }
+
+    #[test]
+    fn arrays_stay_on_one_line_while_they_fit() {
+        let short = Value::Array(vec![Value::str("a"), Value::str("b")]);
+        assert_eq!(written(&short, 0), r#"["a", "b"];"#);
+        let long = Value::Array((0..20).map(|i| Value::str(format!("item{i}"))).collect());
+        let text = written(&long, 0);
+        assert!(text.starts_with("[\n  \"item0\",\n"), "{text}");
+        assert!(text.ends_with("\n];"), "{text}");
+    }
+
+    #[test]
+    fn lists_of_objects_break_one_per_line() {
+        let stage = |d: &str| {
+            let mut o = Object::inline();
+            o.set("duration", Value::str(d))
+                .set("target", Value::Int(1));
+            o.build()
+        };
+        let stages = Value::Array(vec![stage("1m"), stage("2m")]);
+        assert_eq!(
+            written(&stages, 0),
+            "[\n  { duration: \"1m\", target: 1 },\n  { duration: \"2m\", target: 1 },\n];"
+        );
+    }
+
+    #[test]
+    fn block_objects_always_span_lines() {
+        let mut o = Object::block();
+        o.set("a", Value::Bool(true));
+        assert_eq!(written(&o.build(), 0), "{\n  a: true,\n};");
+        assert_eq!(written(&Object::block().build(), 0), "{};");
+    }
+}

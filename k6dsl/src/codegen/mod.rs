@@ -145,7 +145,7 @@ impl Imports {
     }
 }
 
-fn render(tokens: Tokens) -> String {
+pub(crate) fn render(tokens: Tokens) -> String {
     let config = fmt::Config::from_lang::<JavaScript>()
         .with_indentation(fmt::Indentation::Space(js::INDENT))
         .with_newline("\n");
