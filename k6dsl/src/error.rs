@@ -23,6 +23,16 @@ pub enum Place {
     Flow(String),
     /// A top-level option, by its k6 name (`setupTimeout`).
     Option(&'static str),
+    /// A step of VU code: the function (`flow `browse``, `setup()`) and the path to
+    /// the step inside it (`group `Cart`, request `add_item``).
+    Code {
+        /// The function.
+        function: String,
+        /// Groups and step, comma-separated.
+        path: String,
+    },
+    /// A data set, by name.
+    Data(String),
 }
 
 impl fmt::Display for Place {
@@ -35,6 +45,9 @@ impl fmt::Display for Place {
             Place::Metric(name) => write!(f, "metric `{name}`"),
             Place::Flow(name) => write!(f, "flow `{name}`"),
             Place::Option(name) => write!(f, "option `{name}`"),
+            Place::Code { function, path } if path.is_empty() => f.write_str(function),
+            Place::Code { function, path } => write!(f, "{function}, {path}"),
+            Place::Data(name) => write!(f, "data set `{name}`"),
         }
     }
 }

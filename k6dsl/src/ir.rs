@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use crate::time::serde_go;
 
+pub mod code;
+
 /// One k6 test: its options, custom metrics and the functions its scenarios run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
@@ -24,15 +26,57 @@ pub struct Script {
     /// Named exported functions that scenarios execute (`exec`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flows: Vec<Flow>,
+    /// `export default function`, which runs when no scenario names another
+    /// function; empty when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_flow: Option<Flow>,
+    /// Where relative request URLs point.
+    #[serde(default)]
+    pub base_url: BaseUrl,
+    /// Data sets loaded in init code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<code::DataSet>,
+    /// setup, teardown and handleSummary.
+    #[serde(default)]
+    pub lifecycle: code::Lifecycle,
 }
 
-/// A function a scenario executes. Its body arrives with the scenario-code model;
-/// today it is the empty function.
+/// The base URL of relative request URLs: read from an environment variable at run
+/// time, with a default (`const BASE_URL = __ENV.BASE_URL || "http://127.0.0.1:3300"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseUrl {
+    /// The environment variable.
+    pub env: String,
+    /// Used when it is unset.
+    pub default: String,
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        BaseUrl {
+            env: "BASE_URL".into(),
+            default: "http://127.0.0.1:3300".into(),
+        }
+    }
+}
+
+/// A function a scenario executes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// The exported JavaScript function name.
     pub name: String,
+    /// What one iteration does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: code::Block,
+    /// Sleeps at the end of each iteration until it has lasted this long (pacing).
+    #[serde(
+        default,
+        with = "serde_go::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pacing: Option<Duration>,
 }
 
 /// A custom metric created in init code: `new Trend("name", true)`.
@@ -112,7 +156,7 @@ pub enum Shortcut {
     Duration {
         /// Concurrent VUs (> 0).
         vus: u32,
-        /// How long (> 0).
+        /// How long (at least 1s: k6 runs it as a constant-vus scenario).
         #[serde(with = "serde_go")]
         duration: Duration,
     },

@@ -41,12 +41,14 @@
 
 #![warn(missing_docs)]
 
+pub mod code;
 pub mod codegen;
 pub mod error;
 pub mod executor;
 pub mod ir;
 pub mod metric;
 pub mod options;
+pub mod profile;
 mod scenario;
 mod script;
 pub mod time;
@@ -58,14 +60,17 @@ pub use script::{generate, load, Script, Shortcut};
 
 /// Everything a test file usually needs, in one import.
 pub mod prelude {
+    pub use crate::code::{Check, DataSet, Request, Setup, Steps, Teardown, ThinkTime, Value};
     pub use crate::executor::{
         ConstantArrivalRate, ConstantVus, ExternallyControlled, PerVuIterations,
         RampingArrivalRate, RampingVus, SharedIterations,
     };
+    pub use crate::ir::code::{Compression, ResponseType, RowSelection};
     pub use crate::metric::builtin::*;
     pub use crate::metric::{Counter, Gauge, Rate, Trend};
     pub use crate::nz;
     pub use crate::options::GeneralOptions;
+    pub use crate::text;
     pub use crate::time::{hours, millis, mins, secs};
     pub use crate::{Flow, Scenario, Script, Shortcut};
 }

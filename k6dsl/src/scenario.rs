@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::code::{Steps, Uses};
 use crate::executor::ExecutorConfig;
 use crate::ir;
 
@@ -14,18 +15,48 @@ use crate::ir;
 /// let s = Scenario::new("browse", SharedIterations::new()).exec(&browse);
 /// assert_eq!(s.to_ir().exec.as_deref(), Some("browse"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
     ir: ir::Flow,
+    uses: Uses,
 }
 
 impl Flow {
     /// A flow exported under `name`, which must be a JavaScript identifier other than
-    /// k6's reserved exports (checked when the script is generated).
+    /// k6's reserved exports (checked when the script is generated). Its body is empty
+    /// until [`steps`](Self::steps) gives it one.
     pub fn new(name: impl Into<String>) -> Self {
         Flow {
-            ir: ir::Flow { name: name.into() },
+            ir: ir::Flow {
+                name: name.into(),
+                body: Vec::new(),
+                pacing: None,
+            },
+            uses: Uses::default(),
         }
+    }
+
+    /// Writes what one iteration does (see [`crate::code`]).
+    #[must_use]
+    pub fn steps(mut self, body: impl FnOnce(&mut Steps)) -> Self {
+        let mut steps = Steps::new(&self.ir.name);
+        body(&mut steps);
+        let (block, uses) = steps.finish();
+        self.ir.body = block;
+        self.uses = uses;
+        self
+    }
+
+    /// Paces iterations: each one sleeps at its end until it has lasted `iteration`,
+    /// so the request rate per VU stays steady whatever the response times.
+    #[must_use]
+    pub fn pacing(mut self, iteration: Duration) -> Self {
+        self.ir.pacing = Some(iteration);
+        self
+    }
+
+    pub(crate) fn uses(&self) -> &Uses {
+        &self.uses
     }
 
     /// The exported function's name.

@@ -4,12 +4,13 @@ use std::marker::PhantomData;
 use std::num::{NonZeroU32, NonZeroU64};
 use std::time::Duration;
 
+use crate::code::{DataSet, Setup, Teardown, Uses};
 use crate::codegen;
-use crate::error::Errors;
+use crate::error::{Error, Errors, Place, Problem};
 use crate::ir::{self, Execution, Stage};
 use crate::metric::{kind::Kind, Metric, Threshold};
 use crate::options::GeneralOptions;
-use crate::scenario::Scenario;
+use crate::scenario::{Flow, Scenario};
 use crate::validate;
 
 /// Load markers: whether a [`Script`] runs scenarios or a top-level shortcut. k6
@@ -135,6 +136,9 @@ impl Shortcut {
 #[must_use]
 pub struct Script<L = load::Unscheduled> {
     ir: ir::Script,
+    /// Problems found while building (a body that cannot be serialised), reported
+    /// with validation's.
+    built: Vec<Error>,
     load: PhantomData<L>,
 }
 
@@ -143,6 +147,7 @@ impl Script {
     pub fn new() -> Self {
         Script {
             ir: ir::Script::default(),
+            built: Vec::new(),
             load: PhantomData,
         }
     }
@@ -158,6 +163,7 @@ impl<L> Script<L> {
     fn retype<M>(self) -> Script<M> {
         Script {
             ir: self.ir,
+            built: self.built,
             load: PhantomData,
         }
     }
@@ -171,6 +177,7 @@ impl<L> Script<L> {
         if let Some(flow) = flow {
             if !self.ir.flows.contains(flow.to_ir()) {
                 self.ir.flows.push(flow.to_ir().clone());
+                self.uses(Place::Flow(flow.name().to_owned()), flow.uses());
             }
         }
         match &mut self.ir.options.execution {
@@ -207,6 +214,87 @@ impl<L> Script<L> {
             self.declare(decl);
         }
         self
+    }
+
+    /// Makes `flow` the default function (`export default function`), which runs
+    /// with the top-level shortcuts and in scenarios without [`Scenario::exec`].
+    pub fn default_flow(mut self, flow: &Flow) -> Self {
+        self.uses(Place::Flow("default".into()), flow.uses());
+        self.ir.default_flow = Some(flow.to_ir().clone());
+        self
+    }
+
+    /// Adds `setup()`; VU code reads what it shares through [`Setup::get`].
+    pub fn setup(mut self, setup: Setup) -> Self {
+        self.uses(Place::Flow("setup".into()), &setup.uses);
+        self.ir.lifecycle.setup = Some(setup.ir);
+        self
+    }
+
+    /// Adds `teardown(data)`.
+    pub fn teardown(mut self, teardown: Teardown) -> Self {
+        self.uses(Place::Flow("teardown".into()), &teardown.uses);
+        self.ir.lifecycle.teardown = Some(teardown.body);
+        self
+    }
+
+    /// Adds `handleSummary`, writing k6's end-of-test summary as JSON to `path`
+    /// (relative to where k6 runs, e.g. `results/summary.json`) and a short text
+    /// summary to stdout.
+    pub fn summary_json(mut self, path: impl Into<String>) -> Self {
+        self.ir.lifecycle.summary_json = Some(path.into());
+        self
+    }
+
+    /// Where relative request URLs point: `__ENV.<env>`, or `default` when unset.
+    /// Without this, `BASE_URL` with default `http://127.0.0.1:3300`.
+    pub fn base_url(mut self, env: impl Into<String>, default: impl Into<String>) -> Self {
+        self.ir.base_url = ir::BaseUrl {
+            env: env.into(),
+            default: default.into(),
+        };
+        self
+    }
+
+    /// Loads a data set in init code even if no flow picks from it.
+    pub fn data(mut self, data: &DataSet) -> Self {
+        self.add_data(Place::Script, data);
+        self
+    }
+
+    fn add_data(&mut self, place: Place, data: &DataSet) {
+        for problem in data.problems() {
+            self.built.push(Error {
+                place: place.clone(),
+                problem: Problem::Invalid {
+                    field: "data",
+                    reason: problem.clone(),
+                },
+            });
+        }
+        if !self.ir.data.contains(data.to_ir()) {
+            self.ir.data.push(data.to_ir().clone());
+        }
+    }
+
+    fn uses(&mut self, place: Place, uses: &Uses) {
+        for decl in &uses.metrics {
+            self.declare(decl.clone());
+        }
+        for data in &uses.data {
+            if !self.ir.data.contains(data.to_ir()) {
+                self.ir.data.push(data.to_ir().clone());
+            }
+        }
+        for problem in &uses.problems {
+            self.built.push(Error {
+                place: place.clone(),
+                problem: Problem::Invalid {
+                    field: "step",
+                    reason: problem.clone(),
+                },
+            });
+        }
     }
 
     fn declare(&mut self, decl: ir::MetricDecl) {
@@ -251,12 +339,28 @@ impl<L> Script<L> {
 
     /// Checks the model: every problem, each with its place.
     pub fn validate(&self) -> Result<(), Errors> {
-        validate::validate(&self.ir)
+        let mut errors = self.built.clone();
+        if let Err(found) = validate::validate(&self.ir) {
+            errors.extend(found.0);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Errors(errors))
+        }
+    }
+
+    /// The files k6dsl writes next to the script: data rows given in Rust, as
+    /// (path relative to the script, contents). Write them beside the JavaScript
+    /// before running k6.
+    pub fn data_files(&self) -> Vec<(String, String)> {
+        codegen::data_files(&self.ir)
     }
 
     /// Checks the model and generates the k6 script (an ES module).
     pub fn to_javascript(&self) -> Result<String, Errors> {
-        generate(&self.ir)
+        self.validate()?;
+        Ok(codegen::javascript(&self.ir))
     }
 }
 

@@ -13,10 +13,15 @@ use crate::ir::{self, Executor, MetricKind, Script, Shortcut, Stage, Stat};
 use crate::metric::builtin;
 use crate::options::{GeneralOptions, TlsVersions, TrendStat};
 
+mod code;
+
 /// JavaScript numbers above this lose integer precision.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-/// k6's cap on stage targets and VU counts.
+/// k6's cap on the VUs of a ramp: startVUs and stage targets of ramping-vus and of
+/// the `stages` shortcut. (k6 does not cap arrival rates.)
 const MAX_STAGE_TARGET: u64 = 100_000_000;
+/// The longest duration k6 can read: Go's `time.Duration` is an i64 of nanoseconds.
+const MAX_GO_DURATION: Duration = Duration::new(9_223_372_036, 854_775_807);
 const ONE_SECOND: Duration = Duration::from_secs(1);
 
 /// Validates a whole model.
@@ -31,6 +36,8 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
     }
     v.thresholds(script);
     v.general(&script.options.general);
+    v.durations(script);
+    v.code(script);
     if v.errors.is_empty() {
         Ok(())
     } else {
@@ -138,6 +145,9 @@ impl Validator {
                 self.positive(place(), "vus", u64::from(*vus));
                 if duration.is_zero() {
                     self.push(place(), Problem::NotPositive { field: "duration" });
+                } else {
+                    // k6 runs it as a constant-vus scenario, which lasts at least 1s.
+                    self.at_least_one_second(place(), "duration", *duration);
                 }
             }
             Shortcut::Iterations {
@@ -151,7 +161,7 @@ impl Validator {
                 }
             }
             Shortcut::Stages { vus, stages } => {
-                self.stages(place(), "vus", u64::from(*vus), stages);
+                self.stages(place(), "vus", u64::from(*vus), stages, MAX_STAGE_TARGET);
             }
         }
     }
@@ -247,6 +257,7 @@ impl Validator {
                     "startVUs",
                     u64::from(start_vus.unwrap_or(1)),
                     stages,
+                    MAX_STAGE_TARGET,
                 );
             }
             Executor::ConstantArrivalRate {
@@ -270,7 +281,13 @@ impl Validator {
                 max_vus,
             } => {
                 self.time_unit(place(), *time_unit);
-                self.stages(place(), "startRate", start_rate.unwrap_or(0), stages);
+                self.stages(
+                    place(),
+                    "startRate",
+                    start_rate.unwrap_or(0),
+                    stages,
+                    MAX_SAFE_INTEGER,
+                );
                 self.arrival_vus(place(), *pre_allocated_vus, *max_vus);
             }
             Executor::ExternallyControlled {
@@ -354,21 +371,25 @@ impl Validator {
         }
     }
 
-    fn stages(&mut self, place: Place, start_field: &'static str, start: u64, stages: &[Stage]) {
+    /// `max` is the largest start value and target: k6 caps VU ramps at 100,000,000;
+    /// rates only need to stay exact in JavaScript.
+    fn stages(
+        &mut self,
+        place: Place,
+        start_field: &'static str,
+        start: u64,
+        stages: &[Stage],
+        max: u64,
+    ) {
         if stages.is_empty() {
             self.push(place.clone(), Problem::NoStages);
             return;
         }
-        for value in std::iter::once(start).chain(stages.iter().map(|s| s.target)) {
-            if value > MAX_STAGE_TARGET {
-                self.push(
-                    place.clone(),
-                    Problem::TooLarge {
-                        field: "stage target",
-                        value,
-                        max: MAX_STAGE_TARGET,
-                    },
-                );
+        let values = std::iter::once((start_field, start))
+            .chain(stages.iter().map(|stage| ("stage target", stage.target)));
+        for (field, value) in values {
+            if value > max {
+                self.push(place.clone(), Problem::TooLarge { field, value, max });
             }
         }
         if start == 0 && stages.iter().all(|stage| stage.target == 0) {
@@ -508,6 +529,8 @@ impl Validator {
                 Some("k6 selectors cannot express a tag value containing `,` or `}`")
             } else if key.trim() != key || value.trim() != value {
                 Some("k6 trims spaces around selector tags, so this one could never match: remove the surrounding spaces")
+            } else if k6_selector_text(key) != key || k6_selector_text(value) != value {
+                Some("k6 strips quotes (`\"`, `'`) around selector tags, so this one could never match: remove them")
             } else {
                 None
             };
@@ -554,14 +577,179 @@ impl Validator {
                 );
             }
         }
+        // Scripts with VU code name their groups and requests, so selectors on them
+        // can be checked; an options-only model (no requests yet) cannot be.
+        let (groups, names) = code::group_paths_and_names(script);
+        let has_code = !names.is_empty();
         if let Some(path) = selector.get("group") {
             if !path.starts_with("::") || path.ends_with("::") {
                 self.push(
-                    place,
+                    place.clone(),
                     Problem::Invalid {
                         field: "group selector",
                         reason: format!(
                             "`{path}` is not a k6 group path: write `::Outer::Inner` (build it with .for_group([\"Outer\", \"Inner\"]))"
+                        ),
+                    },
+                );
+            } else if has_code && !groups.contains(path) {
+                let known: Vec<&str> = groups.iter().map(String::as_str).collect();
+                self.push(
+                    place.clone(),
+                    Problem::Invalid {
+                        field: "group selector",
+                        reason: format!(
+                            "no group has the path `{path}` (the script has: {}), so this threshold could never see a sample",
+                            if known.is_empty() { "no groups".to_owned() } else { known.join(", ") }
+                        ),
+                    },
+                );
+            }
+        }
+        for tag in ["endpoint", "name"] {
+            if let Some(wanted) = selector.get(tag) {
+                if has_code && !names.contains(wanted) {
+                    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+                    self.push(
+                        place.clone(),
+                        Problem::Invalid {
+                            field: "endpoint selector",
+                            reason: format!(
+                                "no request is named `{wanted}` (the script's requests: {}), so this threshold could never see a sample",
+                                known.join(", ")
+                            ),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// k6 requires the segment this instance runs (0:1 when unset) to be one of the
+    /// sequence's segments.
+    fn segment_in_sequence(
+        &mut self,
+        segment: Option<crate::options::ExecutionSegment>,
+        sequence: &[crate::options::Fraction],
+    ) {
+        use crate::options::{ExecutionSegment, Fraction};
+        let same = |a: Fraction, b: Fraction| {
+            u64::from(a.num) * u64::from(b.den) == u64::from(b.num) * u64::from(a.den)
+        };
+        let segment = segment.unwrap_or(ExecutionSegment {
+            from: Fraction::new(0, 1),
+            to: Fraction::new(1, 1),
+        });
+        let found = sequence
+            .windows(2)
+            .any(|w| same(w[0], segment.from) && same(w[1], segment.to));
+        if !found {
+            let points: Vec<String> = sequence.iter().map(ToString::to_string).collect();
+            self.push(
+                Place::Option("executionSegment"),
+                Problem::Invalid {
+                    field: "executionSegment",
+                    reason: format!(
+                        "`{segment}` is not one of the segments of executionSegmentSequence `{}`: k6 requires it to be (0:1 when executionSegment is unset)",
+                        points.join(",")
+                    ),
+                },
+            );
+        }
+    }
+
+    /// Every duration must fit Go's `time.Duration` (about 292 years): k6 cannot read
+    /// a longer one.
+    fn durations(&mut self, script: &Script) {
+        let mut all: Vec<(Place, &'static str, Duration)> = Vec::new();
+        let stages =
+            |all: &mut Vec<(Place, &'static str, Duration)>, place: &Place, stages: &[Stage]| {
+                for stage in stages {
+                    all.push((place.clone(), "stage duration", stage.duration));
+                }
+            };
+        match &script.options.execution {
+            ir::Execution::Default => {}
+            ir::Execution::Shortcut(shortcut) => match shortcut {
+                Shortcut::Duration { duration, .. } => {
+                    all.push((Place::Shortcut, "duration", *duration))
+                }
+                Shortcut::Iterations { duration, .. } => {
+                    all.extend(duration.map(|d| (Place::Shortcut, "duration", d)))
+                }
+                Shortcut::Stages { stages: list, .. } => stages(&mut all, &Place::Shortcut, list),
+            },
+            ir::Execution::Scenarios(scenarios) => {
+                for scenario in scenarios {
+                    let place = Place::Scenario(scenario.name.clone());
+                    let mut optional = |field, d: Option<Duration>| {
+                        all.extend(d.map(|d| (place.clone(), field, d)))
+                    };
+                    optional("startTime", scenario.start_time);
+                    optional("gracefulStop", scenario.graceful_stop);
+                    match &scenario.executor {
+                        Executor::SharedIterations { max_duration, .. }
+                        | Executor::PerVuIterations { max_duration, .. } => {
+                            optional("maxDuration", *max_duration)
+                        }
+                        Executor::ConstantVus { duration, .. }
+                        | Executor::ExternallyControlled { duration, .. } => {
+                            optional("duration", Some(*duration))
+                        }
+                        Executor::RampingVus {
+                            stages: list,
+                            graceful_ramp_down,
+                            ..
+                        } => {
+                            optional("gracefulRampDown", *graceful_ramp_down);
+                            stages(&mut all, &place, list);
+                        }
+                        Executor::ConstantArrivalRate {
+                            time_unit,
+                            duration,
+                            ..
+                        } => {
+                            optional("timeUnit", *time_unit);
+                            optional("duration", Some(*duration));
+                        }
+                        Executor::RampingArrivalRate {
+                            time_unit,
+                            stages: list,
+                            ..
+                        } => {
+                            optional("timeUnit", *time_unit);
+                            stages(&mut all, &place, list);
+                        }
+                    }
+                }
+            }
+        }
+        for threshold in &script.options.thresholds {
+            if let Some(delay) = threshold.delay_abort_eval {
+                all.push((Place::Threshold(threshold.key()), "delayAbortEval", delay));
+            }
+        }
+        let general = &script.options.general;
+        for (field, duration) in [
+            ("setupTimeout", general.setup_timeout),
+            ("teardownTimeout", general.teardown_timeout),
+            ("minIterationDuration", general.min_iteration_duration),
+        ] {
+            all.extend(duration.map(|d| (Place::Option(field), field, d)));
+        }
+        if let Some(crate::options::DnsTtl::For(ttl)) = general.dns.and_then(|dns| dns.ttl) {
+            all.push((Place::Option("dns"), "dns.ttl", ttl));
+        }
+        for (place, field, duration) in all {
+            if duration > MAX_GO_DURATION {
+                self.push(
+                    place,
+                    Problem::Invalid {
+                        field,
+                        reason: format!(
+                            "{} is longer than k6 can represent (at most {})",
+                            crate::time::GoDuration(duration),
+                            crate::time::GoDuration(MAX_GO_DURATION)
                         ),
                     },
                 );
@@ -582,6 +770,7 @@ impl Validator {
         if let Some(rps) = options.rps {
             self.safe_integer(place("rps"), "rps", rps);
         }
+        let mut segment_ok = true;
         if let Some(segment) = options.execution_segment {
             let (from, to) = (segment.from, segment.to);
             let bad_fraction = |f: crate::options::Fraction| f.den == 0 || f.num > f.den;
@@ -589,6 +778,7 @@ impl Validator {
             let ordered =
                 u64::from(from.num) * u64::from(to.den) < u64::from(to.num) * u64::from(from.den);
             if bad_fraction(from) || bad_fraction(to) || !ordered {
+                segment_ok = false;
                 self.push(
                     place("executionSegment"),
                     Problem::Invalid {
@@ -613,6 +803,8 @@ impl Validator {
                         reason: "it must list at least two strictly increasing fractions between 0 and 1".into(),
                     },
                 );
+            } else if segment_ok {
+                self.segment_in_sequence(options.execution_segment, sequence);
             }
         }
         if let Some(TlsVersions::Range { min, max }) = options.tls_version {
@@ -661,7 +853,17 @@ impl Validator {
                 );
             }
         }
+        let mut lower_hosts = BTreeSet::new();
         for host in options.hosts.keys() {
+            if !lower_hosts.insert(host.to_ascii_lowercase()) {
+                self.push(
+                    place("hosts"),
+                    Problem::Duplicate {
+                        what: "hosts entry (k6 lower-cases host names and keeps only one of them)",
+                        name: host.clone(),
+                    },
+                );
+            }
             let (name, port) = match host.rsplit_once(':') {
                 Some((name, port)) => (name, Some(port)),
                 None => (host.as_str(), None),
@@ -688,22 +890,33 @@ impl Validator {
     }
 }
 
-/// A host name, optionally led by `*.` (k6's blockHostnames patterns).
+/// A host name, optionally led by `*.` (k6's blockHostnames patterns). Labels are
+/// ASCII letters, digits and inner `-`, as k6's pattern requires.
 fn is_valid_host_pattern(pattern: &str) -> bool {
     let name = pattern.strip_prefix("*.").unwrap_or(pattern);
     !name.is_empty()
         && name.len() <= 253
         && name.split('.').all(|label| {
-            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 
-/// A threshold key as k6 reads it: spaces around tag names and values trimmed.
+/// A selector tag name or value as k6 reads it (`Metric.AddSubmetric`): spaces
+/// trimmed, then `"` and `'`.
+fn k6_selector_text(text: &str) -> &str {
+    text.trim().trim_matches(['"', '\''])
+}
+
+/// A threshold key as k6 reads it: spaces and quotes around tag names and values
+/// trimmed.
 fn canonical_key(threshold: &ir::Threshold) -> String {
     let tags: BTreeMap<&str, &str> = threshold
         .selector
         .iter()
-        .map(|(k, v)| (k.trim(), v.trim()))
+        .map(|(k, v)| (k6_selector_text(k), k6_selector_text(v)))
         .collect();
     let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     format!("{}{{{}}}", threshold.metric, tags.join(","))

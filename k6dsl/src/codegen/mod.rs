@@ -4,6 +4,8 @@
 //! metrics in init code, `export const options`, then the exported functions. Output
 //! is deterministic: the same model always gives the same bytes.
 
+mod code;
+mod doc;
 pub mod js;
 mod options;
 
@@ -19,54 +21,132 @@ use js::{Ident, Str};
 use crate::ir::{self, Execution};
 
 /// Writes the script for a model that passed validation.
+///
+/// Layout: imports; init constants (base URL, environment defaults); data sets;
+/// custom metrics; per-VU state; `options`; `setup`; the default function and the
+/// flows; `teardown`; `handleSummary`; then the inline helpers they use.
 pub fn javascript(script: &ir::Script) -> String {
-    let mut imports = Imports::default();
     let metric_vars = metric_variables(script);
+    let mut module = code::Module::new(
+        script,
+        script
+            .metrics
+            .iter()
+            .map(|d| d.name.clone())
+            .zip(metric_vars.iter().cloned())
+            .collect(),
+    );
+
+    // Functions first: writing them records the imports and helpers they need.
+    let mut functions = Vec::new();
+    if let Some(setup) = &script.lifecycle.setup {
+        functions.push(module.function(
+            "export ",
+            "setup",
+            &setup.body,
+            None,
+            Some(&setup.returns),
+        ));
+    }
+    if needs_default_function(script) {
+        functions.push(match &script.default_flow {
+            Some(flow) => module.function("export default ", "", &flow.body, flow.pacing, None),
+            None => "export default function () {}".to_owned(),
+        });
+    }
+    for flow in &script.flows {
+        functions.push(module.function("export ", &flow.name, &flow.body, flow.pacing, None));
+    }
+    if let Some(teardown) = &script.lifecycle.teardown {
+        functions.push(module.function("export ", "teardown", teardown, None, None));
+    }
+    if let Some(path) = &script.lifecycle.summary_json {
+        functions.push(module.handle_summary(path));
+    }
+
+    let mut imports = Imports::default();
+    if module.needs.http {
+        imports.default_import("k6/http", "http");
+    }
+    for name in &module.needs.k6 {
+        imports.add("k6", name);
+    }
+    if module.needs.shared_array || !script.data.is_empty() {
+        imports.add("k6/data", "SharedArray");
+    }
+    if module.needs.encoding {
+        imports.default_import("k6/encoding", "encoding");
+    }
+    if module.needs.execution {
+        imports.default_import("k6/execution", "exec");
+    }
     for decl in &script.metrics {
         imports.add("k6/metrics", decl.kind.js_class());
     }
 
-    let mut body = Tokens::new();
-
-    if !script.metrics.is_empty() {
-        for (decl, var) in script.metrics.iter().zip(&metric_vars) {
-            let class = decl.kind.js_class();
-            if decl.time {
-                quote_in!(body => const $(Ident(var)) = new $class($(Str(&decl.name)), true););
-            } else {
-                quote_in!(body => const $(Ident(var)) = new $class($(Str(&decl.name))););
-            }
-            body.push();
+    let mut sections: Vec<Vec<String>> = Vec::new();
+    sections.push(module.constants());
+    sections.push(module.data_sets());
+    let mut metrics = Vec::new();
+    for (decl, var) in script.metrics.iter().zip(&metric_vars) {
+        let class = decl.kind.js_class();
+        let name = Str(&decl.name);
+        let mut line = Tokens::new();
+        if decl.time {
+            quote_in!(line => const $(Ident(var)) = new $class($name, true););
+        } else {
+            quote_in!(line => const $(Ident(var)) = new $class($name););
         }
-        body.line();
+        metrics.push(render(line).trim_end().to_owned());
     }
+    sections.push(metrics);
+    sections.push(module.vu_state_decl().into_iter().collect());
 
-    body.append("export const options = ");
-    options::options(&script.options).write(&mut body, "export const options = ".len(), 0, ";");
-    body.push();
-
-    if needs_default_function(script) {
-        body.line();
-        quote_in!(body => export default function () {});
-        body.push();
+    let mut options = Tokens::new();
+    options.append("export const options = ");
+    options::options(&script.options).write(&mut options, "export const options = ".len(), 0, ";");
+    sections.push(vec![render(options).trim_end().to_owned()]);
+    for function in functions {
+        sections.push(vec![function]);
     }
-    for flow in &script.flows {
-        body.line();
-        quote_in!(body => export function $(Ident(&flow.name))() {});
-        body.push();
+    for helper in module.helpers() {
+        sections.push(vec![helper.to_owned()]);
     }
 
     let mut file = imports.render();
-    file.append(body);
+    let mut first = true;
+    for section in sections.into_iter().filter(|s| !s.is_empty()) {
+        if !first {
+            file.line();
+        }
+        first = false;
+        for statement in section {
+            for line in statement.lines() {
+                file.append(line.to_owned());
+                file.push();
+            }
+        }
+    }
     render(file)
+}
+
+/// Files k6dsl writes next to the script (data rows given in Rust), by path
+/// relative to it.
+pub fn data_files(script: &ir::Script) -> Vec<(String, String)> {
+    script
+        .data
+        .iter()
+        .filter_map(|d| Some((d.source.file().to_owned(), d.source.contents()?)))
+        .collect()
 }
 
 /// Whether anything runs `default`: no scenarios, or a scenario without `exec`.
 fn needs_default_function(script: &ir::Script) -> bool {
-    match &script.options.execution {
-        Execution::Scenarios(scenarios) => scenarios.iter().any(|s| s.exec.is_none()),
-        _ => true,
-    }
+    script.default_flow.is_some()
+        || match &script.options.execution {
+            Execution::Scenarios(scenarios) => scenarios.iter().any(|s| s.exec.is_none()),
+            _ => true,
+        }
 }
 
 /// JavaScript variable names for the custom metrics: `login_duration` becomes
@@ -119,10 +199,12 @@ fn camel_case(name: &str) -> String {
     out
 }
 
-/// One `import { a, b } from "module";` line per module, names sorted.
+/// One import line per module (`import http from "k6/http";`,
+/// `import { check, group } from "k6";`), modules and names sorted.
 #[derive(Default)]
 struct Imports {
     named: BTreeMap<&'static str, BTreeSet<&'static str>>,
+    defaults: BTreeMap<&'static str, &'static str>,
 }
 
 impl Imports {
@@ -130,15 +212,34 @@ impl Imports {
         self.named.entry(module).or_default().insert(name);
     }
 
+    fn default_import(&mut self, module: &'static str, name: &'static str) {
+        self.defaults.insert(module, name);
+    }
+
     fn render(&self) -> Tokens {
         let mut tokens = Tokens::new();
-        for (module, names) in &self.named {
-            let names: Vec<&str> = names.iter().copied().collect();
-            let names = names.join(", ");
-            quote_in!(tokens => import { $names } from $(Str(module)););
+        let modules: BTreeSet<&str> = self
+            .named
+            .keys()
+            .chain(self.defaults.keys())
+            .copied()
+            .collect();
+        for module in &modules {
+            let default = self.defaults.get(module);
+            let names = self.named.get(module).map(|names| {
+                let names: Vec<&str> = names.iter().copied().collect();
+                format!("{{ {} }}", names.join(", "))
+            });
+            let what = match (default, names) {
+                (Some(d), Some(n)) => format!("{d}, {n}"),
+                (Some(d), None) => (*d).to_owned(),
+                (None, Some(n)) => n,
+                (None, None) => continue,
+            };
+            quote_in!(tokens => import $what from $(Str(module)););
             tokens.push();
         }
-        if !self.named.is_empty() {
+        if !modules.is_empty() {
             tokens.line();
         }
         tokens

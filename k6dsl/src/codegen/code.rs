@@ -1,0 +1,1306 @@
+//! VU code as JavaScript: init-time constants and data, the lifecycle functions, the
+//! flows, and the small helpers they need (emitted inline: scripts run offline, with
+//! no remote `jslib` imports).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use super::doc::{call, delimited, Doc};
+use super::js::{is_identifier, number_literal, property_key, string_literal};
+use crate::ir;
+use crate::ir::code::{
+    blocks, for_each_expr, for_each_request_expr, for_each_request_in, visit_expr,
+};
+use crate::ir::code::{
+    Auth, Block, Body, Check, Expr, Json, JsonScalar, Method, Predicate, Request, RowSelection,
+    Source, Step, ThinkTime, Var,
+};
+use crate::time::go_duration;
+
+/// What the code needs from the rest of the file.
+#[derive(Debug, Default)]
+pub struct Needs {
+    /// `import http from "k6/http"`.
+    pub http: bool,
+    /// Names from `"k6"`: check, group, sleep.
+    pub k6: BTreeSet<&'static str>,
+    /// `import { SharedArray } from "k6/data"`.
+    pub shared_array: bool,
+    /// `import exec from "k6/execution"`.
+    pub execution: bool,
+    /// `import encoding from "k6/encoding"`.
+    pub encoding: bool,
+    /// Helper functions, by name.
+    pub helpers: BTreeSet<&'static str>,
+}
+
+/// Variable names: module-level ones, and per function.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    taken: BTreeSet<String>,
+    vars: BTreeMap<(String, u32), String>,
+}
+
+impl Names {
+    /// Reserves a name as is.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// A fresh identifier based on `base`.
+    pub fn fresh(&mut self, base: &str) -> String {
+        let base = if is_identifier(base) {
+            base.to_owned()
+        } else {
+            identifier_from(base)
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    fn bind(&mut self, var: &Var) -> String {
+        let name = self.fresh(&var.hint);
+        self.vars.insert((var.owner.clone(), var.id), name.clone());
+        name
+    }
+
+    fn var(&self, var: &Var) -> String {
+        self.vars
+            .get(&(var.owner.clone(), var.id))
+            .cloned()
+            .unwrap_or_else(|| identifier_from(&var.hint))
+    }
+}
+
+/// An identifier from any text: `add to cart` → `addToCart`, `2fa` → `_2fa`.
+pub fn identifier_from(text: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in text.chars() {
+        if c == '_' && !out.is_empty() {
+            upper = true;
+        } else if c.is_ascii_alphanumeric() || c == '_' || c == '$' {
+            if upper && !out.is_empty() {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("value");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if !is_identifier(&out) {
+        out.push('_');
+    }
+    out
+}
+
+/// Module-level facts the code generator needs.
+pub struct Module<'a> {
+    /// The model.
+    pub script: &'a ir::Script,
+    /// Custom metric name → JS variable.
+    pub metric_vars: BTreeMap<String, String>,
+    /// Data set name → JS variable.
+    pub data_vars: BTreeMap<String, String>,
+    /// Environment variable → constant holding it (with its default).
+    pub env_consts: BTreeMap<String, String>,
+    /// The constant holding the base URL.
+    pub base_url: String,
+    /// Names taken at module level.
+    pub names: Names,
+    /// Variables that live at module level (per-VU state).
+    pub vu_state: Vec<String>,
+    /// Imports and helpers used.
+    pub needs: Needs,
+}
+
+/// The identifier for a data set's `SharedArray`.
+pub fn data_var_base(name: &str) -> String {
+    identifier_from(name)
+}
+
+impl<'a> Module<'a> {
+    /// Collects what the code uses and names it.
+    pub fn new(script: &'a ir::Script, metric_vars: BTreeMap<String, String>) -> Self {
+        let mut names = Names::default();
+        for reserved in [
+            "http",
+            "check",
+            "group",
+            "sleep",
+            "SharedArray",
+            "exec",
+            "encoding",
+            "options",
+            "setup",
+            "teardown",
+            "handleSummary",
+            "data",
+            "open",
+            "__ENV",
+            "__VU",
+            "__ITER",
+            "Trend",
+            "Counter",
+            "Rate",
+            "Gauge",
+            "JSON",
+            "Math",
+            "Date",
+            "console",
+        ] {
+            names.reserve(reserved);
+        }
+        for helper in HELPERS {
+            names.reserve(helper.0);
+        }
+        for flow in &script.flows {
+            names.reserve(&flow.name);
+        }
+        for var in metric_vars.values() {
+            names.reserve(var);
+        }
+        let base_url = names.fresh(&script.base_url.env);
+        let mut env_consts = BTreeMap::new();
+        let mut envs = BTreeSet::new();
+        for_each_expr(script, &mut |e| {
+            if let Expr::Env { name, .. } = e {
+                envs.insert(name.clone());
+            }
+        });
+        for env in envs {
+            if env == script.base_url.env {
+                env_consts.insert(env, base_url.clone());
+            } else {
+                let constant = names.fresh(&env);
+                env_consts.insert(env, constant);
+            }
+        }
+        let mut data_vars = BTreeMap::new();
+        for data in &script.data {
+            let var = names.fresh(&data_var_base(&data.name));
+            data_vars.insert(data.name.clone(), var);
+        }
+        Module {
+            script,
+            metric_vars,
+            data_vars,
+            env_consts,
+            base_url,
+            names,
+            vu_state: Vec::new(),
+            needs: Needs::default(),
+        }
+    }
+
+    /// Whether any request URL is relative to the base URL.
+    pub fn uses_base_url(&self) -> bool {
+        let mut uses = false;
+        for_each_request(self.script, &mut |r| uses |= !is_absolute(&r.url));
+        uses
+    }
+
+    /// The init-time constants: base URL and environment variables with defaults.
+    pub fn constants(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut defaults: BTreeMap<String, String> = BTreeMap::new();
+        for_each_expr(self.script, &mut |e| {
+            if let Expr::Env {
+                name,
+                default: Some(default),
+            } = e
+            {
+                defaults
+                    .entry(name.clone())
+                    .or_insert_with(|| default.clone());
+            }
+        });
+        if self.uses_base_url() || self.env_consts.contains_key(&self.script.base_url.env) {
+            defaults.insert(
+                self.script.base_url.env.clone(),
+                self.script.base_url.default.clone(),
+            );
+        }
+        for (env, default) in defaults {
+            let constant = self
+                .env_consts
+                .get(&env)
+                .cloned()
+                .unwrap_or_else(|| self.base_url.clone());
+            let rhs = format!("{} || {}", env_access(&env), string_literal(&default));
+            out.push(
+                Doc::Concat(vec![
+                    Doc::text(format!("const {constant} =")),
+                    Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(rhs)])]),
+                    Doc::text(";"),
+                ])
+                .render(),
+            );
+        }
+        out
+    }
+
+    /// `const users = new SharedArray(...)` for each data set.
+    pub fn data_sets(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for data in &self.script.data {
+            self.needs.shared_array = true;
+            let var = &self.data_vars[&data.name];
+            let file = format!("./{}", data.source.file());
+            let load = if data.source.is_csv() {
+                self.needs.helpers.insert("parseCsv");
+                format!("return parseCsv(open({}));", string_literal(&file))
+            } else {
+                format!("return JSON.parse(open({}));", string_literal(&file))
+            };
+            out.push(format!(
+                "const {var} = new SharedArray({}, function () {{\n  {load}\n}});",
+                string_literal(&data.name)
+            ));
+        }
+        out
+    }
+
+    /// An exported function.
+    pub fn function(
+        &mut self,
+        export: &str,
+        name: &str,
+        body: &Block,
+        pacing: Option<Duration>,
+        returns: Option<&[(String, Expr)]>,
+    ) -> String {
+        let mut f = Function::new(self);
+        f.plan(body, returns);
+        let mut statements = Vec::new();
+        if let Some(pacing) = pacing {
+            let start = f.names.fresh("iterationStart");
+            statements.push(Doc::text(format!("const {start} = Date.now();")));
+            f.block(body, &mut statements);
+            let elapsed = f.names.fresh("elapsed");
+            let secs = number_literal(pacing.as_secs_f64());
+            f.module.needs.k6.insert("sleep");
+            statements.push(Doc::text(format!(
+                "const {elapsed} = (Date.now() - {start}) / 1000;"
+            )));
+            statements.push(Doc::text(format!(
+                "if ({elapsed} < {secs}) {{\n  sleep({secs} - {elapsed});\n}}"
+            )));
+        } else {
+            f.block(body, &mut statements);
+        }
+        if let Some(returns) = returns {
+            let entries = returns
+                .iter()
+                .map(|(key, value)| {
+                    let value = f.expr(value, false);
+                    if property_key(key) == value {
+                        Doc::text(value)
+                    } else {
+                        Doc::text(format!("{}: {value}", property_key(key)))
+                    }
+                })
+                .collect();
+            statements.push(Doc::Concat(vec![
+                Doc::text("return "),
+                delimited("{", entries, "}", Doc::Line, false),
+                Doc::text(";"),
+            ]));
+        }
+        let params = if f.uses_data { "data" } else { "" };
+        let hoisted = std::mem::take(&mut f.hoisted_decls);
+        let mut lines = Vec::new();
+        if !hoisted.is_empty() {
+            lines.push(format!("let {};", hoisted.join(", ")));
+        }
+        let header = format!("{export}function {name}({params}) {{");
+        if statements.is_empty() && lines.is_empty() {
+            return format!("{header}}}");
+        }
+        let mut doc = vec![Doc::text(header)];
+        let mut inner = Vec::new();
+        for line in lines {
+            inner.push(Doc::HardLine);
+            inner.push(Doc::text(line));
+        }
+        for statement in statements {
+            inner.push(Doc::HardLine);
+            inner.push(statement);
+        }
+        doc.push(Doc::Indent(inner));
+        doc.push(Doc::HardLine);
+        doc.push(Doc::text("}"));
+        Doc::Concat(doc).render()
+    }
+
+    /// `let token;` for values kept across a VU's iterations.
+    pub fn vu_state_decl(&self) -> Option<String> {
+        (!self.vu_state.is_empty()).then(|| format!("let {};", self.vu_state.join(", ")))
+    }
+
+    /// The helper functions used, in a fixed order.
+    pub fn helpers(&self) -> Vec<&'static str> {
+        HELPERS
+            .iter()
+            .filter(|(name, _)| self.needs.helpers.contains(name))
+            .map(|(_, code)| *code)
+            .collect()
+    }
+
+    /// `handleSummary`, writing the JSON summary to `path`.
+    pub fn handle_summary(&mut self, path: &str) -> String {
+        self.needs.helpers.insert("summaryText");
+        format!(
+            "export function handleSummary(data) {{\n  return {{\n    {}: JSON.stringify(data, null, 2),\n    stdout: summaryText(data, {}),\n  }};\n}}",
+            property_key(path),
+            string_literal(path)
+        )
+    }
+}
+
+/// Helpers emitted inline when used, instead of remote `jslib` imports.
+const HELPERS: &[(&str, &str)] = &[
+    (
+        "randomIntBetween",
+        "// A whole number between min and max, inclusive (as jslib's k6-utils).
+function randomIntBetween(min, max) {
+  return Math.floor(Math.random() * (max - min + 1) + min);
+}",
+    ),
+    (
+        "randomBetween",
+        "// A number between min and max.
+function randomBetween(min, max) {
+  return min + Math.random() * (max - min);
+}",
+    ),
+    (
+        "findBetween",
+        "// The text between two markers, or undefined (as jslib's findBetween).
+function findBetween(content, left, right) {
+  const start = String(content).indexOf(left);
+  if (start === -1) {
+    return undefined;
+  }
+  const from = start + left.length;
+  const end = String(content).indexOf(right, from);
+  return end === -1 ? undefined : String(content).substring(from, end);
+}",
+    ),
+    (
+        "matchGroup",
+        "// A capture group of the first match of pattern in text, or undefined.
+function matchGroup(text, pattern, index) {
+  const found = new RegExp(pattern).exec(String(text));
+  return found === null ? undefined : found[index];
+}",
+    ),
+    (
+        "withCredentials",
+        "// The URL with user and password in its userinfo, as k6's digest and NTLM auth want.
+function withCredentials(url, user, password) {
+  const credentials = `${encodeURIComponent(user)}:${encodeURIComponent(password)}@`;
+  return url.replace(\"://\", `://${credentials}`);
+}",
+    ),
+    (
+        "parseCsv",
+        "// Rows of a CSV file with a header line, as objects keyed by the header.
+// Handles quoted fields with commas, quotes and line breaks (RFC 4180).
+function parseCsv(text) {
+  const records = [];
+  let record = [];
+  let field = \"\";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\"' && text[i + 1] === '\"') {
+        field += '\"';
+        i++;
+      } else if (c === '\"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '\"') {
+      quoted = true;
+    } else if (c === \",\") {
+      record.push(field);
+      field = \"\";
+    } else if (c === \"\\n\" || c === \"\\r\") {
+      if (c === \"\\r\" && text[i + 1] === \"\\n\") {
+        i++;
+      }
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = \"\";
+    } else {
+      field += c;
+    }
+  }
+  if (field !== \"\" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records;
+  return rows.map((row) =>
+    Object.fromEntries(header.map((name, i) => [name, row[i] ?? \"\"])),
+  );
+}",
+    ),
+    (
+        "summaryText",
+        "// A short end-of-test summary: thresholds and checks (the full summary is in JSON).
+function summaryText(data, path) {
+  const lines = [\"\"];
+  for (const [name, metric] of Object.entries(data.metrics)) {
+    const thresholds = metric.thresholds || {};
+    for (const [expression, result] of Object.entries(thresholds)) {
+      lines.push(`${result.ok ? \"✓\" : \"✗\"} ${name}: ${expression}`);
+    }
+  }
+  const checks = data.metrics.checks;
+  if (checks) {
+    const { passes, fails } = checks.values;
+    lines.push(`checks: ${passes} passed, ${fails} failed`);
+  }
+  lines.push(`summary written to ${path}`, \"\");
+  return lines.join(\"\\n\");
+}",
+    ),
+];
+
+/// One function being written.
+struct Function<'m, 'a> {
+    module: &'m mut Module<'a>,
+    names: Names,
+    /// Variables assigned inside a group but used after it: declared with `let` at
+    /// the top of the function.
+    hoisted: BTreeSet<(String, u32)>,
+    hoisted_decls: Vec<String>,
+    /// Variables kept per VU (declared at module level).
+    vu_vars: BTreeSet<(String, u32)>,
+    uses_data: bool,
+}
+
+impl<'m, 'a> Function<'m, 'a> {
+    fn new(module: &'m mut Module<'a>) -> Self {
+        let names = module.names.clone();
+        Function {
+            module,
+            names,
+            hoisted: BTreeSet::new(),
+            hoisted_decls: Vec::new(),
+            vu_vars: BTreeSet::new(),
+            uses_data: false,
+        }
+    }
+
+    /// Decides where each variable is declared, and whether `data` is used.
+    fn plan(&mut self, body: &Block, returns: Option<&[(String, Expr)]>) {
+        let mut defs: BTreeMap<(String, u32), (Vec<usize>, bool, Var)> = BTreeMap::new();
+        let mut uses: Vec<((String, u32), Vec<usize>)> = Vec::new();
+        let mut uses_data = false;
+        walk(body, &mut Vec::new(), false, &mut |event| match event {
+            Event::Def(var, path, per_vu) => {
+                defs.insert(
+                    (var.owner.clone(), var.id),
+                    (path.to_vec(), per_vu, var.clone()),
+                );
+            }
+            Event::Use(expr, path) => visit_expr(expr, &mut |e| match e {
+                Expr::Var(v) => uses.push(((v.owner.clone(), v.id), path.to_vec())),
+                Expr::SetupData(_) => uses_data = true,
+                _ => {}
+            }),
+        });
+        for (_, value) in returns.unwrap_or_default() {
+            visit_expr(value, &mut |e| match e {
+                Expr::Var(v) => uses.push(((v.owner.clone(), v.id), Vec::new())),
+                Expr::SetupData(_) => uses_data = true,
+                _ => {}
+            });
+        }
+        self.uses_data = uses_data;
+        for (key, (path, per_vu, var)) in &defs {
+            if *per_vu {
+                // Kept across iterations: one module-level variable per VU.
+                let name = self.module.names.fresh(&var.hint);
+                self.names.reserve(&name);
+                self.names.vars.insert(key.clone(), name.clone());
+                self.module.vu_state.push(name);
+                self.vu_vars.insert(key.clone());
+            } else if uses
+                .iter()
+                .any(|(used, at)| used == key && !at.starts_with(path))
+            {
+                let name = self.names.bind(var);
+                self.hoisted.insert(key.clone());
+                self.hoisted_decls.push(name);
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block, out: &mut Vec<Doc>) {
+        for step in block {
+            self.step(step, out);
+        }
+    }
+
+    fn step(&mut self, step: &Step, out: &mut Vec<Doc>) {
+        match step {
+            Step::Request(request) => self.request(request, out),
+            Step::Batch(requests) => self.batch(requests, out),
+            Step::Group { name, body } => {
+                self.module.needs.k6.insert("group");
+                let mut inner = Vec::new();
+                self.block(body, &mut inner);
+                out.push(Doc::Concat(vec![
+                    call(
+                        "group",
+                        vec![Doc::text(string_literal(name)), function_doc(inner)],
+                        true,
+                    ),
+                    Doc::text(";"),
+                ]));
+            }
+            Step::Sleep(think) => {
+                self.module.needs.k6.insert("sleep");
+                let arg = match think {
+                    ThinkTime::Fixed(d) => seconds(*d),
+                    ThinkTime::Between(min, max) => {
+                        if min.subsec_nanos() == 0 && max.subsec_nanos() == 0 {
+                            self.module.needs.helpers.insert("randomIntBetween");
+                            format!("randomIntBetween({}, {})", seconds(*min), seconds(*max))
+                        } else {
+                            self.module.needs.helpers.insert("randomBetween");
+                            format!("randomBetween({}, {})", seconds(*min), seconds(*max))
+                        }
+                    }
+                };
+                out.push(Doc::text(format!("sleep({arg});")));
+            }
+            Step::AddToMetric { metric, value } => {
+                let var = self.metric_var(metric);
+                let value = self.expr(value, false);
+                out.push(Doc::text(format!("{var}.add({value});")));
+            }
+            Step::PickRow {
+                var,
+                data,
+                selection,
+            } => {
+                let rows = self
+                    .module
+                    .data_vars
+                    .get(data)
+                    .cloned()
+                    .unwrap_or_else(|| identifier_from(data));
+                let index = match selection {
+                    RowSelection::PerVu => format!("(__VU - 1) % {rows}.length"),
+                    RowSelection::PerIteration => format!("__ITER % {rows}.length"),
+                    RowSelection::Unique => {
+                        self.module.needs.execution = true;
+                        format!("exec.scenario.iterationInTest % {rows}.length")
+                    }
+                    RowSelection::Random => {
+                        format!("Math.floor(Math.random() * {rows}.length)")
+                    }
+                };
+                let name = self.declare(var);
+                out.push(Doc::text(format!("{name}{rows}[{index}];")));
+            }
+            Step::OncePerVu { body } => {
+                let mut kept = Vec::new();
+                walk(body, &mut Vec::new(), true, &mut |event| {
+                    if let Event::Def(var, _, _) = event {
+                        kept.push(var.clone());
+                    }
+                });
+                let condition = if kept.is_empty() {
+                    let flag = self.module.names.fresh("vuReady");
+                    self.module.vu_state.push(format!("{flag} = false"));
+                    let mut inner = Vec::new();
+                    self.block(body, &mut inner);
+                    inner.push(Doc::text(format!("{flag} = true;")));
+                    out.push(if_doc(&format!("!{flag}"), inner));
+                    return;
+                } else {
+                    kept.iter()
+                        .map(|v| format!("{} === undefined", self.names.var(v)))
+                        .collect::<Vec<_>>()
+                        .join(" || ")
+                };
+                let mut inner = Vec::new();
+                self.block(body, &mut inner);
+                out.push(if_doc(&condition, inner));
+            }
+        }
+    }
+
+    /// `const name = ` for a new variable, or `name = ` for one declared elsewhere.
+    fn declare(&mut self, var: &Var) -> String {
+        let key = (var.owner.clone(), var.id);
+        if self.hoisted.contains(&key) || self.vu_vars.contains(&key) {
+            format!("{} = ", self.names.var(var))
+        } else {
+            format!("const {} = ", self.names.bind(var))
+        }
+    }
+
+    fn metric_var(&self, metric: &str) -> String {
+        self.module
+            .metric_vars
+            .get(metric)
+            .cloned()
+            .unwrap_or_else(|| identifier_from(metric))
+    }
+
+    /// Whether the response must be kept in a variable.
+    fn keeps_response(request: &Request) -> bool {
+        !request.checks.is_empty()
+            || !request.extract.is_empty()
+            || !request.record_duration.is_empty()
+    }
+
+    fn request(&mut self, request: &Request, out: &mut Vec<Doc>) {
+        self.module.needs.http = true;
+        let (callee, args) = self.request_call(request);
+        let call_doc = call(&callee, args, true);
+        if Self::keeps_response(request) {
+            let res = self.names.fresh(&format!("{} res", request.name));
+            out.push(Doc::Concat(vec![
+                Doc::text(format!("const {res} = ")),
+                call_doc,
+                Doc::text(";"),
+            ]));
+            self.after_response(request, &res, out);
+        } else {
+            out.push(Doc::Concat(vec![call_doc, Doc::text(";")]));
+        }
+    }
+
+    fn batch(&mut self, requests: &[Request], out: &mut Vec<Doc>) {
+        self.module.needs.http = true;
+        let items: Vec<Doc> = requests
+            .iter()
+            .map(|r| {
+                let (method, url, body, params) = self.request_parts(r);
+                let mut entries = vec![
+                    Doc::text(format!("method: {}", string_literal(method))),
+                    Doc::Concat(vec![Doc::text("url: "), url]),
+                ];
+                if let Some(body) = body {
+                    entries.push(Doc::Concat(vec![Doc::text("body: "), body]));
+                }
+                if let Some(params) = params {
+                    entries.push(Doc::Concat(vec![Doc::text("params: "), params]));
+                }
+                delimited("{", entries, "}", Doc::Line, false)
+            })
+            .collect();
+        let array = delimited("[", items, "]", Doc::SoftLine, requests.len() > 1);
+        let batch = call("http.batch", vec![array], true);
+        if requests.iter().any(Self::keeps_response) {
+            let names: Vec<String> = requests
+                .iter()
+                .map(|r| self.names.fresh(&format!("{} res", r.name)))
+                .collect();
+            out.push(Doc::Concat(vec![
+                Doc::text(format!("const [{}] = ", names.join(", "))),
+                batch,
+                Doc::text(";"),
+            ]));
+            for (request, res) in requests.iter().zip(&names) {
+                self.after_response(request, res, out);
+            }
+        } else {
+            out.push(Doc::Concat(vec![batch, Doc::text(";")]));
+        }
+    }
+
+    /// Checks, metrics and extractions on a response held in `res`.
+    fn after_response(&mut self, request: &Request, res: &str, out: &mut Vec<Doc>) {
+        if !request.checks.is_empty() {
+            self.module.needs.k6.insert("check");
+            let entries = request.checks.iter().map(|c| self.check_entry(c)).collect();
+            let checks = delimited("{", entries, "}", Doc::Line, true);
+            let check_call = call("check", vec![Doc::text(res), checks], true);
+            let outcome = &request.on_checks;
+            if outcome.is_used() {
+                let ok = self.names.fresh(&format!("{} ok", request.name));
+                out.push(Doc::Concat(vec![
+                    Doc::text(format!("const {ok} = ")),
+                    check_call,
+                    Doc::text(";"),
+                ]));
+                for rate in &outcome.rates {
+                    out.push(Doc::text(format!("{}.add({ok});", self.metric_var(rate))));
+                }
+                if !outcome.failure_counters.is_empty() || outcome.log_failure {
+                    let mut inner = Vec::new();
+                    for counter in &outcome.failure_counters {
+                        inner.push(Doc::text(format!("{}.add(1);", self.metric_var(counter))));
+                    }
+                    if outcome.log_failure {
+                        inner.push(Doc::text(format!(
+                            "console.error(`{} failed: status ${{{res}.status}}`);",
+                            template_chunk(&request.name)
+                        )));
+                    }
+                    out.push(if_doc(&format!("!{ok}"), inner));
+                }
+            } else {
+                out.push(Doc::Concat(vec![check_call, Doc::text(";")]));
+            }
+        }
+        for trend in &request.record_duration {
+            out.push(Doc::text(format!(
+                "{}.add({res}.timings.duration);",
+                self.metric_var(trend)
+            )));
+        }
+        for extraction in &request.extract {
+            let value = match &extraction.from {
+                Source::JsonPath(path) => format!("{res}.json({})", string_literal(path)),
+                Source::Header(name) => {
+                    format!("{res}.headers{}", member(&canonical_header(name)))
+                }
+                Source::Between(left, right) => {
+                    self.module.needs.helpers.insert("findBetween");
+                    format!(
+                        "findBetween({res}.body, {}, {})",
+                        string_literal(left),
+                        string_literal(right)
+                    )
+                }
+                Source::Regex { pattern, group } => {
+                    self.module.needs.helpers.insert("matchGroup");
+                    format!(
+                        "matchGroup({res}.body, {}, {group})",
+                        string_literal(pattern)
+                    )
+                }
+            };
+            let declare = self.declare(&extraction.var);
+            out.push(Doc::text(format!("{declare}{value};")));
+        }
+    }
+
+    fn check_entry(&mut self, check: &Check) -> Doc {
+        let body = match &check.predicate {
+            Predicate::Status(code) => format!("r.status === {code}"),
+            Predicate::StatusIn(codes) => {
+                let list: Vec<String> = codes.iter().map(u16::to_string).collect();
+                format!("[{}].includes(r.status)", list.join(", "))
+            }
+            Predicate::HeaderPresent(name) => {
+                format!("r.headers{} !== undefined", member(&canonical_header(name)))
+            }
+            Predicate::HeaderContains(name, text) => format!(
+                "(r.headers{} || \"\").includes({})",
+                member(&canonical_header(name)),
+                string_literal(text)
+            ),
+            Predicate::BodyContains(text) => {
+                format!("String(r.body).includes({})", string_literal(text))
+            }
+            Predicate::BodyMatches(pattern) => {
+                format!("new RegExp({}).test(r.body)", string_literal(pattern))
+            }
+            Predicate::JsonExists(path) => {
+                format!("r.json({}) !== undefined", string_literal(path))
+            }
+            Predicate::JsonEquals(path, expected) => {
+                let expected = match expected {
+                    JsonScalar::Null => "null".to_owned(),
+                    JsonScalar::Bool(b) => b.to_string(),
+                    JsonScalar::Num(n) => number_literal(*n),
+                    JsonScalar::Str(s) => string_literal(s),
+                };
+                format!("r.json({}) === {expected}", string_literal(path))
+            }
+            Predicate::DurationBelow(limit) => format!(
+                "r.timings.duration < {}",
+                number_literal(limit.as_secs_f64() * 1000.0)
+            ),
+            Predicate::RawJs(code) => code.clone(),
+        };
+        Doc::Concat(vec![
+            Doc::text(format!("{}: (r) =>", property_key(&check.name))),
+            Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(body)])]),
+        ])
+    }
+
+    /// The callee and arguments of one request.
+    fn request_call(&mut self, request: &Request) -> (String, Vec<Doc>) {
+        let (method, url, body, params) = self.request_parts(request);
+        let mut args = Vec::new();
+        let callee = match &request.method {
+            Method::Get => "http.get".to_owned(),
+            Method::Head => "http.head".to_owned(),
+            Method::Post => "http.post".to_owned(),
+            Method::Put => "http.put".to_owned(),
+            Method::Patch => "http.patch".to_owned(),
+            Method::Delete => "http.del".to_owned(),
+            Method::Options => "http.options".to_owned(),
+            Method::Other(_) => {
+                args.push(Doc::text(string_literal(method)));
+                "http.request".to_owned()
+            }
+        };
+        args.push(url);
+        if request.method.takes_body() {
+            match body {
+                Some(body) => args.push(body),
+                None if params.is_some() => args.push(Doc::text("null")),
+                None => {}
+            }
+        }
+        args.extend(params);
+        (callee, args)
+    }
+
+    /// Method, URL, body and params of a request.
+    fn request_parts<'r>(
+        &mut self,
+        request: &'r Request,
+    ) -> (&'r str, Doc, Option<Doc>, Option<Doc>) {
+        let mut url = self.url(&request.url);
+        let mut headers: Vec<(String, String)> = Vec::new();
+        let has_content_type = request
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        let body = match &request.body {
+            None => None,
+            Some(Body::Json(json)) => {
+                if !has_content_type {
+                    headers.push(("Content-Type".into(), string_literal("application/json")));
+                }
+                Some(call("JSON.stringify", vec![self.json(json)], true))
+            }
+            Some(Body::Form(fields)) => {
+                let entries = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        Doc::text(format!("{}: {}", property_key(k), self.expr(v, false)))
+                    })
+                    .collect();
+                Some(delimited("{", entries, "}", Doc::Line, false))
+            }
+            Some(Body::Text { text, content_type }) => {
+                if let (Some(ct), false) = (content_type, has_content_type) {
+                    headers.push(("Content-Type".into(), string_literal(ct)));
+                }
+                Some(Doc::text(self.expr(text, false)))
+            }
+        };
+        for (name, value) in &request.headers {
+            headers.push((name.clone(), self.expr(value, false)));
+        }
+        let mut params = Vec::new();
+        match &request.params.auth {
+            Some(Auth::Basic { user, password }) => {
+                self.module.needs.encoding = true;
+                let credentials =
+                    self.template(&[user.clone(), Expr::str(":"), password.clone()], false);
+                headers.push((
+                    "Authorization".into(),
+                    format!("`Basic ${{encoding.b64encode({credentials})}}`"),
+                ));
+            }
+            Some(Auth::Digest { user, password } | Auth::Ntlm { user, password }) => {
+                self.module.needs.helpers.insert("withCredentials");
+                let user = self.expr(user, false);
+                let password = self.expr(password, false);
+                url = call(
+                    "withCredentials",
+                    vec![url, Doc::text(user), Doc::text(password)],
+                    false,
+                );
+            }
+            None => {}
+        }
+        if !headers.is_empty() {
+            let entries = headers
+                .into_iter()
+                .map(|(k, v)| Doc::text(format!("{}: {v}", property_key(&k))))
+                .collect();
+            params.push(Doc::Concat(vec![
+                Doc::text("headers: "),
+                delimited("{", entries, "}", Doc::Line, false),
+            ]));
+        }
+        let mut tags = vec![
+            format!("name: {}", string_literal(&request.name)),
+            format!("endpoint: {}", string_literal(&request.name)),
+        ];
+        for (k, v) in &request.tags {
+            tags.push(format!("{}: {}", property_key(k), string_literal(v)));
+        }
+        params.push(Doc::Concat(vec![
+            Doc::text("tags: "),
+            delimited(
+                "{",
+                tags.into_iter().map(Doc::Text).collect(),
+                "}",
+                Doc::Line,
+                false,
+            ),
+        ]));
+        let p = &request.params;
+        if let Some(timeout) = p.timeout {
+            params.push(Doc::text(format!(
+                "timeout: {}",
+                string_literal(&go_duration(timeout))
+            )));
+        }
+        match &p.auth {
+            Some(Auth::Digest { .. }) => params.push(Doc::text("auth: \"digest\"")),
+            Some(Auth::Ntlm { .. }) => params.push(Doc::text("auth: \"ntlm\"")),
+            _ => {}
+        }
+        if let Some(redirects) = p.redirects {
+            params.push(Doc::text(format!("redirects: {redirects}")));
+        }
+        if let Some(rt) = p.response_type {
+            params.push(Doc::text(format!(
+                "responseType: {}",
+                string_literal(rt.as_k6())
+            )));
+        }
+        if !p.cookies.is_empty() {
+            let entries = p
+                .cookies
+                .iter()
+                .map(|(k, v)| Doc::text(format!("{}: {}", property_key(k), self.expr(v, false))))
+                .collect();
+            params.push(Doc::Concat(vec![
+                Doc::text("cookies: "),
+                delimited("{", entries, "}", Doc::Line, false),
+            ]));
+        }
+        if let Some(c) = p.compression {
+            params.push(Doc::text(format!(
+                "compression: {}",
+                string_literal(c.as_k6())
+            )));
+        }
+        let params = Some(delimited("{", params, "}", Doc::Line, true));
+        (request.method.as_str(), url, body, params)
+    }
+
+    /// A URL: relative ones start from the base URL; values from responses and data
+    /// are percent-encoded as one path segment or query value.
+    fn url(&mut self, parts: &[Expr]) -> Doc {
+        let url = self.template(parts, true);
+        if is_absolute(parts) {
+            return Doc::text(url);
+        }
+        let base = &self.module.base_url;
+        // Prefix the base URL inside the literal: `${BASE_URL}/products/${id}`.
+        Doc::text(match url.strip_prefix('`') {
+            Some(rest) => format!("`${{{base}}}{rest}"),
+            None => {
+                let text = match parts {
+                    [Expr::Str(s)] => s.clone(),
+                    _ => parts
+                        .iter()
+                        .map(|p| match p {
+                            Expr::Str(s) => s.as_str(),
+                            _ => "",
+                        })
+                        .collect(),
+                };
+                format!("`${{{base}}}{}`", template_chunk(&text))
+            }
+        })
+    }
+
+    fn json(&mut self, json: &Json) -> Doc {
+        match json {
+            Json::Null => Doc::text("null"),
+            Json::Bool(b) => Doc::text(b.to_string()),
+            Json::Num(n) => Doc::text(n.to_string()),
+            Json::Str(s) => Doc::text(string_literal(s)),
+            Json::Expr(e) => Doc::text(self.expr(e, false)),
+            Json::Array(items) => {
+                let items = items.iter().map(|i| self.json(i)).collect();
+                delimited("[", items, "]", Doc::SoftLine, false)
+            }
+            Json::Object(entries) => {
+                let entries = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        Doc::Concat(vec![
+                            Doc::text(format!("{}: ", property_key(k))),
+                            self.json(v),
+                        ])
+                    })
+                    .collect();
+                delimited("{", entries, "}", Doc::Line, false)
+            }
+        }
+    }
+
+    /// A value as a JavaScript expression.
+    fn expr(&mut self, expr: &Expr, in_url: bool) -> String {
+        match expr {
+            Expr::Str(s) => string_literal(s),
+            Expr::Num(n) => number_literal(*n),
+            Expr::Bool(b) => b.to_string(),
+            Expr::Env { name, .. } => self
+                .module
+                .env_consts
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| env_access(name)),
+            Expr::Secret { name } => env_access(name),
+            Expr::VuId => "__VU".into(),
+            Expr::Iteration => "__ITER".into(),
+            Expr::ScenarioName => {
+                self.module.needs.execution = true;
+                "exec.scenario.name".into()
+            }
+            Expr::Var(var) => self.names.var(var),
+            Expr::Field(base, field) => format!("{}{}", self.expr(base, in_url), member(field)),
+            Expr::SetupData(key) => {
+                self.uses_data = true;
+                format!("data{}", member(key))
+            }
+            Expr::Concat(parts) => self.template(parts, in_url),
+        }
+    }
+
+    /// Parts joined as text: a string literal when all are literal, else a template
+    /// literal.
+    fn template(&mut self, parts: &[Expr], in_url: bool) -> String {
+        if parts.iter().all(|p| matches!(p, Expr::Str(_))) {
+            let text: String = parts
+                .iter()
+                .map(|p| match p {
+                    Expr::Str(s) => s.as_str(),
+                    _ => "",
+                })
+                .collect();
+            return string_literal(&text);
+        }
+        let mut out = String::from("`");
+        for part in parts {
+            match part {
+                Expr::Str(s) => out.push_str(&template_chunk(s)),
+                Expr::Concat(inner) => {
+                    let inner = self.template(inner, in_url);
+                    out.push_str(&format!("${{{inner}}}"));
+                }
+                dynamic => {
+                    let value = self.expr(dynamic, in_url);
+                    let encode = in_url
+                        && matches!(dynamic, Expr::Var(_) | Expr::Field(..) | Expr::SetupData(_));
+                    if encode {
+                        out.push_str(&format!("${{encodeURIComponent({value})}}"));
+                    } else {
+                        out.push_str(&format!("${{{value}}}"));
+                    }
+                }
+            }
+        }
+        out.push('`');
+        out
+    }
+}
+
+fn function_doc(statements: Vec<Doc>) -> Doc {
+    if statements.is_empty() {
+        return Doc::text("function () {}");
+    }
+    let mut inner = Vec::new();
+    for s in statements {
+        inner.push(Doc::HardLine);
+        inner.push(s);
+    }
+    Doc::broken_group(vec![
+        Doc::text("function () {"),
+        Doc::Indent(inner),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+fn if_doc(condition: &str, statements: Vec<Doc>) -> Doc {
+    let mut inner = Vec::new();
+    for s in statements {
+        inner.push(Doc::HardLine);
+        inner.push(s);
+    }
+    Doc::broken_group(vec![
+        Doc::text(format!("if ({condition}) {{")),
+        Doc::Indent(inner),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+/// Seconds as k6's `sleep` takes them.
+fn seconds(d: Duration) -> String {
+    number_literal(d.as_secs_f64())
+}
+
+/// `.name` when `name` is an identifier, else `["name"]`.
+fn member(name: &str) -> String {
+    let bare = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if bare {
+        format!(".{name}")
+    } else {
+        format!("[{}]", string_literal(name))
+    }
+}
+
+/// `__ENV.NAME`, or `__ENV["odd-name"]`.
+fn env_access(name: &str) -> String {
+    format!("__ENV{}", member(name))
+}
+
+/// Header names as k6 keys `r.headers` (Go's canonical form: `Content-Type`).
+pub fn canonical_header(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if upper {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        upper = c == '-';
+    }
+    out
+}
+
+/// Text inside a template literal: escapes what would end it or start a
+/// substitution, and every control or invisible character.
+pub fn template_chunk(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '`' => out.push_str("\\`"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => {
+                let literal = string_literal(&c.to_string());
+                if literal.starts_with("\"\\u") {
+                    out.push_str(&literal[1..literal.len() - 1]);
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_absolute(parts: &[Expr]) -> bool {
+    match parts.first() {
+        Some(Expr::Str(s)) => s.starts_with("http://") || s.starts_with("https://"),
+        Some(Expr::Env { .. } | Expr::Secret { .. } | Expr::SetupData(_)) => true,
+        _ => false,
+    }
+}
+
+fn for_each_request(script: &ir::Script, f: &mut impl FnMut(&Request)) {
+    for (_, block) in blocks(script) {
+        for_each_request_in(block, f);
+    }
+}
+
+enum Event<'e> {
+    Def(&'e Var, &'e [usize], bool),
+    Use(&'e Expr, &'e [usize]),
+}
+
+/// Visits definitions and uses in a block, with the path of blocks they are in.
+fn walk(block: &Block, path: &mut Vec<usize>, per_vu: bool, f: &mut impl FnMut(Event<'_>)) {
+    for (i, step) in block.iter().enumerate() {
+        match step {
+            Step::Request(r) => walk_request(r, path, per_vu, f),
+            Step::Batch(rs) => {
+                for r in rs {
+                    walk_request(r, path, per_vu, f);
+                }
+            }
+            Step::Group { body, .. } => {
+                path.push(i);
+                walk(body, path, per_vu, f);
+                path.pop();
+            }
+            Step::OncePerVu { body } => {
+                path.push(i);
+                walk(body, path, true, f);
+                path.pop();
+            }
+            Step::Sleep(_) => {}
+            Step::AddToMetric { value, .. } => f(Event::Use(value, path)),
+            Step::PickRow { var, .. } => f(Event::Def(var, path, per_vu)),
+        }
+    }
+}
+
+fn walk_request(r: &Request, path: &[usize], per_vu: bool, f: &mut impl FnMut(Event<'_>)) {
+    for_each_request_expr(r, &mut |e| f(Event::Use(e, path)));
+    for e in &r.extract {
+        f(Event::Def(&e.var, path, per_vu));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_chunks_cannot_end_the_literal_or_substitute() {
+        assert_eq!(template_chunk("a`b${c}\\"), "a\\`b\\${c}\\\\");
+        assert_eq!(template_chunk("$5 {x}"), "$5 {x}");
+        assert_eq!(template_chunk("\u{2028}\u{0}"), "\\u2028\\u0000");
+    }
+
+    #[test]
+    fn canonicalises_header_names_as_go_does() {
+        assert_eq!(canonical_header("content-type"), "Content-Type");
+        assert_eq!(canonical_header("X-REQUEST-ID"), "X-Request-Id");
+    }
+
+    #[test]
+    fn makes_identifiers_from_any_text() {
+        assert_eq!(identifier_from("add to cart"), "addToCart");
+        assert_eq!(identifier_from("login res"), "loginRes");
+        assert_eq!(identifier_from("2fa"), "_2fa");
+        assert_eq!(identifier_from("delete"), "delete_");
+        assert_eq!(identifier_from("/products/*"), "products");
+    }
+}

@@ -1,0 +1,355 @@
+//! A small pretty-printer for generated statements, after Wadler's "prettier printer"
+//! and the JavaScript formatter prettier: documents of text, line breaks that are a
+//! space (or nothing) when their group fits in the line, groups, indentation, and
+//! alternatives tried in order (how prettier "hugs" a last object or function
+//! argument: `check(res, {` ... `});`).
+//!
+//! Its layout decisions follow prettier's defaults (80 columns, 2 spaces, trailing
+//! commas where the line breaks), so generated code survives `prettier --check`.
+
+use super::js::{INDENT, LINE_WIDTH};
+
+/// A document to lay out.
+#[derive(Debug, Clone)]
+pub enum Doc {
+    /// Text without line breaks.
+    Text(String),
+    /// A space when flat, a line break when broken.
+    Line,
+    /// Nothing when flat, a line break when broken.
+    SoftLine,
+    /// Always a line break; breaks every enclosing group.
+    HardLine,
+    /// Text only when the enclosing group is broken (a trailing comma).
+    IfBreak(&'static str),
+    /// Content indented one level more after its line breaks.
+    Indent(Vec<Doc>),
+    /// Content laid out flat when it fits, else broken.
+    Group {
+        /// The content.
+        docs: Vec<Doc>,
+        /// Broken whatever the width (a hard line inside, or an object written
+        /// expanded on purpose).
+        broken: bool,
+    },
+    /// Layouts tried in order: the first whose first line fits is used, else the last.
+    Alternatives(Vec<Doc>),
+    /// Content in sequence.
+    Concat(Vec<Doc>),
+}
+
+impl Doc {
+    /// Text.
+    pub fn text(text: impl Into<String>) -> Doc {
+        Doc::Text(text.into())
+    }
+
+    /// A group, broken if anything inside must break.
+    pub fn group(docs: Vec<Doc>) -> Doc {
+        let broken = docs.iter().any(Doc::forces_break);
+        Doc::Group { docs, broken }
+    }
+
+    /// A group that is always broken.
+    pub fn broken_group(docs: Vec<Doc>) -> Doc {
+        Doc::Group { docs, broken: true }
+    }
+
+    /// Whether this document can only be laid out broken.
+    pub fn forces_break(&self) -> bool {
+        match self {
+            Doc::HardLine => true,
+            Doc::Group { broken, .. } => *broken,
+            Doc::Indent(docs) | Doc::Concat(docs) => docs.iter().any(Doc::forces_break),
+            // An alternative's own layouts decide; breaks inside do not propagate out.
+            Doc::Alternatives(_) => false,
+            Doc::Text(_) | Doc::Line | Doc::SoftLine | Doc::IfBreak(_) => false,
+        }
+    }
+
+    /// Lays the document out, starting at column 0 with no indentation.
+    pub fn render(&self) -> String {
+        let mut printer = Printer::default();
+        printer.print(self);
+        printer.out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Flat,
+    Break,
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    column: usize,
+}
+
+type Command<'a> = (usize, Mode, &'a Doc);
+
+impl Printer {
+    fn print(&mut self, doc: &Doc) {
+        let mut stack: Vec<Command<'_>> = vec![(0, Mode::Break, doc)];
+        while let Some((indent, mode, doc)) = stack.pop() {
+            match doc {
+                Doc::Text(text) => {
+                    self.out.push_str(text);
+                    self.column += text.chars().count();
+                }
+                Doc::Line | Doc::SoftLine if mode == Mode::Flat => {
+                    if matches!(doc, Doc::Line) {
+                        self.out.push(' ');
+                        self.column += 1;
+                    }
+                }
+                Doc::Line | Doc::SoftLine | Doc::HardLine => {
+                    // No trailing spaces on broken lines.
+                    while self.out.ends_with(' ') {
+                        self.out.pop();
+                    }
+                    self.out.push('\n');
+                    self.out.push_str(&" ".repeat(indent));
+                    self.column = indent;
+                }
+                Doc::IfBreak(text) => {
+                    if mode == Mode::Break {
+                        self.out.push_str(text);
+                        self.column += text.chars().count();
+                    }
+                }
+                Doc::Indent(docs) => {
+                    for d in docs.iter().rev() {
+                        stack.push((indent + INDENT, mode, d));
+                    }
+                }
+                Doc::Concat(docs) => {
+                    for d in docs.iter().rev() {
+                        stack.push((indent, mode, d));
+                    }
+                }
+                Doc::Group { docs, broken } => {
+                    // Inside a flat group everything is flat; otherwise flat only if
+                    // the whole group fits on the rest of the line.
+                    let flat = !broken
+                        && (mode == Mode::Flat || self.fits(&[(indent, Mode::Flat, doc)], &stack));
+                    let group_mode = if flat { Mode::Flat } else { Mode::Break };
+                    for d in docs.iter().rev() {
+                        stack.push((indent, group_mode, d));
+                    }
+                }
+                Doc::Alternatives(options) => {
+                    let Some((last, tried)) = options.split_last() else {
+                        continue;
+                    };
+                    let chosen = tried
+                        .iter()
+                        .find(|option| self.fits(&[(indent, Mode::Flat, option)], &stack))
+                        .map(|option| (Mode::Flat, option))
+                        .unwrap_or((Mode::Break, last));
+                    stack.push((indent, chosen.0, chosen.1));
+                }
+            }
+        }
+    }
+
+    /// Whether `next`, followed by the rest of the current line, fits in the width.
+    /// Broken groups and hard lines end the measurement at their first line break.
+    fn fits(&self, next: &[Command<'_>], rest: &[Command<'_>]) -> bool {
+        let mut width = LINE_WIDTH as isize - self.column as isize;
+        let mut stack: Vec<(Mode, &Doc)> = next.iter().rev().map(|(_, m, d)| (*m, *d)).collect();
+        let mut rest = rest.iter().rev();
+        loop {
+            let (mode, doc) = match stack.pop() {
+                Some(item) => item,
+                None => match rest.next() {
+                    Some((_, mode, doc)) => (*mode, *doc),
+                    None => return true,
+                },
+            };
+            match doc {
+                Doc::Text(text) => {
+                    width -= text.chars().count() as isize;
+                    if width < 0 {
+                        return false;
+                    }
+                }
+                Doc::Line if mode == Mode::Flat => {
+                    width -= 1;
+                    if width < 0 {
+                        return false;
+                    }
+                }
+                Doc::SoftLine if mode == Mode::Flat => {}
+                Doc::Line | Doc::SoftLine | Doc::HardLine => return true,
+                Doc::IfBreak(text) => {
+                    if mode == Mode::Break {
+                        width -= text.chars().count() as isize;
+                        if width < 0 {
+                            return false;
+                        }
+                    }
+                }
+                Doc::Indent(docs) | Doc::Concat(docs) => {
+                    stack.extend(docs.iter().rev().map(|d| (mode, d)));
+                }
+                Doc::Group { docs, broken } => {
+                    let mode = if *broken { Mode::Break } else { mode };
+                    stack.extend(docs.iter().rev().map(|d| (mode, d)));
+                }
+                Doc::Alternatives(options) => {
+                    if let Some(first) = options.first() {
+                        stack.push((mode, first));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `items` separated by `,` and a line, with a trailing comma when broken, inside
+/// `open` and `close`: the shape of arrays, objects and argument lists.
+pub fn delimited(open: &str, items: Vec<Doc>, close: &str, line: Doc, broken: bool) -> Doc {
+    if items.is_empty() {
+        return Doc::text(format!("{open}{close}"));
+    }
+    let mut inner = vec![line.clone()];
+    let count = items.len();
+    for (i, item) in items.into_iter().enumerate() {
+        inner.push(item);
+        if i + 1 < count {
+            inner.push(Doc::text(","));
+            inner.push(Doc::Line);
+        }
+    }
+    let docs = vec![
+        Doc::text(open),
+        Doc::Indent(inner),
+        Doc::IfBreak(","),
+        line,
+        Doc::text(close),
+    ];
+    if broken {
+        Doc::broken_group(docs)
+    } else {
+        Doc::group(docs)
+    }
+}
+
+/// The same document with its outermost group broken: how prettier prints a hugged
+/// last argument (`JSON.stringify({` ... `})`).
+fn broken(doc: Doc) -> Doc {
+    match doc {
+        Doc::Group { docs, .. } => Doc::Group { docs, broken: true },
+        Doc::Concat(mut docs) => {
+            if let Some(last) = docs.pop() {
+                docs.push(broken(last));
+            }
+            Doc::Concat(docs)
+        }
+        other => other,
+    }
+}
+
+/// A call: `callee(args)`, hugging a last object or function argument as prettier
+/// does, else breaking all arguments one per line.
+pub fn call(callee: &str, args: Vec<Doc>, hug_last: bool) -> Doc {
+    let all_broken = || {
+        delimited(
+            &format!("{callee}("),
+            args.clone(),
+            ")",
+            Doc::SoftLine,
+            true,
+        )
+    };
+    let flat = delimited(
+        &format!("{callee}("),
+        args.clone(),
+        ")",
+        Doc::SoftLine,
+        false,
+    );
+    if args.is_empty() {
+        return Doc::text(format!("{callee}()"));
+    }
+    let others_break = args[..args.len() - 1].iter().any(Doc::forces_break);
+    if hug_last && !others_break {
+        let mut hugged = vec![Doc::text(format!("{callee}("))];
+        let (last, init) = args.split_last().expect("not empty");
+        for arg in init {
+            hugged.push(arg.clone());
+            hugged.push(Doc::text(", "));
+        }
+        hugged.push(broken(last.clone()));
+        hugged.push(Doc::text(")"));
+        let hugged = Doc::Concat(hugged);
+        if args.iter().any(Doc::forces_break) {
+            Doc::Alternatives(vec![hugged, all_broken()])
+        } else {
+            Doc::Alternatives(vec![flat, hugged, all_broken()])
+        }
+    } else if others_break {
+        all_broken()
+    } else {
+        flat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(entries: &[(&str, &str)], broken: bool) -> Doc {
+        let items = entries
+            .iter()
+            .map(|(k, v)| Doc::text(format!("{k}: {v}")))
+            .collect();
+        delimited("{", items, "}", Doc::Line, broken)
+    }
+
+    #[test]
+    fn flat_when_it_fits() {
+        let doc = call(
+            "http.get",
+            vec![Doc::text("url"), object(&[("a", "1")], false)],
+            true,
+        );
+        assert_eq!(doc.render(), "http.get(url, { a: 1 })");
+    }
+
+    #[test]
+    fn hugs_a_last_object() {
+        let doc = call(
+            "check(res",
+            vec![object(
+                &[("\"status is 200\"", "(r) => r.status === 200")],
+                true,
+            )],
+            true,
+        );
+        let doc = Doc::Concat(vec![doc, Doc::text(";")]);
+        assert_eq!(
+            doc.render(),
+            "check(res({\n  \"status is 200\": (r) => r.status === 200,\n});"
+        );
+    }
+
+    #[test]
+    fn breaks_every_argument_when_the_first_line_is_too_long() {
+        let long = "x".repeat(70);
+        let doc = call(
+            "http.post",
+            vec![
+                Doc::text(format!("`{long}`")),
+                Doc::text("body"),
+                object(&[("a", "1")], true),
+            ],
+            true,
+        );
+        let text = doc.render();
+        assert!(text.starts_with("http.post(\n  `xxx"), "{text}");
+        assert!(text.ends_with("  {\n    a: 1,\n  },\n)"), "{text}");
+    }
+}
