@@ -1,91 +1,53 @@
-//! The checkout load test: browsing shoppers ramp up and down while purchases arrive
-//! at a steady rate, with global and per-endpoint SLAs and custom business metrics.
+//! The checkout load test: shoppers browse the catalogue while purchases arrive at a
+//! steady rate, with global and per-endpoint SLAs and custom business metrics.
 //!
 //! ```text
-//! cargo run --example checkout > main.js
-//! k6 run main.js
+//! cargo run --example checkout > main.js                    # the load profile
+//! cargo run --example checkout -- --profile smoke > main.js # 1 VU, ~13 seconds
+//! cargo run --example demo_shop &                           # a shop on 127.0.0.1:3300
+//! k6 run -e SHOP_PASSWORD=demo-pass main.js
 //! ```
+//!
+//! Profiles: smoke, load (default), stress, spike, soak. `BASE_URL` points the test
+//! elsewhere; the password is only ever read from `SHOP_PASSWORD` at run time. The
+//! test itself is defined in `src/checkout.rs`.
 
-use k6dsl::options::{SystemTag, TrendStat};
-use k6dsl::prelude::*;
+use k6dsl::profile::Profile;
 
 fn main() {
-    let browse_flow = Flow::new("browse");
-    let purchase_flow = Flow::new("purchase");
-
-    let browse = Scenario::new(
-        "browse",
-        RampingVus::new()
-            .start_vus(0)
-            .stage(mins(2), 20)
-            .stage(mins(5), 20)
-            .stage(mins(1), 0)
-            .graceful_ramp_down(secs(30)),
-    )
-    .exec(&browse_flow)
-    .tag("flow", "browse");
-
-    let purchase = Scenario::new(
-        "purchase",
-        ConstantArrivalRate::new()
-            .rate(nz!(10))
-            .time_unit(secs(1))
-            .duration(mins(8))
-            .pre_allocated_vus(20)
-            .max_vus(50),
-    )
-    .exec(&purchase_flow)
-    .tag("flow", "purchase");
-
-    let checkout_duration = Trend::time("checkout_duration");
-    let checkout_errors = Counter::new("checkout_errors");
-    let checkout_success = Rate::new("checkout_success");
-    let cart_size = Gauge::new("cart_size");
-
-    let script = Script::new()
-        .threshold(HTTP_REQ_DURATION.p(95).lt(500))
-        .threshold(HTTP_REQ_DURATION.p(99).lt(1000))
-        .threshold(HTTP_REQ_FAILED.rate().lt(0.01))
-        .threshold(HTTP_REQ_DURATION.tag("endpoint", "login").p(95).lt(800))
-        .threshold(HTTP_REQ_DURATION.for_scenario(&browse).p(95).lt(300))
-        .threshold(checkout_duration.p(95).lt(1500))
-        .threshold(
-            checkout_success
-                .rate()
-                .gt(0.95)
-                .abort_on_fail()
-                .delay_abort_eval(mins(1)),
-        )
-        .threshold(checkout_errors.count().lt(50))
-        .metric(&cart_size)
-        .scenario(browse)
-        .scenario(purchase)
-        .options(
-            GeneralOptions::default()
-                .user_agent("k6dsl-checkout/1.0")
-                .summary_trend_stats([
-                    TrendStat::Avg,
-                    TrendStat::Med,
-                    TrendStat::Percentile(95.0),
-                    TrendStat::Percentile(99.0),
-                    TrendStat::Max,
-                ])
-                .system_tags([
-                    SystemTag::Status,
-                    SystemTag::Method,
-                    SystemTag::Name,
-                    SystemTag::Scenario,
-                    SystemTag::Group,
-                    SystemTag::Check,
-                    SystemTag::ExpectedResponse,
-                ]),
-        );
-
-    match script.to_javascript() {
+    let profile = match profile_from_args() {
+        Ok(profile) => profile,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    match k6dsl_suite::checkout::script(profile).to_javascript() {
         Ok(js) => print!("{js}"),
         Err(errors) => {
             eprintln!("{errors}");
             std::process::exit(1);
         }
     }
+}
+
+/// `--profile NAME` (or `--profile=NAME`); `load` when absent.
+fn profile_from_args() -> Result<Profile, String> {
+    let mut args = std::env::args().skip(1);
+    let mut profile = Profile::Load;
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--profile=") {
+            Some(value) => value.to_owned(),
+            None if arg == "--profile" => args
+                .next()
+                .ok_or("--profile needs a name: smoke, load, stress, spike or soak")?,
+            None => {
+                return Err(format!(
+                    "unknown argument `{arg}`: usage: checkout [--profile NAME]"
+                ))
+            }
+        };
+        profile = value.parse().map_err(|e| format!("{e}"))?;
+    }
+    Ok(profile)
 }

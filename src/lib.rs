@@ -1,4 +1,5 @@
 //! Support code shared by the repository's examples and integration tests: finding
 //! the k6 and node binaries and running them on generated scripts. Not published.
 
+pub mod checkout;
 pub mod tools;

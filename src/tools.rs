@@ -157,3 +157,89 @@ pub fn node_check(script: &str) -> Result<(), ToolError> {
     command.arg("--check").arg(&scratch.script);
     run(command, scratch.dir.path()).map(drop)
 }
+
+/// What `k6 run` did.
+#[derive(Debug)]
+pub struct Run {
+    /// k6's exit code (0 passed, 99 thresholds failed, ...).
+    pub exit_code: i32,
+    /// The end-of-test summary (`--summary-export`): metrics with their values and
+    /// thresholds, `root_group` with groups and checks by name.
+    pub summary: serde_json::Value,
+    /// What k6 printed on stdout (console.log lines, handleSummary's stdout).
+    pub stdout: String,
+    /// What k6 printed on stderr (its logs, console.error lines).
+    pub stderr: String,
+    /// The directory the script ran in (files handleSummary wrote are here).
+    pub dir: tempfile::TempDir,
+}
+
+impl Run {
+    /// Passes and fails of a check, by its name, summed over groups.
+    pub fn check(&self, name: &str) -> (u64, u64) {
+        fn walk(group: &serde_json::Value, name: &str, total: &mut (u64, u64)) {
+            if let Some(checks) = group["checks"].as_object() {
+                for check in checks.values() {
+                    if check["name"] == name {
+                        total.0 += check["passes"].as_u64().unwrap_or(0);
+                        total.1 += check["fails"].as_u64().unwrap_or(0);
+                    }
+                }
+            }
+            if let Some(groups) = group["groups"].as_object() {
+                for inner in groups.values() {
+                    walk(inner, name, total);
+                }
+            }
+        }
+        let mut total = (0, 0);
+        walk(&self.summary["root_group"], name, &mut total);
+        total
+    }
+
+    /// A metric of the summary (`http_reqs`, `http_req_duration{endpoint:login}`).
+    pub fn metric(&self, key: &str) -> Option<&serde_json::Value> {
+        self.summary["metrics"].get(key)
+    }
+}
+
+/// `k6 run` on a script with its companion files (data sets) in a scratch directory.
+/// The environment is cleared but for `env` (k6 reads `__ENV` from it), so secrets
+/// reach the script without appearing on a command line. Returns whatever k6 did;
+/// the caller asserts on the exit code.
+pub fn k6_run(script: &str, files: &[(String, String)], env: &[(&str, &str)]) -> Run {
+    let scratch = Scratch::with_script("script.js", script);
+    for (path, contents) in files {
+        let path = scratch.dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("the data folder can be created");
+        }
+        std::fs::write(path, contents).expect("the data file can be written");
+    }
+    let summary_path = scratch.dir.path().join("summary-export.json");
+    let mut command = Command::new(k6_binary());
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", scratch.dir.path())
+        .env("K6_NO_USAGE_REPORT", "true")
+        .envs(env.iter().copied())
+        .args(["run", "--quiet", "--no-color", "--summary-export"])
+        .arg(&summary_path)
+        .arg(&scratch.script)
+        .current_dir(scratch.dir.path());
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("k6 could not be started: {e}"));
+    let summary = std::fs::read(&summary_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(serde_json::Value::Null);
+    Run {
+        exit_code: output.status.code().unwrap_or(-1),
+        summary,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        dir: scratch.dir,
+    }
+}

@@ -1,0 +1,233 @@
+//! The checkout load test of the README and `cargo run --example checkout`, shared
+//! with the tests that run it against the demo shop and with the benchmark.
+//!
+//! Shoppers browse the catalogue (ramping VUs, reading with a token from setup)
+//! while purchases arrive at a steady rate (each VU logs in once as its own user,
+//! fills a cart and checks out), with global, per-endpoint, per-scenario and
+//! per-group SLAs and custom business metrics.
+
+use k6dsl::options::{SystemTag, TrendStat};
+use k6dsl::prelude::*;
+use k6dsl::profile::Profile;
+
+/// The setup, flows and custom metrics of the checkout test.
+pub struct Parts {
+    /// Logs in once for the browsing shoppers.
+    pub setup: Setup,
+    /// Browsing shoppers: product list, a product, their account.
+    pub browse: Flow,
+    /// Buyers: per-VU login, add to cart, checkout, order.
+    pub purchase: Flow,
+    /// Checkout response times.
+    pub checkout_duration: Trend,
+    /// Failed checkouts.
+    pub checkout_errors: Counter,
+    /// Share of successful checkouts.
+    pub checkout_success: Rate,
+    /// Items in the cart after adding.
+    pub cart_size: Gauge,
+}
+
+/// The checkout flows; `think` adds the shoppers' think time (the benchmark leaves
+/// it out to measure the script's own cost).
+pub fn parts(think: bool) -> Parts {
+    let checkout_duration = Trend::time("checkout_duration");
+    let checkout_errors = Counter::new("checkout_errors");
+    let checkout_success = Rate::new("checkout_success");
+    let cart_size = Gauge::new("cart_size");
+
+    // A test-wide login: browsing shoppers share this token.
+    let setup = Setup::new(|s| {
+        let login = s.request(
+            Request::post("/auth/login")
+                .name("login")
+                .json_object([
+                    ("username", Value::env("SHOP_USER", "user1")),
+                    ("password", Value::secret("SHOP_PASSWORD")),
+                ])
+                .check(Check::status(200))
+                .check(Check::json_exists("token")),
+        );
+        let token = login.json("token");
+        s.share("token", token);
+    });
+    let token = setup.get("token");
+
+    let browse_flow = Flow::new("browse").steps(|f| {
+        f.group("Browse Products", |g| {
+            let list = g.request(
+                Request::get("/products?limit=20")
+                    .name("products")
+                    .check(Check::status(200))
+                    .check(Check::json_exists("products.0.id"))
+                    .check(Check::duration_below(millis(500))),
+            );
+            let id = list.json("products.0.id").named("productId");
+            if think {
+                g.think(ThinkTime::between(secs(1), secs(3)));
+            }
+            g.request(
+                Request::get(text!["/products/", id])
+                    .name("product")
+                    .check(Check::status(200))
+                    .check(Check::header_contains("Content-Type", "application/json")),
+            );
+        });
+        f.group("Account", |g| {
+            g.request(
+                Request::get("/users/me")
+                    .name("profile")
+                    .bearer(&token)
+                    .check(Check::status(200)),
+            );
+        });
+        if think {
+            f.think(ThinkTime::between(secs(1), secs(3)));
+        }
+    });
+
+    let purchase_flow = Flow::new("purchase").steps(|f| {
+        // Each VU shops as its own user, so carts never collide.
+        let user_token = f.once_per_vu(|once| {
+            let login = once.request(
+                Request::post("/auth/login")
+                    .name("login")
+                    .json_object([
+                        ("username", text!["user", Value::vu()]),
+                        ("password", Value::secret("SHOP_PASSWORD")),
+                    ])
+                    .check(Check::status(200)),
+            );
+            login.json("token").named("userToken")
+        });
+        f.group("Cart", |g| {
+            let cart = g.request(
+                Request::post("/cart/items")
+                    .name("add_to_cart")
+                    .bearer(&user_token)
+                    .json(&serde_json::json!({ "product_id": 7, "quantity": 2 }))
+                    .check(Check::status(201)),
+            );
+            let items = cart.json("items.#").named("itemCount");
+            g.add(&cart_size, items);
+        });
+        f.group("Checkout", |g| {
+            let order = g.request(
+                Request::post("/checkout")
+                    .name("checkout")
+                    .bearer(&user_token)
+                    .check(Check::status(201))
+                    .check(Check::json_exists("order_id"))
+                    .record_checks(&checkout_success)
+                    .count_failures(&checkout_errors)
+                    .log_failures()
+                    .record_duration(&checkout_duration),
+            );
+            let order_id = order.json("order_id").named("orderId");
+            g.request(
+                Request::get(text!["/orders/", order_id])
+                    .name("order")
+                    .bearer(&user_token)
+                    .check(Check::status(200)),
+            );
+        });
+        if think {
+            f.think(ThinkTime::fixed(millis(500)));
+        }
+    });
+
+    Parts {
+        setup,
+        browse: browse_flow,
+        purchase: purchase_flow,
+        checkout_duration,
+        checkout_errors,
+        checkout_success,
+        cart_size,
+    }
+}
+
+/// The whole test for one load profile.
+pub fn script(profile: Profile) -> Script<k6dsl::load::Scenarios> {
+    let Parts {
+        setup,
+        browse: browse_flow,
+        purchase: purchase_flow,
+        checkout_duration,
+        checkout_errors,
+        checkout_success,
+        cart_size,
+    } = parts(true);
+
+    let browse = Scenario::new("browse", profile.ramping_vus(20))
+        .exec(&browse_flow)
+        .graceful_stop(profile.grace())
+        .tag("flow", "browse");
+    let purchase = Scenario::new("purchase", profile.constant_arrival_rate(nz!(10), 20, 50))
+        .exec(&purchase_flow)
+        .graceful_stop(profile.grace())
+        .tag("flow", "purchase");
+
+    Script::new()
+        .setup(setup)
+        .threshold(HTTP_REQ_DURATION.p(95).lt(500))
+        .threshold(HTTP_REQ_DURATION.p(99).lt(1000))
+        .threshold(HTTP_REQ_FAILED.rate().lt(0.01))
+        .threshold(HTTP_REQ_DURATION.tag("endpoint", "login").p(95).lt(800))
+        .threshold(HTTP_REQ_DURATION.for_scenario(&browse).p(95).lt(300))
+        .threshold(GROUP_DURATION.for_group(["Checkout"]).p(95).lt(1000))
+        .threshold(CHECKS.rate().gt(0.99))
+        .threshold(checkout_duration.p(95).lt(1500))
+        .threshold(
+            checkout_success
+                .rate()
+                .gt(0.95)
+                .abort_on_fail()
+                .delay_abort_eval(secs(10)),
+        )
+        .threshold(checkout_errors.count().lt(50))
+        .metric(&cart_size)
+        .scenario(browse)
+        .scenario(purchase)
+        .summary_json("results/summary.json")
+        .options(
+            GeneralOptions::default()
+                .user_agent("k6dsl-checkout/1.0")
+                .summary_trend_stats([
+                    TrendStat::Avg,
+                    TrendStat::Med,
+                    TrendStat::Percentile(95.0),
+                    TrendStat::Percentile(99.0),
+                    TrendStat::Max,
+                ])
+                .system_tags([
+                    SystemTag::Status,
+                    SystemTag::Method,
+                    SystemTag::Name,
+                    SystemTag::Scenario,
+                    SystemTag::Group,
+                    SystemTag::Check,
+                    SystemTag::ExpectedResponse,
+                ]),
+        )
+}
+
+/// The benchmark's load: the same flows without think time, each run by `vus`
+/// constant VUs for `duration`, with no thresholds that could stop the run.
+pub fn bench_script(
+    vus: std::num::NonZeroU32,
+    duration: std::time::Duration,
+) -> Script<k6dsl::load::Scenarios> {
+    let parts = parts(false);
+    Script::new()
+        .setup(parts.setup)
+        .scenario(
+            Scenario::new("browse", ConstantVus::new().vus(vus).duration(duration))
+                .exec(&parts.browse),
+        )
+        .scenario(
+            Scenario::new("purchase", ConstantVus::new().vus(vus).duration(duration))
+                .exec(&parts.purchase),
+        )
+        .options(GeneralOptions::default().user_agent("k6dsl-checkout/1.0"))
+}
