@@ -208,6 +208,17 @@ impl Run {
 /// reach the script without appearing on a command line. Returns whatever k6 did;
 /// the caller asserts on the exit code.
 pub fn k6_run(script: &str, files: &[(String, String)], env: &[(&str, &str)]) -> Run {
+    k6_run_with(script, files, env, &[])
+}
+
+/// [`k6_run`] with extra `k6 run` arguments (`--out json=out.json`, written in the
+/// run's directory).
+pub fn k6_run_with(
+    script: &str,
+    files: &[(String, String)],
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
     let scratch = Scratch::with_script("script.js", script);
     for (path, contents) in files {
         let path = scratch.dir.path().join(path);
@@ -226,6 +237,7 @@ pub fn k6_run(script: &str, files: &[(String, String)], env: &[(&str, &str)]) ->
         .envs(env.iter().copied())
         .args(["run", "--quiet", "--no-color", "--summary-export"])
         .arg(&summary_path)
+        .args(args)
         .arg(&scratch.script)
         .current_dir(scratch.dir.path());
     let output = command
