@@ -7,7 +7,7 @@
 //! Its layout decisions follow prettier's defaults (80 columns, 2 spaces, trailing
 //! commas where the line breaks), so generated code survives `prettier --check`.
 
-use super::js::{INDENT, LINE_WIDTH};
+use super::js::{display_width, INDENT, LINE_WIDTH};
 
 /// A document to lay out.
 #[derive(Debug, Clone)]
@@ -96,7 +96,7 @@ impl Printer {
             match doc {
                 Doc::Text(text) => {
                     self.out.push_str(text);
-                    self.column += text.chars().count();
+                    self.column += display_width(text);
                 }
                 Doc::Line | Doc::SoftLine if mode == Mode::Flat => {
                     if matches!(doc, Doc::Line) {
@@ -116,7 +116,7 @@ impl Printer {
                 Doc::IfBreak(text) => {
                     if mode == Mode::Break {
                         self.out.push_str(text);
-                        self.column += text.chars().count();
+                        self.column += display_width(text);
                     }
                 }
                 Doc::Indent(docs) => {
@@ -170,7 +170,7 @@ impl Printer {
             };
             match doc {
                 Doc::Text(text) => {
-                    width -= text.chars().count() as isize;
+                    width -= display_width(text) as isize;
                     if width < 0 {
                         return false;
                     }
@@ -185,7 +185,7 @@ impl Printer {
                 Doc::Line | Doc::SoftLine | Doc::HardLine => return true,
                 Doc::IfBreak(text) => {
                     if mode == Mode::Break {
-                        width -= text.chars().count() as isize;
+                        width -= display_width(text) as isize;
                         if width < 0 {
                             return false;
                         }

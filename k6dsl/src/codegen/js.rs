@@ -17,6 +17,46 @@ pub const LINE_WIDTH: usize = 80;
 /// Spaces per indentation level.
 pub const INDENT: usize = 2;
 
+/// How many columns prettier counts for `text`: East Asian wide characters and emoji
+/// take two, combining and control characters none (see `width_table.rs`).
+///
+/// ```
+/// use k6dsl::codegen::js::display_width;
+/// assert_eq!(display_width("abc"), 3);
+/// assert_eq!(display_width("日本"), 4);
+/// assert_eq!(display_width("e\u{301}"), 1);
+/// ```
+pub fn display_width(text: &str) -> usize {
+    use super::width_table::{DOUBLE, ZERO};
+    let within = |table: &[(u32, u32)], c: u32| {
+        table
+            .binary_search_by(|&(start, end)| {
+                if end < c {
+                    std::cmp::Ordering::Less
+                } else if start > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    };
+    text.chars()
+        .map(|c| {
+            let c = c as u32;
+            if (0x20..0x7f).contains(&c) {
+                1
+            } else if within(ZERO, c) {
+                0
+            } else if within(DOUBLE, c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
 /// A JavaScript value to write: the data-only subset of JS our scripts need, plus
 /// [`Value::Expr`] for expressions codegen itself builds.
 #[derive(Debug, Clone, PartialEq)]
@@ -298,7 +338,7 @@ impl Value {
     /// `column` characters; `suffix` follows it on the same line (`,` or `;`).
     pub fn write(&self, tokens: &mut js::Tokens, column: usize, indent: usize, suffix: &str) {
         if let Some(line) = self.inline() {
-            if column + line.chars().count() + suffix.len() <= LINE_WIDTH {
+            if column + display_width(&line) + suffix.len() <= LINE_WIDTH {
                 tokens.append(line);
                 tokens.append(suffix.to_owned());
                 return;
@@ -322,7 +362,7 @@ impl Value {
                 for (key, value) in &object.entries {
                     let key = property_key(key);
                     tokens.append(format!("{key}: "));
-                    value.write(tokens, inner + key.chars().count() + 2, inner, ",");
+                    value.write(tokens, inner + display_width(&key) + 2, inner, ",");
                     tokens.push();
                 }
                 tokens.unindent();

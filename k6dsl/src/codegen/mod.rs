@@ -8,6 +8,7 @@ mod code;
 mod doc;
 pub mod js;
 mod options;
+mod width_table;
 
 use std::collections::{BTreeMap, BTreeSet};
 
