@@ -297,9 +297,10 @@ impl<'a> Module<'a> {
             statements.push(Doc::text(format!(
                 "const {elapsed} = (Date.now() - {start}) / 1000;"
             )));
-            statements.push(Doc::text(format!(
-                "if ({elapsed} < {secs}) {{\n  sleep({secs} - {elapsed});\n}}"
-            )));
+            statements.push(if_doc(
+                &format!("{elapsed} < {secs}"),
+                vec![Doc::text(format!("sleep({secs} - {elapsed});"))],
+            ));
         } else {
             f.block(body, &mut statements);
         }
