@@ -255,3 +255,28 @@ pub fn k6_run_with(
         dir: scratch.dir,
     }
 }
+
+/// The prettier version `scripts/test` installs into `.tools/node`.
+pub const PRETTIER_VERSION: &str = "3.10.1";
+
+/// `prettier --check` on a script: generated code must be what prettier would
+/// write, so that formatting a generated file changes nothing.
+///
+/// # Panics
+///
+/// When prettier is not installed in `.tools/node`, with the command that installs it.
+pub fn prettier_check(script: &str) -> Result<(), ToolError> {
+    let prettier = repo_root().join(".tools/node/node_modules/.bin/prettier");
+    assert!(
+        prettier.is_file(),
+        "prettier is not installed. Run `scripts/test`, or:\n    npm install --prefix .tools/node --no-save prettier@{PRETTIER_VERSION}"
+    );
+    let scratch = Scratch::with_script("script.js", script);
+    let mut command = Command::new(prettier);
+    command
+        .arg("--check")
+        .arg("--no-config")
+        .arg(&scratch.script)
+        .current_dir(scratch.dir.path());
+    run(command, scratch.dir.path()).map(drop)
+}

@@ -125,15 +125,25 @@ fn check_case(shop: &DemoShop, case: &Case) -> Result<(), TestCaseError> {
         .shortcut(Shortcut::iterations(nz!(1), nz!(1)))
         .default_flow(&flow)
         .threshold(CHECKS.rate().eq(1));
-    let js = script.to_javascript().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let js = script
+        .to_javascript()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     tools::node_check(&js).map_err(|e| TestCaseError::fail(format!("{e}\n{js}")))?;
+    tools::prettier_check(&js).map_err(|e| TestCaseError::fail(format!("{e}\n{js}")))?;
     let run = tools::k6_run_with(
         &js,
         &script.data_files(),
         &[("BASE_URL", &shop.base_url())],
         &["--out", "json=out.json"],
     );
-    prop_assert_eq!(run.exit_code, 0, "k6 failed\n{}\n{}\n{}", js, run.stdout, run.stderr);
+    prop_assert_eq!(
+        run.exit_code,
+        0,
+        "k6 failed\n{}\n{}\n{}",
+        js,
+        run.stdout,
+        run.stderr
+    );
 
     let seen = shop.requests();
     prop_assert_eq!(seen.len(), 1);
@@ -152,8 +162,14 @@ fn check_case(shop: &DemoShop, case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(&body["v"], &serde_json::Value::String(case.body.clone()));
 
     let group = &run.summary["root_group"]["groups"][&case.group];
-    prop_assert_eq!(&group["name"], &serde_json::Value::String(case.group.clone()));
-    prop_assert_eq!(&group["checks"][&case.check]["passes"], &serde_json::json!(1));
+    prop_assert_eq!(
+        &group["name"],
+        &serde_json::Value::String(case.group.clone())
+    );
+    prop_assert_eq!(
+        &group["checks"][&case.check]["passes"],
+        &serde_json::json!(1)
+    );
 
     let out = std::fs::read_to_string(run.dir.path().join("out.json"))
         .map_err(|e| TestCaseError::fail(format!("no --out json file: {e}")))?;
@@ -162,7 +178,11 @@ fn check_case(shop: &DemoShop, case: &Case) -> Result<(), TestCaseError> {
             v["metric"] == "http_reqs" && v["data"]["tags"]["t"] == case.tag.as_str()
         })
     });
-    prop_assert!(tagged, "no http_reqs sample carries the tag value {:?}", case.tag);
+    prop_assert!(
+        tagged,
+        "no http_reqs sample carries the tag value {:?}",
+        case.tag
+    );
     Ok(())
 }
 

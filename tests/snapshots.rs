@@ -9,6 +9,8 @@ use k6dsl_suite::tools;
 fn check_and_snapshot(name: &str, script: &str) {
     tools::node_check(script).unwrap_or_else(|e| panic!("{name}: node rejects the script: {e}"));
     tools::inspect(script).unwrap_or_else(|e| panic!("{name}: k6 rejects the script: {e}"));
+    tools::prettier_check(script)
+        .unwrap_or_else(|e| panic!("{name}: prettier would reformat the script: {e}"));
     insta::assert_snapshot!(name, script);
 }
 

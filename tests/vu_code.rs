@@ -29,6 +29,7 @@ fn run_against<L>(script: &Script<L>, shop: &DemoShop, env: &[(&str, &str)]) -> 
         .to_javascript()
         .unwrap_or_else(|e| panic!("the model is valid: {e}"));
     tools::node_check(&js).unwrap_or_else(|e| panic!("node rejects the script: {e}\n{js}"));
+    tools::prettier_check(&js).unwrap_or_else(|e| panic!("prettier would reformat: {e}\n{js}"));
     let mut env = env.to_vec();
     let base = shop.base_url();
     env.push(("BASE_URL", &base));
