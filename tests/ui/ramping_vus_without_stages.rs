@@ -1,0 +1,5 @@
+use k6dsl::prelude::*;
+
+fn main() {
+    let _ = Scenario::new("ramp", RampingVus::new().start_vus(5));
+}

@@ -1,0 +1,10 @@
+use k6dsl::prelude::*;
+
+fn main() {
+    let _ = Script::new()
+        .shortcut(Shortcut::duration(nz!(10), secs(30)))
+        .scenario(Scenario::new(
+            "steady",
+            ConstantVus::new().duration(secs(30)),
+        ));
+}
