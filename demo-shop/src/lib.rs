@@ -20,23 +20,27 @@
 //! | `GET /orders/{id}` | bearer | the user's order, 404 |
 //! | any method `/echo/...` | | the request as JSON: `{"method","path","query","headers","body"}` |
 //! | `GET /basic-auth/{user}/{password}` | basic | 200 when the credentials match, else 401 |
+//! | `GET /digest-auth/{user}/{password}` | digest (MD5, `qop=auth`) | 200 `{"authenticated","user"}` when the response hash is right, else 401 with a challenge |
+//! | `GET /ntlm-auth/{user}/{password}` | NTLM (NTLMv2) | 401 `NTLM`, 401 with a challenge for a NEGOTIATE message, then 200 `{"authenticated","user"}` when the AUTHENTICATE message's NTLMv2 proof is right, else 401 |
 //! | `GET /status/{code}`, `GET /delay/{ms}`, `GET /redirect/{n}` | | that status; a late 200; a 302 chain to `/health` |
 //!
 //! Missing or unknown tokens get 401 `{"error":"unauthorized"}`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
+use hmac::{Hmac, KeyInit, Mac};
+use md5::{Digest, Md5};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -119,6 +123,8 @@ impl Builder {
                             return;
                         }
                     };
+                    // NTLM authenticates a connection: its handler needs the peer address.
+                    let app = app.into_make_service_with_connect_info::<SocketAddr>();
                     let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                         let _ = stopped.await;
                     });
@@ -228,6 +234,10 @@ struct Data {
 struct Shop {
     products: Vec<Product>,
     data: Mutex<Data>,
+    /// Digest nonces handed out and not yet used.
+    digest_nonces: Mutex<HashSet<String>>,
+    /// The NTLM server challenge sent on each connection, until its AUTHENTICATE.
+    ntlm_challenges: Mutex<HashMap<SocketAddr, [u8; 8]>>,
     recorded: Mutex<Vec<RecordedRequest>>,
     record: bool,
     latency: (Duration, Duration),
@@ -247,6 +257,8 @@ impl Shop {
         Shop {
             products,
             data: Mutex::new(Data::default()),
+            digest_nonces: Mutex::new(HashSet::new()),
+            ntlm_challenges: Mutex::new(HashMap::new()),
             recorded: Mutex::new(Vec::new()),
             record,
             latency,
@@ -300,6 +312,8 @@ fn router(shop: Arc<Shop>) -> Router {
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
         .route("/basic-auth/{user}/{password}", get(basic_auth))
+        .route("/digest-auth/{user}/{password}", get(digest_auth))
+        .route("/ntlm-auth/{user}/{password}", get(ntlm_auth))
         .route("/status/{code}", get(status))
         .route("/delay/{ms}", get(delay))
         .route("/redirect/{n}", get(redirect))
@@ -629,6 +643,336 @@ async fn basic_auth(
     }
 }
 
+/// The realm of the Digest endpoint. k6's digest client splits the challenge on spaces
+/// and commas and drops quotes, so it has none of those.
+const DIGEST_REALM: &str = "demo-shop";
+/// The Digest `opaque`, which clients send back unchanged.
+const DIGEST_OPAQUE: &str = "5ccc069c403ebaf9f0171e9517f40e41";
+/// At most this many Digest nonces or NTLM challenges wait for an answer; beyond it the
+/// oldest are forgotten wholesale (clients then start over).
+const PENDING_LIMIT: usize = 10_000;
+
+fn md5_hex(text: &str) -> String {
+    Md5::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The `key=value` pairs of a Digest `Authorization` header (values quoted or not).
+fn digest_params(value: &str) -> Option<HashMap<String, String>> {
+    let (scheme, rest) = value.trim_start().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("Digest") {
+        return None;
+    }
+    let mut params = HashMap::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while chars.next_if(|c| *c == ',' || c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            break;
+        }
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| *c != '=') {
+            key.push(c);
+        }
+        chars.next()?; // '='
+        let mut val = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            loop {
+                match chars.next()? {
+                    '"' => break,
+                    '\\' => val.push(chars.next()?),
+                    c => val.push(c),
+                }
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| *c != ',' && !c.is_whitespace()) {
+                val.push(c);
+            }
+        }
+        params.insert(key.trim().to_ascii_lowercase(), val);
+    }
+    Some(params)
+}
+
+/// RFC 7616 Digest with MD5 and `qop=auth`: a challenge for any request without a
+/// right answer to a nonce this server handed out (each nonce answers once).
+async fn digest_auth(
+    State(shop): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((user, password)): Path<(String, String)>,
+) -> Response {
+    let answer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(digest_params);
+    if let Some(answer) = answer {
+        let param = |key: &str| answer.get(key).map(String::as_str).unwrap_or("");
+        let issued = shop
+            .digest_nonces
+            .lock()
+            .expect("nonce lock")
+            .remove(param("nonce"));
+        let request_uri = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+        let ha1 = md5_hex(&format!("{user}:{DIGEST_REALM}:{password}"));
+        let ha2 = md5_hex(&format!("{method}:{}", param("uri")));
+        let expected = md5_hex(&format!(
+            "{ha1}:{}:{}:{}:auth:{ha2}",
+            param("nonce"),
+            param("nc"),
+            param("cnonce")
+        ));
+        if issued
+            && param("username") == user
+            && param("realm") == DIGEST_REALM
+            && param("uri") == request_uri
+            && param("qop") == "auth"
+            && param("opaque") == DIGEST_OPAQUE
+            && ["", "MD5"].contains(&param("algorithm").to_ascii_uppercase().as_str())
+            && !param("nc").is_empty()
+            && !param("cnonce").is_empty()
+            && param("response") == expected
+        {
+            return Json(json!({ "authenticated": true, "user": user })).into_response();
+        }
+    }
+    let nonce = format!("{:016x}{:016x}", shop.next(), shop.next());
+    {
+        let mut nonces = shop.digest_nonces.lock().expect("nonce lock");
+        if nonces.len() >= PENDING_LIMIT {
+            nonces.clear();
+        }
+        nonces.insert(nonce.clone());
+    }
+    let challenge = format!(
+        "Digest realm=\"{DIGEST_REALM}\", nonce=\"{nonce}\", qop=\"auth\", algorithm=MD5, opaque=\"{DIGEST_OPAQUE}\""
+    );
+    let mut response = error(StatusCode::UNAUTHORIZED, "unauthorized");
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        challenge.parse().expect("valid header"),
+    );
+    response
+}
+
+/// The NTLM domain (NetBIOS name) the server announces.
+const NTLM_DOMAIN: &str = "DEMO";
+
+/// NTLMSSP message flags (MS-NLMP 2.2.2.5) the CHALLENGE sets: Unicode, target
+/// requested, NTLM, domain target, extended session security, target info, 128- and
+/// 56-bit. Never LM_KEY or KEY_EXCH, which go-ntlmssp (k6's client) refuses.
+const NTLM_FLAGS: u32 = 0x0000_0001
+    | 0x0000_0004
+    | 0x0000_0200
+    | 0x0001_0000
+    | 0x0008_0000
+    | 0x0080_0000
+    | 0x2000_0000
+    | 0x8000_0000;
+
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
+    let mut mac = <Hmac<Md5> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// NTOWFv2 (MS-NLMP 3.3.2): HMAC-MD5 keyed by MD4 of the UTF-16LE password, over the
+/// UTF-16LE upper-cased user name followed by the domain.
+fn ntowf_v2(password: &str, user: &str, domain: &str) -> [u8; 16] {
+    let nt_hash = md4::Md4::digest(utf16le(password));
+    // Windows upper-cases one UTF-16 unit at a time; so does Go's strings.ToUpper.
+    let upper: String = user
+        .chars()
+        .map(|c| {
+            let mut up = c.to_uppercase();
+            match (up.next(), up.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
+        })
+        .collect();
+    hmac_md5(&nt_hash, &[&utf16le(&format!("{upper}{domain}"))])
+}
+
+/// An NTLMSSP message's type (1, 2 or 3) when `bytes` is one.
+fn ntlm_message_type(bytes: &[u8]) -> Option<u32> {
+    if bytes.len() < 12 || &bytes[..8] != b"NTLMSSP\0" {
+        return None;
+    }
+    Some(u32::from_le_bytes(bytes[8..12].try_into().ok()?))
+}
+
+/// The payload a security buffer (length, allocated, offset) at `at` points to.
+fn ntlm_field(message: &[u8], at: usize) -> Option<&[u8]> {
+    let field = message.get(at..at + 8)?;
+    let len = usize::from(u16::from_le_bytes([field[0], field[1]]));
+    let offset = u32::from_le_bytes(field[4..8].try_into().ok()?) as usize;
+    message.get(offset..offset.checked_add(len)?)
+}
+
+fn ntlm_string(bytes: &[u8], unicode: bool) -> Option<String> {
+    if unicode {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+            .collect();
+        String::from_utf16(&units).ok()
+    } else {
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// A CHALLENGE message (MS-NLMP 2.2.1.2) carrying `challenge`, the domain as target
+/// name, and target info with the names and the time.
+fn ntlm_challenge_message(challenge: [u8; 8]) -> Vec<u8> {
+    let target_name = utf16le(NTLM_DOMAIN);
+    let mut target_info = Vec::new();
+    let mut av = |id: u16, value: &[u8]| {
+        target_info.extend_from_slice(&id.to_le_bytes());
+        target_info.extend_from_slice(&(value.len() as u16).to_le_bytes());
+        target_info.extend_from_slice(value);
+    };
+    av(2, &utf16le(NTLM_DOMAIN)); // MsvAvNbDomainName
+    av(1, &utf16le("DEMO-SHOP")); // MsvAvNbComputerName
+    av(4, &utf16le("demo.local")); // MsvAvDnsDomainName
+    av(3, &utf16le("shop.demo.local")); // MsvAvDnsComputerName
+    let since_1601 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos() as u64
+        / 100
+        + 116_444_736_000_000_000;
+    av(7, &since_1601.to_le_bytes()); // MsvAvTimestamp
+    av(0, &[]); // MsvAvEOL
+    let header_len = 56; // up to and including the Version field
+    let mut message = Vec::with_capacity(header_len + target_name.len() + target_info.len());
+    message.extend_from_slice(b"NTLMSSP\0");
+    message.extend_from_slice(&2u32.to_le_bytes());
+    let buffer = |message: &mut Vec<u8>, len: usize, offset: usize| {
+        message.extend_from_slice(&(len as u16).to_le_bytes());
+        message.extend_from_slice(&(len as u16).to_le_bytes());
+        message.extend_from_slice(&(offset as u32).to_le_bytes());
+    };
+    buffer(&mut message, target_name.len(), header_len);
+    message.extend_from_slice(&NTLM_FLAGS.to_le_bytes());
+    message.extend_from_slice(&challenge);
+    message.extend_from_slice(&[0; 8]); // Reserved
+    buffer(
+        &mut message,
+        target_info.len(),
+        header_len + target_name.len(),
+    );
+    message.extend_from_slice(&[0; 8]); // Version: only for debugging, left empty
+    message.extend_from_slice(&target_name);
+    message.extend_from_slice(&target_info);
+    message
+}
+
+/// Whether an AUTHENTICATE message (MS-NLMP 2.2.1.3) proves, for `challenge`, that
+/// its sender knows `password` for `user`: its NTLMv2 response must start with
+/// HMAC-MD5(NTOWFv2, challenge ‖ the rest of the response).
+fn ntlm_verify(message: &[u8], challenge: [u8; 8], user: &str, password: &str) -> bool {
+    let check = || -> Option<bool> {
+        let flags = u32::from_le_bytes(message.get(60..64)?.try_into().ok()?);
+        let unicode = flags & 1 == 1;
+        let nt_response = ntlm_field(message, 20)?;
+        let domain = ntlm_string(ntlm_field(message, 28)?, unicode)?;
+        let sent_user = ntlm_string(ntlm_field(message, 36)?, unicode)?;
+        // An NTLMv2 response is the 16-byte proof, then a blob of at least 28 bytes.
+        if nt_response.len() < 16 + 28 || !sent_user.eq_ignore_ascii_case(user) {
+            return Some(false);
+        }
+        let (proof, blob) = nt_response.split_at(16);
+        let key = ntowf_v2(password, &sent_user, &domain);
+        Some(hmac_md5(&key, &[&challenge, blob]) == proof)
+    };
+    check().unwrap_or(false)
+}
+
+/// NTLM over HTTP as Windows servers do it: `401 NTLM`; a NEGOTIATE gets `401 NTLM
+/// <CHALLENGE>`; the AUTHENTICATE on the same connection gets 200 when its NTLMv2
+/// proof is right, else 401.
+async fn ntlm_auth(
+    State(shop): Shared,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path((user, password)): Path<(String, String)>,
+) -> Response {
+    let message = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            let ntlm =
+                scheme.eq_ignore_ascii_case("NTLM") || scheme.eq_ignore_ascii_case("Negotiate");
+            ntlm.then(|| base64_decode(token.trim())).flatten()
+        });
+    let mut challenge_header = "NTLM".to_owned();
+    match message
+        .as_deref()
+        .and_then(|m| Some((m, ntlm_message_type(m)?)))
+    {
+        Some((_, 1)) => {
+            let challenge = shop.next().to_le_bytes();
+            {
+                let mut pending = shop.ntlm_challenges.lock().expect("challenge lock");
+                if pending.len() >= PENDING_LIMIT {
+                    pending.clear();
+                }
+                pending.insert(peer, challenge);
+            }
+            challenge_header =
+                format!("NTLM {}", base64_encode(&ntlm_challenge_message(challenge)));
+        }
+        Some((message, 3)) => {
+            let challenge = shop
+                .ntlm_challenges
+                .lock()
+                .expect("challenge lock")
+                .remove(&peer);
+            if challenge.is_some_and(|c| ntlm_verify(message, c, &user, &password)) {
+                return Json(json!({ "authenticated": true, "user": user })).into_response();
+            }
+        }
+        _ => {}
+    }
+    let mut response = error(StatusCode::UNAUTHORIZED, "unauthorized");
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        challenge_header.parse().expect("valid header"),
+    );
+    response
+}
+
+/// Standard base64 with padding, as NTLM over HTTP sends it.
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Standard base64 with padding, as HTTP Basic authentication sends it.
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let value = |c: u8| -> Option<u32> {
@@ -692,5 +1036,100 @@ mod tests {
         assert_eq!(user_number("user7"), Some(7));
         assert_eq!(user_number("user0"), None);
         assert_eq!(user_number("user1001"), None);
+        for bytes in [
+            &b""[..],
+            b"a",
+            b"ab",
+            b"abc",
+            b"alice:s3cret",
+            &[0xff, 0, 0xfe, 1],
+        ] {
+            assert_eq!(base64_decode(&base64_encode(bytes)).unwrap(), bytes);
+        }
+        assert_eq!(base64_encode(b"alice:s3cret"), "YWxpY2U6czNjcmV0");
+        assert_eq!(base64_encode(b"a"), "YQ==");
+    }
+
+    /// RFC 2617 section 3.5's example.
+    #[test]
+    fn digest_response_matches_the_rfc() {
+        let ha1 = md5_hex("Mufasa:testrealm@host.com:Circle Of Life");
+        let ha2 = md5_hex("GET:/dir/index.html");
+        let response = md5_hex(&format!(
+            "{ha1}:dcd98b7102dd2f0e8b11d0f600bfb0c093:00000001:0a4f113b:auth:{ha2}"
+        ));
+        assert_eq!(response, "6629fae49393a05397450978507c4ef1");
+        let params = digest_params(
+            r#"Digest username="Mufasa", realm="testrealm@host.com", qop=auth, nc=00000001, response="6629fae49393a05397450978507c4ef1", opaque="a, \"b""#,
+        )
+        .unwrap();
+        assert_eq!(params["username"], "Mufasa");
+        assert_eq!(params["qop"], "auth");
+        assert_eq!(params["nc"], "00000001");
+        assert_eq!(params["opaque"], "a, \"b");
+    }
+
+    /// MS-NLMP 4.2.4's NTLMv2 example: user "User", domain "Domain", password
+    /// "Password", server challenge 0123456789abcdef.
+    #[test]
+    fn ntlm_v2_matches_ms_nlmp() {
+        let key = ntowf_v2("Password", "User", "Domain");
+        assert_eq!(
+            key,
+            [
+                0x0c, 0x86, 0x8a, 0x40, 0x3b, 0xfd, 0x7a, 0x93, 0xa3, 0x00, 0x1e, 0xf2, 0x2e, 0xf0,
+                0x2e, 0x3f
+            ]
+        );
+        let challenge = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef];
+        let message = ntlm_challenge_message(challenge);
+        assert_eq!(ntlm_message_type(&message), Some(2));
+        assert_eq!(&message[24..32], &challenge);
+        assert_eq!(ntlm_field(&message, 12).unwrap(), utf16le(NTLM_DOMAIN));
+        let info = ntlm_field(&message, 40).unwrap();
+        assert_eq!(&info[info.len() - 4..], &[0, 0, 0, 0], "ends with MsvAvEOL");
+
+        // The AUTHENTICATE of the example: client challenge aa.., time 0, target info
+        // with NetBIOS domain "Domain" and server "Server".
+        let mut blob = vec![1, 1, 0, 0, 0, 0, 0, 0];
+        blob.extend_from_slice(&[0; 8]);
+        blob.extend_from_slice(&[0xaa; 8]);
+        blob.extend_from_slice(&[0; 4]);
+        for (id, name) in [(2u16, "Domain"), (1, "Server")] {
+            blob.extend_from_slice(&id.to_le_bytes());
+            blob.extend_from_slice(&12u16.to_le_bytes());
+            blob.extend_from_slice(&utf16le(name));
+        }
+        blob.extend_from_slice(&[0; 8]);
+        let proof = [
+            0x68, 0xcd, 0x0a, 0xb8, 0x51, 0xe5, 0x1c, 0x96, 0xaa, 0xbc, 0x92, 0x7b, 0xeb, 0xef,
+            0x6a, 0x1c,
+        ];
+        assert_eq!(hmac_md5(&key, &[&challenge, &blob]), proof);
+        let nt_response = [&proof[..], &blob].concat();
+        let (domain, user) = (utf16le("Domain"), utf16le("User"));
+        let mut authenticate = b"NTLMSSP\0".to_vec();
+        authenticate.extend_from_slice(&3u32.to_le_bytes());
+        let mut offset = 64;
+        for len in [0, nt_response.len(), domain.len(), user.len(), 0, 0] {
+            authenticate.extend_from_slice(&(len as u16).to_le_bytes());
+            authenticate.extend_from_slice(&(len as u16).to_le_bytes());
+            authenticate.extend_from_slice(&(offset as u32).to_le_bytes());
+            offset += len;
+        }
+        authenticate.extend_from_slice(&NTLM_FLAGS.to_le_bytes());
+        for payload in [&nt_response[..], &domain, &user] {
+            authenticate.extend_from_slice(payload);
+        }
+        assert!(ntlm_verify(&authenticate, challenge, "user", "Password"));
+        assert!(!ntlm_verify(&authenticate, challenge, "user", "password"));
+        assert!(!ntlm_verify(&authenticate, [0; 8], "user", "Password"));
+        assert!(!ntlm_verify(&authenticate, challenge, "other", "Password"));
+        assert!(!ntlm_verify(
+            &authenticate[..70],
+            challenge,
+            "user",
+            "Password"
+        ));
     }
 }

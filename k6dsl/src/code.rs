@@ -383,6 +383,10 @@ impl Request {
     }
 
     /// HTTP Digest authentication.
+    ///
+    /// k6 1.1 sends the first, unauthenticated request with the credentials as
+    /// Basic auth as well (Go's client takes them from the URL): send it only to
+    /// hosts that may see the password, over TLS.
     pub fn digest_auth(mut self, user: impl Into<Value>, password: impl Into<Value>) -> Self {
         self.ir.params.auth = Some(Auth::Digest {
             user: user.into().0,
@@ -392,6 +396,10 @@ impl Request {
     }
 
     /// NTLM authentication.
+    ///
+    /// k6 counts the 401 that carries the server's challenge as a failed request,
+    /// so a fully successful NTLM request still adds to `http_req_failed`: keep
+    /// thresholds on it for other endpoints (`HTTP_REQ_FAILED.tag("endpoint", ..)`).
     pub fn ntlm_auth(mut self, user: impl Into<Value>, password: impl Into<Value>) -> Self {
         self.ir.params.auth = Some(Auth::Ntlm {
             user: user.into().0,

@@ -478,8 +478,10 @@ pub enum RowSelection {
     PerVu,
     /// The next row each iteration of a VU (`__ITER % n`).
     PerIteration,
-    /// A different row for each iteration across all VUs of the test (k6/execution's
-    /// `scenario.iterationInTest`), wrapping around when rows run out.
+    /// A different row for each iteration across all VUs of the scenario
+    /// (k6/execution's `scenario.iterationInTest`), wrapping around when rows run
+    /// out. Each scenario counts from 0, so two scenarios reading one data set this
+    /// way pick the same rows.
     Unique,
     /// A random row.
     Random,
