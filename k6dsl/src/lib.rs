@@ -46,6 +46,7 @@ pub mod codegen;
 pub mod error;
 pub mod executor;
 pub mod ir;
+pub mod macros;
 pub mod metric;
 pub mod options;
 pub mod profile;
@@ -73,6 +74,24 @@ pub mod prelude {
     pub use crate::text;
     pub use crate::time::{hours, millis, mins, secs};
     pub use crate::{Flow, Scenario, Script, Shortcut};
+}
+
+/// What the macros' expansions name; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use core::time::Duration;
+    pub use k6dsl_macros::{flow, scenario, scenarios, setup, teardown, thresholds};
+
+    /// What a macro that reported errors stands for: it never runs, because the
+    /// `compile_error!` beside it stops the build, and its type is the macro's own.
+    pub fn errored<T>() -> T {
+        unreachable!("k6dsl macros expand to this only beside compile_error!")
+    }
+
+    /// The type `scenarios!` stands for when it failed.
+    pub type NoScenarios = [crate::Scenario; 0];
+    /// The type `thresholds!` stands for when it failed.
+    pub type NoThresholds = [crate::metric::Threshold; 0];
 }
 
 /// The README's examples, compiled and run as doctests so they stay true.

@@ -407,6 +407,15 @@ impl Threshold {
         &self.ir
     }
 
+    /// Narrowed to one scenario's samples, unless it already selects a scenario.
+    pub(crate) fn for_scenario_named(mut self, scenario: &str) -> Self {
+        self.ir
+            .selector
+            .entry("scenario".to_owned())
+            .or_insert_with(|| scenario.to_owned());
+        self
+    }
+
     /// The custom metric it needs declared, if any.
     pub(crate) fn into_parts(self) -> (ir::Threshold, Option<ir::MetricDecl>) {
         (self.ir, self.decl)

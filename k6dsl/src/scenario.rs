@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::code::{Steps, Uses};
 use crate::executor::ExecutorConfig;
 use crate::ir;
+use crate::metric::Threshold;
 
 /// A function that scenarios execute: an exported JavaScript function. A scenario
 /// holds its flow itself, so `exec` always names a function the script defines.
@@ -86,6 +87,7 @@ impl Flow {
 pub struct Scenario {
     ir: ir::Scenario,
     flow: Option<Flow>,
+    thresholds: Vec<Threshold>,
 }
 
 impl Scenario {
@@ -104,6 +106,7 @@ impl Scenario {
                 tags: Default::default(),
             },
             flow: None,
+            thresholds: Vec::new(),
         }
     }
 
@@ -148,12 +151,33 @@ impl Scenario {
         self
     }
 
+    /// A threshold on this scenario's samples: the metric is narrowed to
+    /// `{scenario:<name>}` (unless it already selects a scenario) and the script
+    /// that takes the scenario takes the threshold.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let flow = Flow::new("browse");
+    /// let browse = Scenario::new("browse", SharedIterations::new())
+    ///     .exec(&flow)
+    ///     .threshold(HTTP_REQ_DURATION.p(95).lt(300));
+    /// let js = Script::new().scenario(browse).to_javascript()?;
+    /// assert!(js.contains(r#""http_req_duration{scenario:browse}": ["p(95)<300"]"#));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    #[must_use]
+    pub fn threshold(mut self, threshold: Threshold) -> Self {
+        self.thresholds
+            .push(threshold.for_scenario_named(&self.ir.name));
+        self
+    }
+
     /// The model of this scenario.
     pub fn to_ir(&self) -> &ir::Scenario {
         &self.ir
     }
 
-    pub(crate) fn into_parts(self) -> (ir::Scenario, Option<Flow>) {
-        (self.ir, self.flow)
+    pub(crate) fn into_parts(self) -> (ir::Scenario, Option<Flow>, Vec<Threshold>) {
+        (self.ir, self.flow, self.thresholds)
     }
 }

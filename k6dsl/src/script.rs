@@ -173,7 +173,10 @@ impl<L> Script<L> {
     where
         L: load::AcceptsScenarios,
     {
-        let (scenario, flow) = scenario.into_parts();
+        let (scenario, flow, thresholds) = scenario.into_parts();
+        for threshold in thresholds {
+            self = self.threshold(threshold);
+        }
         if let Some(flow) = flow {
             if !self.ir.flows.contains(flow.to_ir()) {
                 self.ir.flows.push(flow.to_ir().clone());
@@ -185,6 +188,22 @@ impl<L> Script<L> {
             other => *other = Execution::Scenarios(vec![scenario]),
         }
         self.retype()
+    }
+
+    /// Adds scenarios in order, as [`Script::scenario`] does one by one (the
+    /// [`scenarios!`](crate::scenarios!) macro makes such a list).
+    pub fn scenarios(self, scenarios: impl IntoIterator<Item = Scenario>) -> Script<load::Scenarios>
+    where
+        L: load::AcceptsScenarios,
+    {
+        let mut script: Script<load::Scenarios> = self.retype();
+        for scenario in scenarios {
+            script = script.scenario(scenario);
+        }
+        if let Execution::Default = script.ir.options.execution {
+            script.ir.options.execution = Execution::Scenarios(Vec::new());
+        }
+        script
     }
 
     /// Uses a top-level shortcut instead of scenarios.
@@ -205,6 +224,12 @@ impl<L> Script<L> {
         }
         self.ir.options.thresholds.push(threshold);
         self
+    }
+
+    /// Adds thresholds in order, as [`Script::threshold`] does one by one (the
+    /// [`thresholds!`](crate::thresholds!) macro makes such a list).
+    pub fn thresholds(self, thresholds: impl IntoIterator<Item = Threshold>) -> Self {
+        thresholds.into_iter().fold(self, Script::threshold)
     }
 
     /// Declares a custom metric in init code (metrics used in thresholds are declared
