@@ -10,44 +10,9 @@
 //!
 //! Profiles: smoke, load (default), stress, spike, soak. `BASE_URL` points the test
 //! elsewhere; the password is only ever read from `SHOP_PASSWORD` at run time. The
-//! test itself is defined in `src/checkout.rs`.
-
-use k6dsl::profile::Profile;
+//! test itself is defined in `src/checkout.rs`; `examples/checkout_macro.rs` writes
+//! the same test with k6dsl's macros.
 
 fn main() {
-    let profile = match profile_from_args() {
-        Ok(profile) => profile,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
-    match k6dsl_suite::checkout::script(profile).to_javascript() {
-        Ok(js) => print!("{js}"),
-        Err(errors) => {
-            eprintln!("{errors}");
-            std::process::exit(1);
-        }
-    }
-}
-
-/// `--profile NAME` (or `--profile=NAME`); `load` when absent.
-fn profile_from_args() -> Result<Profile, String> {
-    let mut args = std::env::args().skip(1);
-    let mut profile = Profile::Load;
-    while let Some(arg) = args.next() {
-        let value = match arg.strip_prefix("--profile=") {
-            Some(value) => value.to_owned(),
-            None if arg == "--profile" => args
-                .next()
-                .ok_or("--profile needs a name: smoke, load, stress, spike or soak")?,
-            None => {
-                return Err(format!(
-                    "unknown argument `{arg}`: usage: checkout [--profile NAME]"
-                ))
-            }
-        };
-        profile = value.parse().map_err(|e| format!("{e}"))?;
-    }
-    Ok(profile)
+    k6dsl_suite::checkout::example_main(k6dsl_suite::checkout::script);
 }

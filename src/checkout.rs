@@ -231,3 +231,42 @@ pub fn bench_script(
         )
         .options(GeneralOptions::default().user_agent("k6dsl-checkout/1.0"))
 }
+
+/// The `main` of the checkout examples: `--profile NAME` (or `--profile=NAME`,
+/// `load` when absent) picks the profile; the script goes to stdout. Exits 2 on a
+/// bad argument and 1 when the script does not generate.
+pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenarios>) {
+    let profile = match profile_from_args(std::env::args().skip(1)) {
+        Ok(profile) => profile,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    match script(profile).to_javascript() {
+        Ok(js) => print!("{js}"),
+        Err(errors) => {
+            eprintln!("{errors}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn profile_from_args(mut args: impl Iterator<Item = String>) -> Result<Profile, String> {
+    let mut profile = Profile::Load;
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--profile=") {
+            Some(value) => value.to_owned(),
+            None if arg == "--profile" => args
+                .next()
+                .ok_or("--profile needs a name: smoke, load, stress, spike or soak")?,
+            None => {
+                return Err(format!(
+                    "unknown argument `{arg}`: usage: checkout [--profile NAME]"
+                ))
+            }
+        };
+        profile = value.parse().map_err(|e| format!("{e}"))?;
+    }
+    Ok(profile)
+}
