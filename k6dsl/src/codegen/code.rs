@@ -683,7 +683,10 @@ impl<'m, 'a> Function<'m, 'a> {
     fn request(&mut self, request: &Request, out: &mut Vec<Doc>) {
         self.module.needs.http = true;
         let (callee, args) = self.request_call(request);
-        let call_doc = call(&callee, args, true);
+        // Prettier hugs the params object only when the argument before it is not
+        // an object too, as a form body is.
+        let form_body = request.method.takes_body() && matches!(request.body, Some(Body::Form(_)));
+        let call_doc = call(&callee, args, !form_body);
         if Self::keeps_response(request) {
             let res = self.names.fresh(&format!("{} res", request.name));
             out.push(Doc::Concat(vec![
