@@ -8,15 +8,19 @@ use k6dsl::profile::Profile;
 use k6dsl_suite::{checkout, tools};
 
 fn example_output(args: &[&str]) -> String {
+    output_of("checkout", args)
+}
+
+fn output_of(example: &str, args: &[&str]) -> String {
     let output = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "checkout", "--"])
+        .args(["run", "--quiet", "--example", example, "--"])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "the checkout example failed: {}",
+        "the {example} example failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("the script is UTF-8")
@@ -121,4 +125,18 @@ fn every_profile_is_a_valid_k6_script() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr)
         .contains("unknown load profile `heavy`: choose one of smoke, load, stress, spike, soak"));
+}
+
+#[test]
+fn the_macro_example_prints_what_the_builder_example_prints() {
+    assert_eq!(output_of("checkout_macro", &[]), example_output(&[]));
+    for profile in Profile::ALL {
+        let args = ["--profile", profile.name()];
+        let by_macros = output_of("checkout_macro", &args);
+        assert_eq!(
+            by_macros,
+            example_output(&args),
+            "{profile}: the macro example differs from the builder example"
+        );
+    }
 }
