@@ -389,10 +389,10 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
-/// ` (did you mean `x`?)` or nothing.
+/// `` (did you mean `x`?)`` or nothing.
 pub fn suggestion(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates) {
-        Some(s) => format!("; did you mean `{s}`?"),
+        Some(s) => format!(" (did you mean `{s}`?)"),
         None => String::new(),
     }
 }

@@ -332,7 +332,11 @@ fn rule(
                         } else {
                             errors.at(
                                 f.key.span(),
-                                format!("`abort_on_fail` takes only `delay: <duration>` (k6's delayAbortEval){}", suggestion(&f.key.to_string(), &["delay"])),
+                                format!(
+                                    "unknown option `{}`{}: `abort_on_fail` takes only `delay: <duration>` (k6's delayAbortEval)",
+                                    f.key,
+                                    suggestion(&f.key.to_string(), &["delay"])
+                                ),
                             );
                         }
                     }
@@ -343,7 +347,7 @@ fn rule(
             errors.at(
                 other.span(),
                 format!(
-                    "unexpected `{other}` after the bound; only `abort_on_fail` or `abort_on_fail(delay: 10s)` may follow{}",
+                    "unexpected `{other}` after the bound{}: only `abort_on_fail` or `abort_on_fail(delay: 10s)` may follow",
                     match other {
                         TokenTree::Ident(i) => suggestion(&i.to_string(), &["abort_on_fail"]),
                         _ => String::new(),
