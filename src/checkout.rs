@@ -232,41 +232,88 @@ pub fn bench_script(
         .options(GeneralOptions::default().user_agent("k6dsl-checkout/1.0"))
 }
 
-/// The `main` of the checkout examples: `--profile NAME` (or `--profile=NAME`,
-/// `load` when absent) picks the profile; the script goes to stdout. Exits 2 on a
-/// bad argument and 1 when the script does not generate.
+/// What the checkout examples were asked for on the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleArgs {
+    /// The load profile (`load` when not given).
+    pub profile: Profile,
+    /// `--project DIR`: write a k6 project tree there instead of one script to
+    /// stdout.
+    pub project: Option<std::path::PathBuf>,
+}
+
+/// The `main` of the checkout examples: `--profile NAME` (or `--profile=NAME`)
+/// picks the profile; the script goes to stdout, or with `--project DIR` the k6
+/// project tree goes into DIR. Exits 2 on a bad argument and 1 when the script does
+/// not generate or cannot be written.
 pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenarios>) {
-    let profile = match profile_from_args(std::env::args().skip(1)) {
-        Ok(profile) => profile,
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");
             std::process::exit(2);
         }
     };
-    match script(profile).to_javascript() {
-        Ok(js) => print!("{js}"),
-        Err(errors) => {
-            eprintln!("{errors}");
-            std::process::exit(1);
-        }
+    let script = script(args.profile);
+    let result = match &args.project {
+        None => script
+            .to_javascript()
+            .map(|js| print!("{js}"))
+            .map_err(|e| e.to_string()),
+        Some(dir) => script
+            .to_project()
+            .map_err(|e| e.to_string())
+            .and_then(|files| write_project(dir, &files)),
+    };
+    if let Err(message) = result {
+        eprintln!("{message}");
+        std::process::exit(1);
     }
 }
 
-fn profile_from_args(mut args: impl Iterator<Item = String>) -> Result<Profile, String> {
-    let mut profile = Profile::Load;
-    while let Some(arg) = args.next() {
-        let value = match arg.strip_prefix("--profile=") {
-            Some(value) => value.to_owned(),
-            None if arg == "--profile" => args
-                .next()
-                .ok_or("--profile needs a name: smoke, load, stress, spike or soak")?,
-            None => {
-                return Err(format!(
-                    "unknown argument `{arg}`: usage: checkout [--profile NAME]"
-                ))
-            }
-        };
-        profile = value.parse().map_err(|e| format!("{e}"))?;
+fn write_project(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), String> {
+    for (path, contents) in files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, contents)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
-    Ok(profile)
+    eprintln!("wrote {} files into {}", files.len(), dir.display());
+    Ok(())
+}
+
+/// `--profile NAME`, `--profile=NAME`, `--project DIR`, `--project=DIR`.
+pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<ExampleArgs, String> {
+    let usage = "usage: checkout [--profile NAME] [--project DIR]";
+    let mut parsed = ExampleArgs {
+        profile: Profile::Load,
+        project: None,
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg.clone(), None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs {what}; {usage}"))
+        };
+        match flag.as_str() {
+            "--profile" => {
+                parsed.profile = value("a name: smoke, load, stress, spike or soak")?
+                    .parse()
+                    .map_err(|e| format!("{e}"))?;
+            }
+            "--project" => parsed.project = Some(value("a directory")?.into()),
+            _ => return Err(format!("unknown argument `{arg}`: {usage}")),
+        }
+    }
+    Ok(parsed)
 }

@@ -84,13 +84,23 @@ impl std::error::Error for ToolError {}
 /// Runs `command` with a clean environment (only `PATH`, and `HOME` pointing into the
 /// scratch directory) so that a developer's `K6_*` variables or config cannot change a
 /// test's outcome.
-fn run(mut command: Command, home: &Path) -> Result<Output, ToolError> {
+fn run(command: Command, home: &Path) -> Result<Output, ToolError> {
+    run_with_env(command, home, &[])
+}
+
+/// [`run`] with `env` added to the clean environment.
+fn run_with_env(
+    mut command: Command,
+    home: &Path,
+    env: &[(&str, &str)],
+) -> Result<Output, ToolError> {
     let described = format!("{command:?}");
     command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
-        .env("K6_NO_USAGE_REPORT", "true");
+        .env("K6_NO_USAGE_REPORT", "true")
+        .envs(env.iter().copied());
     let output = command.output().map_err(|e| ToolError {
         command: described.clone(),
         output: format!("could not start: {e}"),
@@ -203,6 +213,66 @@ impl Run {
     }
 }
 
+/// `k6 run SCRIPT` from `cwd`, for scripts that live in a project tree rather than
+/// in a scratch directory; otherwise as [`k6_run_with`] (clean environment plus
+/// `env`, summary export in a scratch directory that [`Run::dir`] holds).
+pub fn k6_run_in(cwd: &Path, script: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let scratch = tempfile::Builder::new()
+        .prefix("k6dsl-run-")
+        .tempdir()
+        .expect("a temporary directory can be created");
+    let summary_path = scratch.path().join("summary-export.json");
+    let mut command = Command::new(k6_binary());
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", scratch.path())
+        .env("K6_NO_USAGE_REPORT", "true")
+        .envs(env.iter().copied())
+        .args(["run", "--quiet", "--no-color", "--summary-export"])
+        .arg(&summary_path)
+        .args(args)
+        .arg(script)
+        .current_dir(cwd);
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("k6 could not be started: {e}"));
+    let summary = std::fs::read(&summary_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(serde_json::Value::Null);
+    Run {
+        exit_code: output.status.code().unwrap_or(-1),
+        summary,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        dir: scratch,
+    }
+}
+
+/// `k6 inspect --execution-requirements` on a script file in place (a project's
+/// `scripts/main.js`), from `cwd`, with a clean environment plus `env`.
+pub fn inspect_in(
+    cwd: &Path,
+    script: &Path,
+    env: &[(&str, &str)],
+) -> Result<serde_json::Value, ToolError> {
+    let home = tempfile::tempdir().expect("a temporary directory can be created");
+    let mut command = Command::new(k6_binary());
+    command
+        .arg("inspect")
+        .arg("--execution-requirements")
+        // Unlike `k6 run`, inspect hides the environment from `__ENV` by default.
+        .arg("--include-system-env-vars")
+        .arg(script)
+        .current_dir(cwd);
+    let output = run_with_env(command, home.path(), env)?;
+    serde_json::from_slice(&output.stdout).map_err(|e| ToolError {
+        command: "k6 inspect --execution-requirements".into(),
+        output: format!("printed something that is not JSON ({e})"),
+    })
+}
+
 /// `k6 run` on a script with its companion files (data sets) in a scratch directory.
 /// The environment is cleared but for `env` (k6 reads `__ENV` from it), so secrets
 /// reach the script without appearing on a command line. Returns whatever k6 did;
@@ -266,17 +336,27 @@ pub const PRETTIER_VERSION: &str = "3.10.1";
 ///
 /// When prettier is not installed in `.tools/node`, with the command that installs it.
 pub fn prettier_check(script: &str) -> Result<(), ToolError> {
+    let scratch = Scratch::with_script("script.js", script);
+    prettier_check_files(scratch.dir.path(), &[scratch.script.as_path()])
+}
+
+/// `prettier --check` on files in place, from `cwd`.
+///
+/// # Panics
+///
+/// When prettier is not installed in `.tools/node`, with the command that installs it.
+pub fn prettier_check_files(cwd: &Path, files: &[&Path]) -> Result<(), ToolError> {
     let prettier = repo_root().join(".tools/node/node_modules/.bin/prettier");
     assert!(
         prettier.is_file(),
         "prettier is not installed. Run `scripts/test`, or:\n    npm install --prefix .tools/node --no-save prettier@{PRETTIER_VERSION}"
     );
-    let scratch = Scratch::with_script("script.js", script);
+    let home = tempfile::tempdir().expect("a temporary directory can be created");
     let mut command = Command::new(prettier);
     command
         .arg("--check")
         .arg("--no-config")
-        .arg(&scratch.script)
-        .current_dir(scratch.dir.path());
-    run(command, scratch.dir.path()).map(drop)
+        .args(files)
+        .current_dir(cwd);
+    run(command, home.path()).map(drop)
 }

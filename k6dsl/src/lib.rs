@@ -57,7 +57,7 @@ pub mod validate;
 
 pub use error::{Error, Errors, Place, Problem};
 pub use scenario::{Flow, Scenario};
-pub use script::{generate, load, Script, Shortcut};
+pub use script::{generate, generate_project, load, Script, Shortcut};
 
 /// Everything a test file usually needs, in one import.
 pub mod prelude {

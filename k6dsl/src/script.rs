@@ -387,6 +387,29 @@ impl<L> Script<L> {
         self.validate()?;
         Ok(codegen::javascript(&self.ir))
     }
+
+    /// Checks the model and generates the test as a k6 project tree: every file by
+    /// its path from the project root (`scripts/main.js`, `scripts/lib/*.js`,
+    /// `scripts/scenarios/*.js`, `data/`, `results/.gitkeep`, `README.md`). See
+    /// [`codegen::project`] for the layout.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let browse = Flow::new("browse").steps(|f| {
+    ///     f.request(Request::get("/products").name("products").check(Check::status(200)));
+    /// });
+    /// let files = Script::new()
+    ///     .scenario(Scenario::new("browse", SharedIterations::new()).exec(&browse))
+    ///     .to_project()?;
+    /// let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    /// assert!(paths.contains(&"scripts/main.js"));
+    /// assert!(paths.contains(&"scripts/scenarios/browse.js"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn to_project(&self) -> Result<Vec<(String, String)>, Errors> {
+        self.validate()?;
+        Ok(codegen::project(&self.ir))
+    }
 }
 
 /// Checks a model and generates its k6 script. Works on models from any front end
@@ -394,4 +417,11 @@ impl<L> Script<L> {
 pub fn generate(script: &ir::Script) -> Result<String, Errors> {
     validate::validate(script)?;
     Ok(codegen::javascript(script))
+}
+
+/// Checks a model and generates it as a k6 project tree, as
+/// [`Script::to_project`] does.
+pub fn generate_project(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
+    validate::validate(script)?;
+    Ok(codegen::project(script))
 }

@@ -32,6 +32,11 @@ pub struct Needs {
     pub encoding: bool,
     /// Helper functions, by name.
     pub helpers: BTreeSet<&'static str>,
+    /// Module-level constants the code reads (base URL, environment defaults,
+    /// metrics, data sets): what a project file imports from its `lib/` modules.
+    pub names: BTreeSet<String>,
+    /// Reusable check functions (project output only), by name.
+    pub checks: BTreeSet<&'static str>,
 }
 
 /// Variable names: module-level ones, and per function.
@@ -126,6 +131,9 @@ pub struct Module<'a> {
     pub vu_state: Vec<String>,
     /// Imports and helpers used.
     pub needs: Needs,
+    /// Checks call the reusable functions of a project's `lib/checks.js` instead
+    /// of inline arrow functions.
+    pub shared_checks: bool,
 }
 
 /// The identifier for a data set's `SharedArray`.
@@ -204,6 +212,7 @@ impl<'a> Module<'a> {
             names,
             vu_state: Vec::new(),
             needs: Needs::default(),
+            shared_checks: false,
         }
     }
 
@@ -214,8 +223,9 @@ impl<'a> Module<'a> {
         uses
     }
 
-    /// The init-time constants: base URL and environment variables with defaults.
-    pub fn constants(&self) -> Vec<String> {
+    /// The init-time constants: base URL and environment variables with defaults;
+    /// `export` prefixes each (`"export "` in a project's `lib/config.js`).
+    pub fn constants(&self, export: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut defaults: BTreeMap<String, String> = BTreeMap::new();
         for_each_expr(self.script, &mut |e| {
@@ -244,7 +254,7 @@ impl<'a> Module<'a> {
             let rhs = format!("{} || {}", env_access(&env), string_literal(&default));
             out.push(
                 Doc::Concat(vec![
-                    Doc::text(format!("const {constant} =")),
+                    Doc::text(format!("{export}const {constant} =")),
                     Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(rhs)])]),
                     Doc::text(";"),
                 ])
@@ -254,13 +264,15 @@ impl<'a> Module<'a> {
         out
     }
 
-    /// `const users = new SharedArray(...)` for each data set.
-    pub fn data_sets(&mut self) -> Vec<String> {
+    /// `const users = new SharedArray(...)` for each data set, opening its file at
+    /// `to_root` + its path (`"./"` beside a single script, `"../../"` from a
+    /// project's `scripts/lib/`); `export` prefixes each declaration.
+    pub fn data_sets(&mut self, to_root: &str, export: &str) -> Vec<String> {
         let mut out = Vec::new();
         for data in &self.script.data {
             self.needs.shared_array = true;
             let var = &self.data_vars[&data.name];
-            let file = format!("./{}", data.source.file());
+            let file = format!("{to_root}{}", data.source.file());
             let load = if data.source.is_csv() {
                 self.needs.helpers.insert("parseCsv");
                 format!("return parseCsv(open({}));", string_literal(&file))
@@ -268,7 +280,7 @@ impl<'a> Module<'a> {
                 format!("return JSON.parse(open({}));", string_literal(&file))
             };
             out.push(format!(
-                "const {var} = new SharedArray({}, function () {{\n  {load}\n}});",
+                "{export}const {var} = new SharedArray({}, function () {{\n  {load}\n}});",
                 string_literal(&data.name)
             ));
         }
@@ -355,22 +367,32 @@ impl<'a> Module<'a> {
 
     /// The helper functions used, in a fixed order.
     pub fn helpers(&self) -> Vec<&'static str> {
-        HELPERS
-            .iter()
-            .filter(|(name, _)| self.needs.helpers.contains(name))
-            .map(|(_, code)| *code)
-            .collect()
+        helper_code(&self.needs.helpers)
     }
 
-    /// `handleSummary`, writing the JSON summary to `path`.
-    pub fn handle_summary(&mut self, path: &str) -> String {
+    /// `handleSummary`, writing the JSON summary to `path`, or to the file that the
+    /// constant `key_constant` names when given (a project resolves the path from
+    /// its own location, so that it works from any working directory).
+    pub fn handle_summary(&mut self, path: &str, key_constant: Option<&str>) -> String {
         self.needs.helpers.insert("summaryText");
+        let key = match key_constant {
+            Some(constant) => format!("[{constant}]"),
+            None => property_key(path),
+        };
         format!(
-            "export function handleSummary(data) {{\n  return {{\n    {}: JSON.stringify(data, null, 2),\n    stdout: summaryText(data, {}),\n  }};\n}}",
-            property_key(path),
+            "export function handleSummary(data) {{\n  return {{\n    {key}: JSON.stringify(data, null, 2),\n    stdout: summaryText(data, {}),\n  }};\n}}",
             string_literal(path)
         )
     }
+}
+
+/// The code of the named helpers, in a fixed order.
+pub fn helper_code(names: &BTreeSet<&str>) -> Vec<&'static str> {
+    HELPERS
+        .iter()
+        .filter(|(name, _)| names.contains(name))
+        .map(|(_, code)| *code)
+        .collect()
 }
 
 /// Helpers emitted inline when used, instead of remote `jslib` imports.
@@ -483,6 +505,109 @@ function summaryText(data, path) {
   }
   lines.push(`summary written to ${path}`, \"\");
   return lines.join(\"\\n\");
+}",
+    ),
+];
+
+/// The reusable check function of a project's `lib/checks.js` for a predicate, and
+/// its arguments; a raw JavaScript predicate stays inline.
+fn shared_check(predicate: &Predicate) -> Option<(&'static str, Vec<String>)> {
+    Some(match predicate {
+        Predicate::Status(code) => ("statusIs", vec![code.to_string()]),
+        Predicate::StatusIn(codes) => {
+            let list: Vec<String> = codes.iter().map(u16::to_string).collect();
+            ("statusIn", vec![format!("[{}]", list.join(", "))])
+        }
+        Predicate::HeaderPresent(name) => {
+            ("hasHeader", vec![string_literal(&canonical_header(name))])
+        }
+        Predicate::HeaderContains(name, text) => (
+            "headerContains",
+            vec![
+                string_literal(&canonical_header(name)),
+                string_literal(text),
+            ],
+        ),
+        Predicate::BodyContains(text) => ("bodyContains", vec![string_literal(text)]),
+        Predicate::BodyMatches(pattern) => ("bodyMatches", vec![string_literal(pattern)]),
+        Predicate::JsonExists(path) => ("hasJson", vec![string_literal(path)]),
+        Predicate::JsonEquals(path, expected) => (
+            "jsonEquals",
+            vec![string_literal(path), json_scalar(expected)],
+        ),
+        Predicate::DurationBelow(limit) => (
+            "respondsWithin",
+            vec![number_literal(limit.as_secs_f64() * 1000.0)],
+        ),
+        Predicate::RawJs(_) => return None,
+    })
+}
+
+fn json_scalar(value: &JsonScalar) -> String {
+    match value {
+        JsonScalar::Null => "null".to_owned(),
+        JsonScalar::Bool(b) => b.to_string(),
+        JsonScalar::Num(n) => number_literal(*n),
+        JsonScalar::Str(s) => string_literal(s),
+    }
+}
+
+/// The reusable checks of a project's `lib/checks.js`, in a fixed order: each
+/// returns a predicate for `check()`.
+pub const SHARED_CHECKS: &[(&str, &str)] = &[
+    (
+        "statusIs",
+        "export function statusIs(code) {
+  return (r) => r.status === code;
+}",
+    ),
+    (
+        "statusIn",
+        "export function statusIn(codes) {
+  return (r) => codes.includes(r.status);
+}",
+    ),
+    (
+        "hasHeader",
+        "export function hasHeader(name) {
+  return (r) => r.headers[name] !== undefined;
+}",
+    ),
+    (
+        "headerContains",
+        "export function headerContains(name, text) {
+  return (r) => (r.headers[name] || \"\").includes(text);
+}",
+    ),
+    (
+        "bodyContains",
+        "export function bodyContains(text) {
+  return (r) => String(r.body).includes(text);
+}",
+    ),
+    (
+        "bodyMatches",
+        "export function bodyMatches(pattern) {
+  const regex = new RegExp(pattern);
+  return (r) => regex.test(r.body);
+}",
+    ),
+    (
+        "hasJson",
+        "export function hasJson(path) {
+  return (r) => r.json(path) !== undefined;
+}",
+    ),
+    (
+        "jsonEquals",
+        "export function jsonEquals(path, expected) {
+  return (r) => r.json(path) === expected;
+}",
+    ),
+    (
+        "respondsWithin",
+        "export function respondsWithin(ms) {
+  return (r) => r.timings.duration < ms;
 }",
     ),
 ];
@@ -613,6 +738,7 @@ impl<'m, 'a> Function<'m, 'a> {
                     .get(data)
                     .cloned()
                     .unwrap_or_else(|| identifier_from(data));
+                self.module.needs.names.insert(rows.clone());
                 let index = match selection {
                     RowSelection::PerVu => format!("(__VU - 1) % {rows}.length"),
                     RowSelection::PerIteration => format!("__ITER % {rows}.length"),
@@ -665,12 +791,15 @@ impl<'m, 'a> Function<'m, 'a> {
         }
     }
 
-    fn metric_var(&self, metric: &str) -> String {
-        self.module
+    fn metric_var(&mut self, metric: &str) -> String {
+        let var = self
+            .module
             .metric_vars
             .get(metric)
             .cloned()
-            .unwrap_or_else(|| identifier_from(metric))
+            .unwrap_or_else(|| identifier_from(metric));
+        self.module.needs.names.insert(var.clone());
+        var
     }
 
     /// Whether the response must be kept in a variable.
@@ -808,6 +937,15 @@ impl<'m, 'a> Function<'m, 'a> {
     }
 
     fn check_entry(&mut self, check: &Check) -> Doc {
+        if self.module.shared_checks {
+            if let Some((function, args)) = shared_check(&check.predicate) {
+                self.module.needs.checks.insert(function);
+                return Doc::Concat(vec![
+                    Doc::text(format!("{}: ", property_key(&check.name))),
+                    call(function, args.into_iter().map(Doc::text).collect(), false),
+                ]);
+            }
+        }
         let body = match &check.predicate {
             Predicate::Status(code) => format!("r.status === {code}"),
             Predicate::StatusIn(codes) => {
@@ -832,13 +970,11 @@ impl<'m, 'a> Function<'m, 'a> {
                 format!("r.json({}) !== undefined", string_literal(path))
             }
             Predicate::JsonEquals(path, expected) => {
-                let expected = match expected {
-                    JsonScalar::Null => "null".to_owned(),
-                    JsonScalar::Bool(b) => b.to_string(),
-                    JsonScalar::Num(n) => number_literal(*n),
-                    JsonScalar::Str(s) => string_literal(s),
-                };
-                format!("r.json({}) === {expected}", string_literal(path))
+                format!(
+                    "r.json({}) === {}",
+                    string_literal(path),
+                    json_scalar(expected)
+                )
             }
             Predicate::DurationBelow(limit) => format!(
                 "r.timings.duration < {}",
@@ -1019,6 +1155,7 @@ impl<'m, 'a> Function<'m, 'a> {
             return Doc::text(url);
         }
         let base = &self.module.base_url;
+        self.module.needs.names.insert(base.clone());
         // Prefix the base URL inside the literal: `${BASE_URL}/products/${id}`.
         Doc::text(match url.strip_prefix('`') {
             Some(rest) => format!("`${{{base}}}{rest}"),
@@ -1070,12 +1207,13 @@ impl<'m, 'a> Function<'m, 'a> {
             Expr::Str(s) => string_literal(s),
             Expr::Num(n) => number_literal(*n),
             Expr::Bool(b) => b.to_string(),
-            Expr::Env { name, .. } => self
-                .module
-                .env_consts
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| env_access(name)),
+            Expr::Env { name, .. } => match self.module.env_consts.get(name) {
+                Some(constant) => {
+                    self.module.needs.names.insert(constant.clone());
+                    constant.clone()
+                }
+                None => env_access(name),
+            },
             Expr::Secret { name } => env_access(name),
             Expr::VuId => "__VU".into(),
             Expr::Iteration => "__ITER".into(),

@@ -8,6 +8,7 @@ mod code;
 mod doc;
 pub mod js;
 mod options;
+mod project;
 mod width_table;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +19,7 @@ use genco::prelude::*;
 
 pub use js::is_identifier;
 use js::{Ident, Str};
+pub use project::project;
 
 use crate::ir::{self, Execution};
 
@@ -62,7 +64,7 @@ pub fn javascript(script: &ir::Script) -> String {
         functions.push(module.function("export ", "teardown", teardown, None, None));
     }
     if let Some(path) = &script.lifecycle.summary_json {
-        functions.push(module.handle_summary(path));
+        functions.push(module.handle_summary(path, None));
     }
 
     let mut imports = Imports::default();
@@ -86,21 +88,9 @@ pub fn javascript(script: &ir::Script) -> String {
     }
 
     let mut sections: Vec<Vec<String>> = Vec::new();
-    sections.push(module.constants());
-    sections.push(module.data_sets());
-    let mut metrics = Vec::new();
-    for (decl, var) in script.metrics.iter().zip(&metric_vars) {
-        let class = decl.kind.js_class();
-        let name = Str(&decl.name);
-        let mut line = Tokens::new();
-        if decl.time {
-            quote_in!(line => const $(Ident(var)) = new $class($name, true););
-        } else {
-            quote_in!(line => const $(Ident(var)) = new $class($name););
-        }
-        metrics.push(render(line).trim_end().to_owned());
-    }
-    sections.push(metrics);
+    sections.push(module.constants(""));
+    sections.push(module.data_sets("./", ""));
+    sections.push(metric_declarations(script, &metric_vars, ""));
     sections.push(module.vu_state_decl().into_iter().collect());
 
     let mut options = Tokens::new();
@@ -129,6 +119,28 @@ pub fn javascript(script: &ir::Script) -> String {
         }
     }
     render(file)
+}
+
+/// `const loginDuration = new Trend("login_duration", true);` for each custom
+/// metric; `export` prefixes each.
+fn metric_declarations(script: &ir::Script, vars: &[String], export: &str) -> Vec<String> {
+    script
+        .metrics
+        .iter()
+        .zip(vars)
+        .map(|(decl, var)| {
+            let class = decl.kind.js_class();
+            let name = Str(&decl.name);
+            let mut line = Tokens::new();
+            line.append(export);
+            if decl.time {
+                quote_in!(line => const $(Ident(var)) = new $class($name, true););
+            } else {
+                quote_in!(line => const $(Ident(var)) = new $class($name););
+            }
+            render(line).trim_end().to_owned()
+        })
+        .collect()
 }
 
 /// Files k6dsl writes next to the script (data rows given in Rust), by path
