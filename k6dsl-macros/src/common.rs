@@ -7,7 +7,7 @@ use syn::{Expr, Ident, Lit, LitStr};
 
 /// Every error of one invocation, reported together.
 #[derive(Default)]
-pub struct Errors(Option<syn::Error>);
+pub struct Errors(Option<syn::Error>, Vec<TokenStream>);
 
 impl Errors {
     pub fn push(&mut self, error: syn::Error) {
@@ -25,12 +25,26 @@ impl Errors {
         self.0.is_none()
     }
 
+    /// Keeps well-formed expansion pieces (thresholds) type-checked even when the
+    /// invocation has errors elsewhere, so that a statistic the metric's kind lacks
+    /// is reported beside them rather than after they are fixed.
+    pub fn defer(&mut self, checked: TokenStream) {
+        self.1.push(checked);
+    }
+
     /// `compile_error!`s for every error, in an expression of the macro's own type
     /// (`ty`) that does not diverge, so that neither a follow-up type error nor an
     /// "unreachable code" warning buries them.
     pub fn into_expression(self, krate: &TokenStream, ty: TokenStream) -> TokenStream {
         let errors = self.0.map(|e| e.to_compile_error());
-        quote! { { #errors #krate::__private::errored::<#ty>() } }
+        let deferred = self.1;
+        quote! {
+            {
+                #errors
+                if false { #( let _ = #deferred; )* }
+                #krate::__private::errored::<#ty>()
+            }
+        }
     }
 }
 
@@ -317,9 +331,26 @@ pub fn duration(krate: &TokenStream, tokens: &TokenStream, errors: &mut Errors) 
             );
             TokenStream::new()
         }
-        None => expr(tokens, errors)
-            .map(|e| e.into_token_stream())
-            .unwrap_or_default(),
+        None => {
+            let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
+            let has_unit_literal = list.iter().any(|t| {
+                matches!(t, TokenTree::Literal(l) if matches!(Lit::new(l.clone()), Lit::Int(ref i) if !i.suffix().is_empty())
+                    || matches!(Lit::new(l.clone()), Lit::Float(ref f) if !f.suffix().is_empty()))
+            });
+            if has_unit_literal {
+                let message = if matches!(list.first(), Some(TokenTree::Punct(p)) if p.as_char() == '-')
+                {
+                    "a duration cannot be negative"
+                } else {
+                    "expected one duration such as `30s`, `1m30s` or `500ms` (a range like `1s..3s` is for `think`)"
+                };
+                errors.at(span_of(tokens).unwrap_or_else(Span::call_site), message);
+                return TokenStream::new();
+            }
+            expr(tokens, errors)
+                .map(|e| e.into_token_stream())
+                .unwrap_or_default()
+        }
     }
 }
 
@@ -341,15 +372,30 @@ where
     T: std::str::FromStr + PartialEq + Default,
     T::Err: std::fmt::Display,
 {
+    if let [TokenTree::Punct(minus), TokenTree::Literal(_)] =
+        tokens.clone().into_iter().collect::<Vec<_>>().as_slice()
+    {
+        if minus.as_char() == '-' {
+            errors.at(
+                span_of(tokens).unwrap_or_else(|| minus.span()),
+                format!("{what} cannot be negative"),
+            );
+            return None;
+        }
+    }
     let lit = match single_literal(tokens) {
         Some(Lit::Int(lit)) => lit,
-        _ => return None,
+        Some(other) => {
+            errors.at(other.span(), format!("expected {what} as a whole number"));
+            return None;
+        }
+        None => return None,
     };
     if !lit.suffix().is_empty() {
         errors.at(
             lit.span(),
             format!(
-                "`{}` is not a number of {what}: write it without a unit",
+                "`{}`: write {what} as a plain whole number, with no suffix",
                 lit.token()
             ),
         );
@@ -369,6 +415,17 @@ where
             None
         }
     }
+}
+
+/// Whether `tokens` are a literal, or `-` and a literal: what [`count`] and
+/// [`duration`] read themselves (reporting any mistake) rather than pass through as
+/// Rust.
+pub fn is_number_like(tokens: &TokenStream) -> bool {
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    matches!(
+        tokens.as_slice(),
+        [TokenTree::Literal(_)] | [TokenTree::Punct(_), TokenTree::Literal(_)]
+    ) && !matches!(tokens.first(), Some(TokenTree::Punct(p)) if p.as_char() != '-')
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
@@ -397,23 +454,30 @@ pub fn suggestion(word: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// Edit distance where swapping two neighbouring letters (`nmae`) counts as one
+/// edit, as typos usually are (optimal string alignment).
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(row[j + 1])
-            };
-            previous = current;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 /// Reports a field given twice.
@@ -508,6 +572,7 @@ mod tests {
 
     #[test]
     fn suggestions_for_typos_and_other_spellings() {
+        assert_eq!(did_you_mean("nmae", &["name", "exec"]), Some("name"));
         let fields = ["pre_allocated_vus", "max_vus", "duration"];
         assert_eq!(
             did_you_mean("preAllocatedVUs", &fields),

@@ -500,9 +500,9 @@ fn request_fields(krate: &TokenStream, body: TokenStream, errors: &mut Errors) -
                         errors.at(
                             span,
                             if key == "text" {
-                                "`text: (body, \"content/type\")`".to_owned()
+                                "write `text: (body, \"content/type\")`".to_owned()
                             } else {
-                                format!("`{key}: (user, password)`")
+                                format!("write `{key}: (user, password)`")
                             },
                         );
                         continue;
@@ -521,7 +521,7 @@ fn request_fields(krate: &TokenStream, body: TokenStream, errors: &mut Errors) -
             }
             "redirects" => match common::count::<u32>(value, "redirects", false, errors) {
                 Some((n, s)) => calls.push(quote_spanned!(s=> .redirects(#n))),
-                None if single_literal(value).is_some() => {}
+                None if common::is_number_like(value) => {}
                 None => {
                     let v = rust_expr(value, errors);
                     calls.push(quote_spanned!(span=> .redirects(#v)));
@@ -577,7 +577,7 @@ fn request_fields(krate: &TokenStream, body: TokenStream, errors: &mut Errors) -
             "log_failures" => match value.to_string().as_str() {
                 "true" => calls.push(quote_spanned!(key.span()=> .log_failures())),
                 "false" => {}
-                _ => errors.at(span, "`log_failures: true` or `false`"),
+                _ => errors.at(span, "write `log_failures: true` or `log_failures: false`"),
             },
             other => errors.at(
                 key.span(),
@@ -725,7 +725,7 @@ fn check(krate: &TokenStream, value: &TokenStream, errors: &mut Errors) -> Token
             let code: TokenStream = rest.iter().cloned().collect();
             match common::count::<u16>(&code, "a status code", false, errors) {
                 Some((n, s)) => quote_spanned!(s=> #c::status(#n)),
-                None if single_literal(&code).is_some() => return TokenStream::new(),
+                None if common::is_number_like(&code) => return TokenStream::new(),
                 None => {
                     let e = rust_expr(&code, errors);
                     quote_spanned!(span=> #c::status(#e))

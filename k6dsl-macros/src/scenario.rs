@@ -378,6 +378,12 @@ fn executor_tokens(krate: &TokenStream, value: &TokenStream, errors: &mut Errors
         [TokenTree::Ident(name)] if EXECUTORS.iter().any(|e| name == e.name) => {
             (name.clone(), TokenStream::new())
         }
+        // Most likely a misspelt executor rather than a variable of that name.
+        [TokenTree::Ident(name)]
+            if common::did_you_mean(&name.to_string(), &executor_names()).is_some() =>
+        {
+            (name.clone(), TokenStream::new())
+        }
         _ => {
             return common::expr(value, errors)
                 .map(|e| quote_spanned!(span_of(value).unwrap_or_else(Span::call_site)=> #e))
@@ -402,6 +408,11 @@ fn executor_tokens(krate: &TokenStream, value: &TokenStream, errors: &mut Errors
     for f in fields(body, "executor", errors) {
         let key = once(&mut seen, &f.key, errors).clone();
         let Some(field) = spec.fields.iter().find(|s| key == s.name) else {
+            // A misspelt field: its did-you-mean says enough, so do not also report
+            // the field it meant as missing.
+            if let Some(meant) = common::did_you_mean(&key.to_string(), &field_names) {
+                seen.push(meant.to_owned());
+            }
             errors.at(
                 key.span(),
                 format!(
@@ -472,7 +483,7 @@ fn executor_field(
 }
 
 fn is_literal(value: &TokenStream) -> bool {
-    common::single_literal(value).is_some()
+    common::is_number_like(value)
 }
 
 fn nonzero(krate: &TokenStream, n: TokenStream, span: Span) -> TokenStream {

@@ -109,6 +109,7 @@ fn rules(krate: &TokenStream, input: TokenStream, errors: &mut Errors) -> Vec<To
         }
         for r in rules {
             if let Some(t) = rule(krate, &metric, r, errors) {
+                errors.defer(t.clone());
                 out.push(t);
             }
         }
@@ -146,7 +147,10 @@ fn metric(krate: &TokenStream, tokens: &[TokenTree], errors: &mut Errors) -> Opt
             calls.extend(selector_entry(piece, errors));
         }
     }
-    Some(quote! { ::core::clone::Clone::clone(&#base) #(#calls)* })
+    // The user's metric tokens' span, so that a statistic its kind lacks is
+    // reported on the rule rather than on the whole macro.
+    let span = span_of(&tokens.iter().cloned().collect()).unwrap_or_else(Span::call_site);
+    Some(quote_spanned! {span=> ::core::clone::Clone::clone(&#base) #(#calls)* })
 }
 
 fn name_tokens(krate: &TokenStream, name: &Ident) -> TokenStream {
@@ -241,8 +245,11 @@ fn rule(
                 return None;
             };
             i += 1;
-            let n = percentile(arg.stream(), arg.span(), errors)?;
-            quote_spanned!(stat.span()=> .p(#n))
+            match percentile(arg.stream(), arg.span(), errors) {
+                Some(n) => quote_spanned!(stat.span()=> .p(#n)),
+                // Keep reading the rule, so its other mistakes are reported too.
+                None => TokenStream::new(),
+            }
         }
         "avg" | "min" | "max" | "med" | "count" | "rate" | "value" => {
             quote_spanned!(stat.span()=> .#stat())
@@ -252,12 +259,13 @@ fn rule(
                 stat.span(),
                 format!(
                     "unknown threshold statistic `{other}`{}; k6 has avg, min, max, med, p(N) (Trend), count, rate (Counter), rate (Rate), value (Gauge)",
-                    suggestion(other, STATS)
+                    stat_suggestion(other)
                 ),
             );
             return None;
         }
     };
+    let stat_failed = stat_call.is_empty();
     // The operator: one to three punctuation characters.
     let mut op = String::new();
     let op_start = tokens.get(i).map(|t| t.span()).unwrap_or(whole);
@@ -361,7 +369,29 @@ fn rule(
         errors.at(extra.span(), "unexpected tokens after this threshold rule");
         return None;
     }
+    if stat_failed {
+        return None;
+    }
     Some(quote! { #metric #stat_call .#method(#bound) #(#options)* })
+}
+
+/// ` (did you mean ..?)` for a statistic: `p95` is `p(95)`, `average` and `mean`
+/// are `avg`, `median` is `med`; otherwise the closest name.
+fn stat_suggestion(word: &str) -> String {
+    let lower = word.to_lowercase();
+    if let Some(n) = lower
+        .strip_prefix('p')
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
+        return format!(" (did you mean `p({n})`?)");
+    }
+    match lower.as_str() {
+        "average" | "mean" => " (did you mean `avg`?)".to_owned(),
+        "median" => " (did you mean `med`?)".to_owned(),
+        "minimum" => " (did you mean `min`?)".to_owned(),
+        "maximum" => " (did you mean `max`?)".to_owned(),
+        _ => suggestion(word, STATS),
+    }
 }
 
 /// A percentile literal, checked to lie in [0, 100] (k6 1.1 accepts others and
