@@ -65,7 +65,7 @@ pub mod kind {
     /// Kinds with Trend statistics.
     #[diagnostic::on_unimplemented(
         message = "avg, min, max, med and p(N) thresholds apply only to Trend metrics",
-        label = "this metric is a {Self}, not a Trend",
+        label = "this metric is not a Trend",
         note = "k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value"
     )]
     pub trait HasTrendStats: Kind {}
@@ -74,7 +74,7 @@ pub mod kind {
     /// Kinds with `count`.
     #[diagnostic::on_unimplemented(
         message = "`count` thresholds apply only to Counter metrics",
-        label = "this metric is a {Self}, not a Counter",
+        label = "this metric is not a Counter",
         note = "k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value"
     )]
     pub trait HasCount: Kind {}
@@ -83,7 +83,7 @@ pub mod kind {
     /// Kinds with `rate`.
     #[diagnostic::on_unimplemented(
         message = "`rate` thresholds apply only to Counter and Rate metrics",
-        label = "this metric is a {Self}",
+        label = "this metric is neither a Counter nor a Rate",
         note = "k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value"
     )]
     pub trait HasRate: Kind {}
@@ -93,7 +93,7 @@ pub mod kind {
     /// Kinds with `value`.
     #[diagnostic::on_unimplemented(
         message = "`value` thresholds apply only to Gauge metrics",
-        label = "this metric is a {Self}, not a Gauge",
+        label = "this metric is not a Gauge",
         note = "k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value"
     )]
     pub trait HasValue: Kind {}

@@ -38,7 +38,7 @@ pub mod load {
 
     /// Script states that can take a shortcut.
     #[diagnostic::on_unimplemented(
-        message = "this script already has its load defined ({Self}), so it cannot take a top-level shortcut",
+        message = "this script already has scenarios or a shortcut: k6 takes one top-level shortcut, and no scenarios beside it",
         label = "k6 rejects `duration`, `iterations` and `stages` beside each other or beside `scenarios`",
         note = "use one shortcut, or only scenarios"
     )]
