@@ -54,13 +54,11 @@ fn readme_output_is_what_the_example_generates() {
         .threshold(HTTP_REQ_FAILED.rate().lt(0.01).abort_on_fail());
     let js = script.to_javascript().unwrap();
 
-    let readme = include_str!("../README.md");
-    let block = readme
-        .split("```javascript\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the README has a javascript block");
-    assert_eq!(block, js, "README's JavaScript block is stale");
+    assert_eq!(
+        readme_javascript(),
+        js,
+        "README's JavaScript block is stale"
+    );
 
     // What the README promises must also be what k6 accepts.
     tools::node_check(&js).unwrap_or_else(|e| panic!("node rejects the README's script: {e}"));
@@ -97,4 +95,84 @@ fn readme_error_for_a_value_used_in_another_flow_is_real() {
         readme.contains(&format!("```text\n{errors}\n```")),
         "README shows another message than k6dsl prints:\n{errors}"
     );
+}
+
+/// The README's JavaScript block, as the README shows it.
+fn readme_javascript() -> &'static str {
+    include_str!("../README.md")
+        .split("```javascript\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a javascript block")
+}
+
+#[test]
+fn readme_macro_example_makes_the_same_javascript() {
+    use k6dsl::{flow, scenario, thresholds};
+    let login_time = Trend::time("login_duration");
+    let shop = flow!(shop {
+        let login = post("/auth/login") {
+            name: "login",
+            json: { username: text!["user", Value::vu()], password: Value::secret("SHOP_PASSWORD") },
+            check: status == 200,
+            record_duration: login_time,
+        };
+        let token = login.json("token");
+        group "Checkout" {
+            post("/cart/items") {
+                name: "add_to_cart",
+                bearer: token,
+                json: serde_json::json!({ "product_id": 7, "quantity": 1 }),
+                check: status == 201,
+            }
+            post("/checkout") {
+                name: "checkout",
+                bearer: token,
+                checks: [status == 201, json("order_id") exists],
+            }
+        }
+        think 1s..3s;
+    });
+    let script = Script::new()
+        .scenario(scenario! {
+            name: "shop",
+            executor: constant_arrival_rate {
+                rate: 50,
+                duration: 30m,
+                pre_allocated_vus: 100,
+                max_vus: 200,
+            },
+            exec: shop,
+        })
+        .thresholds(thresholds! {
+            http_req_duration: p(95) < 500,
+            http_req_duration{endpoint: "login"}: p(95) < 800,
+            http_req_failed: rate < 0.01 abort_on_fail,
+        });
+    assert_eq!(script.to_javascript().unwrap(), readme_javascript());
+}
+
+#[test]
+fn readme_macro_errors_are_pinned_by_ui_tests() {
+    let readme = include_str!("../README.md");
+    let block = readme
+        .split("invocation at once:\n\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows macro errors");
+    let pinned: Vec<String> = std::fs::read_dir(tools::repo_root().join("tests/ui"))
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "stderr").then(|| std::fs::read_to_string(path).unwrap())
+        })
+        .collect();
+    for line in block.lines() {
+        assert!(
+            pinned
+                .iter()
+                .any(|stderr| stderr.lines().any(|l| l == line)),
+            "the README's `{line}` is in no tests/ui/*.stderr"
+        );
+    }
 }

@@ -1,0 +1,10 @@
+use k6dsl::prelude::*;
+
+fn main() {
+    let purchase = Flow::new("purchase");
+    let _ = k6dsl::scenario! {
+        name: "purchase",
+        executor: constant_arrival_rate { rate: 10, duration: 4m },
+        exec: purchase,
+    };
+}

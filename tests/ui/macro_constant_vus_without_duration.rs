@@ -1,0 +1,10 @@
+use k6dsl::prelude::*;
+
+fn main() {
+    let steady = Flow::new("steady");
+    let _ = k6dsl::scenario! {
+        name: "steady",
+        executor: constant_vus { vus: 10 },
+        exec: steady,
+    };
+}

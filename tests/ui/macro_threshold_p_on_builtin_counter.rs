@@ -1,0 +1,7 @@
+use k6dsl::prelude::*;
+
+fn main() {
+    let _ = Script::new().thresholds(k6dsl::thresholds! {
+        http_reqs: p(95) < 500,
+    });
+}
