@@ -2102,25 +2102,10 @@ mod properties {
         name != "__proto__"
     }
 
-    /// Flow names that collide with what the module imports or relies on:
-    /// `export function Counter() {}` beside `import { Counter } from "k6/metrics"`
-    /// (or `sleep` beside the pacing's `import { sleep }`) throws in init, exit 107;
-    /// a flow named `__ENV` shadows k6's `__ENV`, which the options read.
-    const MODULE_NAMES: &[&str] = &[
-        "Counter",
-        "Trend",
-        "Rate",
-        "Gauge",
-        "http",
-        "check",
-        "group",
-        "sleep",
-        "exec",
-        "SharedArray",
-        "encoding",
-        "randomIntBetween",
-        "__ENV",
-    ];
+    /// Flow names that collide with what the module imports or relies on
+    /// (`export function Counter() {}` beside `import { Counter }` throws in init):
+    /// k6dsl rejects them (tests/validation_vs_k6.rs), so valid models never have them.
+    use k6dsl::validate::MODULE_NAMES;
 
     /// A metric named `__ENV` becomes `const __ENV = new Counter("__ENV")`, which
     /// shadows k6's `__ENV`: `tlsAuth[].password: __ENV.X` then reads undefined.
@@ -2493,7 +2478,7 @@ mod properties {
             }),
             1 => prop::sample::select(ODD_FLOW_NAMES).prop_map(str::to_owned),
         ]
-        .prop_filter("a reported bug", |name| {
+        .prop_filter("a name k6dsl rejects", |name| {
             !MODULE_NAMES.contains(&name.as_str())
         });
         (name, prop::option::of((1u64..10_000).prop_map(millis)))
@@ -2835,7 +2820,7 @@ mod properties {
 
     /// An execution segment, and the sequence it belongs to (or none). Denominators
     /// stay at most 12 before scaling: k6 works in steps of the common denominator
-    /// of all the cut points, and a large one makes it run out of memory (reported).
+    /// of all the cut points, and k6dsl rejects one above 10^6 (it runs out of memory).
     fn segment() -> impl Strategy<Value = (ExecutionSegment, Option<Vec<Fraction>>)> {
         (
             prop::collection::vec((1u32..=12, 1u32..=12, 1u32..=3), 0..=4),

@@ -69,6 +69,63 @@ pub fn is_valid_scenario_name(name: &str) -> bool {
 /// Names a flow cannot take: k6's own exports and the module's.
 const RESERVED_EXPORTS: &[&str] = &["options", "default", "setup", "teardown", "handleSummary"];
 
+/// Names the generated modules use for their own imports, helpers and constants,
+/// and the globals they read: a flow (an exported function) of one of these names
+/// would clash with them (`export function sleep` beside `import { sleep }` throws
+/// when k6 loads the script).
+pub const MODULE_NAMES: &[&str] = &[
+    // Imports.
+    "http",
+    "check",
+    "group",
+    "sleep",
+    "SharedArray",
+    "exec",
+    "encoding",
+    "Trend",
+    "Counter",
+    "Rate",
+    "Gauge",
+    // Globals the code reads.
+    "JSON",
+    "Math",
+    "Date",
+    "String",
+    "Number",
+    "Object",
+    "RegExp",
+    "console",
+    "encodeURIComponent",
+    "decodeURIComponent",
+    "open",
+    "__ENV",
+    "__VU",
+    "__ITER",
+    // Helpers and the project's constants and checks.
+    "randomIntBetween",
+    "randomBetween",
+    "findBetween",
+    "matchGroup",
+    "withCredentials",
+    "parseCsv",
+    "summaryText",
+    "SUMMARY_PATH",
+    "statusIs",
+    "statusIn",
+    "hasHeader",
+    "headerContains",
+    "bodyContains",
+    "bodyMatches",
+    "hasJson",
+    "jsonEquals",
+    "respondsWithin",
+];
+
+/// The largest common denominator of execution segments k6 handles cheaply: it
+/// works in steps of it (1/1000:1/999 takes 40 MB; 1/10000:1/9999, 800 MB; larger
+/// ones exhaust memory).
+const MAX_SEGMENT_DENOMINATOR: u64 = 1_000_000;
+
 impl Validator {
     fn push(&mut self, place: Place, problem: Problem) {
         self.errors.push(Error { place, problem });
@@ -123,6 +180,15 @@ impl Validator {
                         what: "flow name",
                         name: flow.name.clone(),
                         rule: "k6 gives this export its own meaning (options, default, setup, teardown, handleSummary)",
+                    },
+                );
+            } else if MODULE_NAMES.contains(&flow.name.as_str()) {
+                self.push(
+                    place(),
+                    Problem::InvalidName {
+                        what: "flow name",
+                        name: flow.name.clone(),
+                        rule: "the generated script already uses this name (a k6 import, a helper, or a global it reads)",
                     },
                 );
             }
@@ -625,6 +691,39 @@ impl Validator {
         }
     }
 
+    /// Integers in pass-through JSON that JavaScript cannot hold exactly.
+    fn json_numbers(&mut self, option: &'static str, path: &str, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::Number(n) => {
+                let exact = n.as_u64().map(|u| u <= MAX_SAFE_INTEGER).or_else(|| {
+                    n.as_i64().map(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER)
+                });
+                if exact == Some(false) {
+                    self.push(
+                        Place::Option(option),
+                        Problem::Invalid {
+                            field: option,
+                            reason: format!(
+                                "`{path}` is {n}, beyond what JavaScript holds exactly (2^53 - 1): k6 would read another number; pass it as a string"
+                            ),
+                        },
+                    );
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.json_numbers(option, &format!("{path}[{i}]"), item);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    self.json_numbers(option, &format!("{path}.{key}"), item);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// k6 requires the segment this instance runs (0:1 when unset) to be one of the
     /// sequence's segments.
     fn segment_in_sequence(
@@ -788,6 +887,31 @@ impl Validator {
                 );
             }
         }
+        let denominators = options
+            .execution_segment
+            .iter()
+            .flat_map(|s| [s.from.den, s.to.den])
+            .chain(options.execution_segment_sequence.iter().flatten().map(|f| f.den))
+            .filter(|den| *den > 0);
+        let common = denominators.fold(1u64, |acc, den| {
+            let den = u64::from(den);
+            if acc > MAX_SEGMENT_DENOMINATOR {
+                acc
+            } else {
+                acc / gcd(acc, den) * den
+            }
+        });
+        if common > MAX_SEGMENT_DENOMINATOR {
+            self.push(
+                place("executionSegment"),
+                Problem::Invalid {
+                    field: "executionSegment",
+                    reason: format!(
+                        "the segments' common denominator is above {MAX_SEGMENT_DENOMINATOR}: k6 works in steps of it and runs out of memory; use fractions with a small common denominator (1/4, 1/3, 1/10)"
+                    ),
+                },
+            );
+        }
         if let Some(sequence) = &options.execution_segment_sequence {
             let valid = sequence.len() >= 2
                 && sequence.iter().all(|f| f.den > 0 && f.num <= f.den)
@@ -805,6 +929,22 @@ impl Validator {
                 );
             } else if segment_ok {
                 self.segment_in_sequence(options.execution_segment, sequence);
+            }
+        }
+        if options.tls_cipher_suites.as_ref().is_some_and(Vec::is_empty) {
+            self.push(
+                place("tlsCipherSuites"),
+                Problem::Invalid {
+                    field: "tlsCipherSuites",
+                    reason: "an empty list is read by k6 as unset (Go's default suites): name at least one suite, or leave it unset".into(),
+                },
+            );
+        }
+        for (name, map) in [("ext", &options.ext), ("cloud", &options.cloud)] {
+            if let Some(map) = map {
+                for (key, value) in map {
+                    self.json_numbers(name, &format!("{name}.{key}"), value);
+                }
             }
         }
         if let Some(TlsVersions::Range { min, max }) = options.tls_version {
@@ -1028,5 +1168,13 @@ mod tests {
         assert!(is_valid_scenario_name("browse-1_a"));
         assert!(!is_valid_scenario_name(""));
         assert!(!is_valid_scenario_name("a b"));
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
