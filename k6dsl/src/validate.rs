@@ -1062,6 +1062,14 @@ fn canonical_key(threshold: &ir::Threshold) -> String {
     format!("{}{{{}}}", threshold.metric, tags.join(","))
 }
 
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1168,13 +1176,5 @@ mod tests {
         assert!(is_valid_scenario_name("browse-1_a"));
         assert!(!is_valid_scenario_name(""));
         assert!(!is_valid_scenario_name("a b"));
-    }
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
     }
 }
