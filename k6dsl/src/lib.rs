@@ -41,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+pub mod build;
 pub mod code;
 pub mod codegen;
 pub mod error;
@@ -49,6 +50,7 @@ pub mod ir;
 pub mod macros;
 pub mod metric;
 pub mod options;
+pub mod output;
 pub mod profile;
 mod scenario;
 mod script;

@@ -1,0 +1,857 @@
+//! Generating k6 scripts at build time, from a crate's `build.rs`.
+//!
+//! A [`Generator`] takes built [`Script`]s, generates them (with their data files)
+//! into a directory through [`output`](crate::output) — atomically, rewriting only
+//! files whose contents changed, and refusing to overwrite a file a person edited —
+//! and prints what cargo needs to rerun the build script at the right times.
+//!
+//! ```no_run
+//! // build.rs
+//! use k6dsl::prelude::*;
+//!
+//! fn main() -> Result<(), k6dsl::build::Error> {
+//!     let smoke = Flow::new("smoke").steps(|f| {
+//!         f.request(Request::get("/products").name("products").check(Check::status(200)));
+//!     });
+//!     let script = Script::new()
+//!         .scenario(Scenario::new("smoke", ConstantVus::new().vus(nz!(1)).duration(secs(10))).exec(&smoke))
+//!         .threshold(HTTP_REQ_FAILED.rate().lt(0.01));
+//!     k6dsl::build::Generator::new("k6")
+//!         .script("smoke.js", &script)
+//!         .watch("load/users.csv")
+//!         .write()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! What it prints for cargo:
+//!
+//! - `cargo:rerun-if-changed=` for the build script itself (`build.rs`, or the path
+//!   given to [`Generator::build_script`]) and for every path given to
+//!   [`Generator::watch`]. Printing any such line turns off cargo's default of
+//!   rerunning the build script whenever any file of the package changes, which, with
+//!   the output directory inside the package, would regenerate after every build.
+//! - never the output directory: a watched path inside it, or a watched directory that
+//!   contains it, is an error ([`Error::Watch`]), since every write would trigger the
+//!   next build.
+//! - `cargo:rerun-if-env-changed=K6DSL_FORCE`, so that `K6DSL_FORCE=1 cargo build`
+//!   reruns the build script and overwrites hand-edited files ([`FORCE_ENV`]).
+//! - a `k6dsl: created|updated|unchanged|forced <path>` line per file (cargo keeps
+//!   these in the build script's output, shown by `cargo build -vv`), and a
+//!   `cargo:warning=` for each file overwritten by force and each file no longer
+//!   generated (left in place).
+//!
+//! A hand edit of a generated file does not itself rerun the build script (the output
+//! directory is no trigger); the next regeneration, after a change to the build script
+//! or a watched path, refuses to overwrite it and fails the build, naming the file.
+//!
+//! A build script's `main` may return `Result<(), build::Error>`: when it fails, Rust
+//! prints the error's `Debug`, which for [`Error`] is the readable message of its
+//! `Display` (every k6dsl problem, with its place), and cargo shows it.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use crate::output::{self, Outcome, OutputDir, Report};
+use crate::Script;
+
+/// The environment variable that lets a build overwrite generated files a person
+/// edited: `K6DSL_FORCE=1 cargo build`. `1` or `true` force, `0`, `false` or empty do
+/// not; any other value is an error. Ignored when [`Generator::force`] is called.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-force-env-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+/// let generate = || {
+///     k6dsl::build::Generator::new(dir.join("k6"))
+///         .build_script(dir.join("build.rs"))
+///         .file("smoke.js", "// generated\n")
+///         .write_to(&mut std::io::sink())
+/// };
+/// # std::env::remove_var(k6dsl::build::FORCE_ENV);
+/// generate()?;
+/// std::fs::write(dir.join("k6/smoke.js"), "// edited\n").unwrap();
+/// assert!(generate().unwrap_err().to_string().contains("K6DSL_FORCE=1 cargo build"));
+/// std::env::set_var(k6dsl::build::FORCE_ENV, "1");
+/// generate()?;
+/// assert_eq!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap(), "// generated\n");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), k6dsl::build::Error>(())
+/// ```
+pub const FORCE_ENV: &str = "K6DSL_FORCE";
+
+/// Generates k6 scripts into a directory from a build script.
+///
+/// ```
+/// use k6dsl::prelude::*;
+/// use k6dsl::build::Generator;
+///
+/// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-generator-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+/// let script = Script::new().default_flow(&Flow::new("smoke").steps(|f| {
+///     f.request(Request::get("/health").check(Check::status(200)));
+/// }));
+/// let mut cargo = Vec::new();
+/// let report = Generator::new(dir.join("k6"))
+///     .build_script(dir.join("build.rs"))
+///     .force(false)
+///     .script("smoke.js", &script)
+///     .write_to(&mut cargo)?;
+/// assert!(report.wrote_anything());
+/// let cargo = String::from_utf8(cargo).unwrap();
+/// assert!(cargo.contains(&format!("cargo:rerun-if-changed={}\n", dir.join("build.rs").display())));
+/// assert!(cargo.contains("k6dsl: created "));
+/// assert!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap().contains("http.get("));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), k6dsl::build::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct Generator {
+    out_dir: PathBuf,
+    files: Vec<(String, String)>,
+    failures: Vec<(String, crate::Errors)>,
+    watched: Vec<PathBuf>,
+    build_script: PathBuf,
+    force: Option<bool>,
+}
+
+impl Generator {
+    /// A generator writing into `out_dir`: a path relative to the package (build
+    /// scripts run in the package's directory) or absolute, e.g. from `OUT_DIR`.
+    ///
+    /// ```
+    /// let generator = k6dsl::build::Generator::new("k6");
+    /// # let _ = generator;
+    /// ```
+    pub fn new(out_dir: impl Into<PathBuf>) -> Self {
+        Generator {
+            out_dir: out_dir.into(),
+            files: Vec::new(),
+            failures: Vec::new(),
+            watched: Vec::new(),
+            build_script: PathBuf::from("build.rs"),
+            force: None,
+        }
+    }
+
+    /// Generates `script` to `path` (relative to the output directory, `/`-separated),
+    /// and its data files ([`Script::data_files`]) beside it. A script that does not
+    /// generate makes [`write`](Self::write) fail with its problems, after every script
+    /// was tried.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// use k6dsl::build::{Error, Generator};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-script-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+    /// let users = DataSet::csv_rows("users", ["username"], [["user1"], ["user2"]]);
+    /// let script = Script::new().default_flow(&Flow::new("smoke").steps(|f| {
+    ///     let user = f.row(&users, RowSelection::PerVu);
+    ///     f.request(Request::get(text!["/users/", user.field("username")]).check(Check::status(200)));
+    /// }));
+    /// let report = Generator::new(dir.join("k6"))
+    ///     .build_script(dir.join("build.rs"))
+    ///     .force(false)
+    ///     .script("load/smoke.js", &script)
+    ///     .write_to(&mut std::io::sink())?;
+    /// let paths: Vec<_> = report.files.iter().map(|f| f.path.as_str()).collect();
+    /// assert_eq!(paths, ["load/data/users.csv", "load/smoke.js"]);
+    ///
+    /// // A script with problems fails the build with them.
+    /// let browse = Flow::new("browse").steps(|f| {
+    ///     f.request(Request::get("/products").name("products"));
+    /// });
+    /// let bad = Script::new()
+    ///     .scenario(Scenario::new("browse", ConstantVus::new().vus(nz!(1)).duration(secs(10))).exec(&browse))
+    ///     .threshold(HTTP_REQ_DURATION.tag("endpoint", "nowhere").p(95).lt(500));
+    /// let error = Generator::new(dir.join("k6"))
+    ///     .build_script(dir.join("build.rs"))
+    ///     .script("bad.js", &bad)
+    ///     .write_to(&mut std::io::sink())
+    ///     .unwrap_err();
+    /// assert!(matches!(&error, Error::Generate(failures) if failures[0].0 == "bad.js"));
+    /// assert!(error.to_string().starts_with("k6dsl could not generate `bad.js`: the k6 test has 1 problem:"));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn script<L>(mut self, path: impl Into<String>, script: &Script<L>) -> Self {
+        let path = path.into();
+        match script.to_javascript() {
+            Ok(javascript) => {
+                // Data file paths are relative to the script.
+                let dir = path.rfind('/').map_or("", |slash| &path[..=slash]);
+                for (file, contents) in script.data_files() {
+                    self.files.push((format!("{dir}{file}"), contents));
+                }
+                self.files.push((path, javascript));
+            }
+            Err(errors) => self.failures.push((path, errors)),
+        }
+        self
+    }
+
+    /// Writes any other file into the output directory (a README, a k6 config file),
+    /// with the same care as scripts.
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-file-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+    /// k6dsl::build::Generator::new(dir.join("k6"))
+    ///     .build_script(dir.join("build.rs"))
+    ///     .force(false)
+    ///     .file("README.md", "Generated by build.rs: edit the Rust, not these files.\n")
+    ///     .write_to(&mut std::io::sink())?;
+    /// assert!(dir.join("k6/README.md").is_file());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn file(mut self, path: impl Into<String>, contents: impl Into<String>) -> Self {
+        self.files.push((path.into(), contents.into()));
+        self
+    }
+
+    /// Reruns the build script when `path` (a file, or a directory, relative to the
+    /// package or absolute) changes: inputs the scripts are made from that are not
+    /// Rust code compiled into the build script, such as a CSV of users. Rust modules
+    /// the build script includes (`#[path = "src/model.rs"] mod model;`) are tracked by
+    /// cargo already.
+    ///
+    /// The path must exist (cargo reruns the build script on every build when a watched
+    /// path is missing) and must neither be inside the output directory nor contain it.
+    ///
+    /// ```
+    /// use k6dsl::build::{Error, Generator};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-watch-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+    /// std::fs::write(dir.join("users.csv"), "username\nuser1\n").unwrap();
+    /// let mut cargo = Vec::new();
+    /// Generator::new(dir.join("k6"))
+    ///     .build_script(dir.join("build.rs"))
+    ///     .force(false)
+    ///     .watch(dir.join("users.csv"))
+    ///     .write_to(&mut cargo)?;
+    /// let cargo = String::from_utf8(cargo).unwrap();
+    /// assert!(cargo.contains(&format!("cargo:rerun-if-changed={}\n", dir.join("users.csv").display())));
+    ///
+    /// // Watching the package directory would watch the output directory in it.
+    /// let error = Generator::new(dir.join("k6"))
+    ///     .build_script(dir.join("build.rs"))
+    ///     .watch(&dir)
+    ///     .write_to(&mut std::io::sink())
+    ///     .unwrap_err();
+    /// assert!(matches!(error, Error::Watch(_)));
+    /// assert!(error.to_string().contains("contains the output directory"));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn watch(mut self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        if !self.watched.contains(&path) {
+            self.watched.push(path);
+        }
+        self
+    }
+
+    /// The build script's own path, when it is not `build.rs` (cargo's `build` key).
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-build-script-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("generate.rs"), "fn main() {}").unwrap();
+    /// let mut cargo = Vec::new();
+    /// k6dsl::build::Generator::new(dir.join("k6"))
+    ///     .build_script(dir.join("generate.rs"))
+    ///     .force(false)
+    ///     .write_to(&mut cargo)?;
+    /// assert!(String::from_utf8(cargo).unwrap().contains("generate.rs"));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn build_script(mut self, path: impl Into<PathBuf>) -> Self {
+        self.build_script = path.into();
+        self
+    }
+
+    /// Whether to overwrite generated files a person edited (and files k6dsl did not
+    /// generate). Without this call the [`FORCE_ENV`] variable decides.
+    ///
+    /// ```
+    /// use k6dsl::build::Generator;
+    /// use k6dsl::output::Outcome;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-gen-force-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+    /// let generate = |force: bool| {
+    ///     Generator::new(dir.join("k6"))
+    ///         .build_script(dir.join("build.rs"))
+    ///         .force(force)
+    ///         .file("smoke.js", "// generated\n")
+    ///         .write_to(&mut std::io::sink())
+    /// };
+    /// generate(false)?;
+    /// std::fs::write(dir.join("k6/smoke.js"), "// edited\n").unwrap();
+    /// let error = generate(false).unwrap_err();
+    /// assert!(error.to_string().contains("smoke.js was changed by hand"));
+    /// assert_eq!(generate(true)?.files[0].outcome, Outcome::Forced);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = Some(force);
+        self
+    }
+
+    /// Generates and writes everything, printing cargo's instructions and the report to
+    /// standard output, where cargo reads them. See [`write_to`](Self::write_to).
+    ///
+    /// ```no_run
+    /// # use k6dsl::prelude::*;
+    /// # let script = Script::new();
+    /// k6dsl::build::Generator::new("k6").script("main.js", &script).write()?;
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn write(self) -> Result<Report, Error> {
+        self.write_to(&mut io::stdout().lock())
+    }
+
+    /// Generates and writes everything, printing cargo's instructions and the report to
+    /// `out`.
+    ///
+    /// In order: checks the watched paths (an error, before anything is printed);
+    /// prints the `cargo:rerun-if-changed` and `cargo:rerun-if-env-changed` lines;
+    /// fails with every script's problems if any script did not generate; writes the
+    /// files through [`OutputDir`] (nothing at all when a file is refused); prints a
+    /// line per file and warnings for forced and stale files.
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-write-to-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
+    /// let generate = || {
+    ///     let mut cargo = Vec::new();
+    ///     k6dsl::build::Generator::new(dir.join("k6"))
+    ///         .build_script(dir.join("build.rs"))
+    ///         .file("smoke.js", "// generated\n")
+    ///         .write_to(&mut cargo)
+    ///         .map(|_| String::from_utf8(cargo).unwrap())
+    /// };
+    /// # std::env::remove_var("K6DSL_FORCE");
+    /// assert!(generate()?.contains("k6dsl: created "));
+    /// let again = generate()?;
+    /// assert!(again.contains("k6dsl: unchanged "));
+    /// assert!(again.contains("cargo:rerun-if-env-changed=K6DSL_FORCE\n"));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), k6dsl::build::Error>(())
+    /// ```
+    pub fn write_to(self, out: &mut impl Write) -> Result<Report, Error> {
+        let mut triggers = Vec::new();
+        let mut problems = Vec::new();
+        for path in std::iter::once(&self.build_script).chain(&self.watched) {
+            match watchable(path, &self.out_dir) {
+                Ok(text) => {
+                    if !triggers.contains(&text) {
+                        triggers.push(text);
+                    }
+                }
+                Err(reason) => problems.push((path.clone(), reason)),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Watch(problems));
+        }
+        for path in &triggers {
+            writeln!(out, "cargo:rerun-if-changed={path}").map_err(Error::Print)?;
+        }
+        let force = match self.force {
+            Some(force) => force,
+            None => {
+                writeln!(out, "cargo:rerun-if-env-changed={FORCE_ENV}").map_err(Error::Print)?;
+                force_from_env()?
+            }
+        };
+        if !self.failures.is_empty() {
+            return Err(Error::Generate(self.failures));
+        }
+
+        let report = OutputDir::new(&self.out_dir)
+            .force(force)
+            .write(self.files)
+            .map_err(|errors| Error::Output {
+                errors,
+                force_from_env: self.force.is_none(),
+            })?;
+        for file in &report.files {
+            let path = report.path_of(&file.path);
+            writeln!(out, "k6dsl: {} {}", file.outcome, path.display()).map_err(Error::Print)?;
+            if file.outcome == Outcome::Forced {
+                writeln!(
+                    out,
+                    "cargo:warning=k6dsl: overwrote {}, which was changed by hand or not generated by k6dsl",
+                    path.display()
+                )
+                .map_err(Error::Print)?;
+            }
+        }
+        for stale in &report.stale {
+            writeln!(
+                out,
+                "cargo:warning=k6dsl: {} is no longer generated; left in place (delete it if it is not needed)",
+                report.path_of(stale).display()
+            )
+            .map_err(Error::Print)?;
+        }
+        Ok(report)
+    }
+}
+
+/// The text of a `rerun-if-changed` line for `path`, or why cargo cannot watch it well.
+fn watchable(path: &Path, out_dir: &Path) -> Result<String, &'static str> {
+    let Some(text) = path.to_str() else {
+        return Err("is not valid UTF-8, and cargo reads watched paths as text");
+    };
+    if text.is_empty() {
+        return Err("is empty");
+    }
+    if text.contains(['\n', '\r']) {
+        return Err("contains a line break, which would end cargo's instruction");
+    }
+    if !path.exists() {
+        return Err("does not exist, so cargo would rerun the build script on every build");
+    }
+    let (path, out_dir) = (lexically_absolute(path), lexically_absolute(out_dir));
+    if path.starts_with(&out_dir) {
+        return Err(
+            "is inside the output directory, so every generation would trigger another build",
+        );
+    }
+    if out_dir.starts_with(&path) {
+        return Err(
+            "contains the output directory, so every generation would trigger another build",
+        );
+    }
+    Ok(text.to_owned())
+}
+
+/// `path` made absolute against the current directory, with `.` and `..` resolved
+/// without touching the file system (the output directory may not exist yet).
+fn lexically_absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_owned())
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// Whether [`FORCE_ENV`] asks to force.
+fn force_from_env() -> Result<bool, Error> {
+    match std::env::var_os(FORCE_ENV) {
+        None => Ok(false),
+        Some(value) => match value.to_str().map(str::to_ascii_lowercase).as_deref() {
+            Some("1" | "true") => Ok(true),
+            Some("" | "0" | "false") => Ok(false),
+            _ => Err(Error::ForceEnv {
+                value: value.to_string_lossy().into_owned(),
+            }),
+        },
+    }
+}
+
+/// Why a build script's generation failed. Its `Debug` is its `Display`, so that a
+/// build script's `main` returning `Result<(), Error>` fails with a readable message.
+///
+/// ```
+/// use k6dsl::build::Error;
+/// let error = Error::ForceEnv { value: "yes".into() };
+/// assert_eq!(format!("{error:?}"), error.to_string());
+/// assert!(error.to_string().contains("K6DSL_FORCE is `yes`"));
+/// ```
+#[non_exhaustive]
+pub enum Error {
+    /// Scripts that did not generate: each path with every problem, with its place.
+    Generate(Vec<(String, crate::Errors)>),
+    /// Paths that cannot be watched, each with the reason.
+    Watch(Vec<(PathBuf, &'static str)>),
+    /// [`FORCE_ENV`] holds a value that says neither yes nor no.
+    ForceEnv {
+        /// The value.
+        value: String,
+    },
+    /// The files were not written: refused (edited by hand, not k6dsl's, a bad path)
+    /// or the file system failed.
+    Output {
+        /// Every reason.
+        errors: output::Errors,
+        /// Whether [`FORCE_ENV`] could have forced the write (no
+        /// [`Generator::force`] call).
+        force_from_env: bool,
+    },
+    /// Printing cargo's instructions failed.
+    Print(io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Generate(failures) => {
+                for (index, (path, errors)) in failures.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "k6dsl could not generate `{path}`: {errors}")?;
+                }
+                Ok(())
+            }
+            Error::Watch(problems) => {
+                f.write_str("k6dsl cannot watch these paths for cargo:")?;
+                for (path, reason) in problems {
+                    write!(f, "\n  - {}: {reason}", path.display())?;
+                }
+                Ok(())
+            }
+            Error::ForceEnv { value } => write!(
+                f,
+                "{FORCE_ENV} is `{value}`: set it to 1 to overwrite generated files that were \
+                 edited by hand, or unset it"
+            ),
+            Error::Output {
+                errors,
+                force_from_env,
+            } => {
+                write!(f, "k6dsl did not write the generated files: {errors}")?;
+                if errors.needs_force() {
+                    if *force_from_env {
+                        write!(
+                            f,
+                            "\nTo overwrite them and lose those changes, build once with \
+                             {FORCE_ENV}=1 (`{FORCE_ENV}=1 cargo build`)."
+                        )?;
+                    } else {
+                        f.write_str(
+                            "\nTo overwrite them and lose those changes, call \
+                             `Generator::force(true)`.",
+                        )?;
+                    }
+                }
+                Ok(())
+            }
+            Error::Print(error) => write!(f, "cannot print cargo's instructions: {error}"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Output { errors, .. } => Some(errors),
+            Error::Print(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+    use std::fs;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// A package directory with a `build.rs`, removed when dropped.
+    struct Package(PathBuf);
+
+    impl Package {
+        fn new(name: &str) -> Self {
+            static NEXT: AtomicU64 = AtomicU64::new(0);
+            let dir = std::env::temp_dir().join(format!(
+                "k6dsl-build-test-{}-{}-{name}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join("build.rs"), "fn main() {}\n").unwrap();
+            Package(dir)
+        }
+
+        /// A generator for this package that ignores the environment's K6DSL_FORCE.
+        fn generator(&self) -> Generator {
+            Generator::new(self.0.join("k6"))
+                .build_script(self.0.join("build.rs"))
+                .force(false)
+        }
+    }
+
+    impl Drop for Package {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn smoke(vus: u32) -> Script<crate::load::Scenarios> {
+        let users = DataSet::csv_rows("users", ["username"], [["user1"], ["user2"]]);
+        let flow = Flow::new("smoke").steps(|f| {
+            let user = f.row(&users, RowSelection::PerVu);
+            f.request(
+                Request::get(text!["/users/", user.field("username")])
+                    .name("user")
+                    .check(Check::status(200)),
+            );
+        });
+        let vus = std::num::NonZeroU32::new(vus).unwrap();
+        Script::new().scenario(
+            Scenario::new("smoke", ConstantVus::new().vus(vus).duration(secs(10))).exec(&flow),
+        )
+    }
+
+    fn run(generator: Generator) -> (Result<Report, Error>, String) {
+        let mut out = Vec::new();
+        let result = generator.write_to(&mut out);
+        (result, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn prints_triggers_and_writes_script_with_data_beside_it() {
+        let package = Package::new("writes");
+        fs::write(package.0.join("users.csv"), "username\n").unwrap();
+        let (result, printed) = run(package
+            .generator()
+            .watch(package.0.join("users.csv"))
+            .watch(package.0.join("users.csv"))
+            .script("load/smoke.js", &smoke(1)));
+        let report = result.unwrap();
+        let k6 = package.0.join("k6");
+        let lines: Vec<&str> = printed.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                format!(
+                    "cargo:rerun-if-changed={}",
+                    package.0.join("build.rs").display()
+                ),
+                format!(
+                    "cargo:rerun-if-changed={}",
+                    package.0.join("users.csv").display()
+                ),
+                format!(
+                    "k6dsl: created {}",
+                    k6.join("load/data/users.csv").display()
+                ),
+                format!("k6dsl: created {}", k6.join("load/smoke.js").display()),
+            ]
+        );
+        assert_eq!(report.written().count(), 2);
+        let js = fs::read_to_string(k6.join("load/smoke.js")).unwrap();
+        assert_eq!(js, smoke(1).to_javascript().unwrap());
+        assert!(js.contains("\"./data/users.csv\""), "{js}");
+        assert_eq!(
+            fs::read_to_string(k6.join("load/data/users.csv")).unwrap(),
+            "username\nuser1\nuser2\n"
+        );
+        // The output directory is never a trigger.
+        assert!(!printed.contains(&format!("rerun-if-changed={}", k6.display())));
+    }
+
+    #[test]
+    fn regenerates_only_what_changed() {
+        let package = Package::new("regenerate");
+        run(package.generator().script("smoke.js", &smoke(1)))
+            .0
+            .unwrap();
+        let (result, printed) = run(package.generator().script("smoke.js", &smoke(1)));
+        assert!(!result.unwrap().wrote_anything());
+        assert!(printed.contains("k6dsl: unchanged "), "{printed}");
+        let (result, printed) = run(package.generator().script("smoke.js", &smoke(3)));
+        let report = result.unwrap();
+        assert_eq!(
+            report
+                .files
+                .iter()
+                .map(|f| (f.path.as_str(), f.outcome))
+                .collect::<Vec<_>>(),
+            [
+                ("data/users.csv", Outcome::Unchanged),
+                ("smoke.js", Outcome::Updated)
+            ]
+        );
+        assert!(printed.contains("k6dsl: updated "), "{printed}");
+        let js = fs::read_to_string(package.0.join("k6/smoke.js")).unwrap();
+        assert!(js.contains("vus: 3,"), "{js}");
+    }
+
+    #[test]
+    fn generation_problems_fail_before_anything_is_written() {
+        let package = Package::new("generate-error");
+        let flow = Flow::new("smoke").steps(|f| {
+            f.request(Request::get("/products").name("products"));
+        });
+        let bad = Script::new()
+            .scenario(
+                Scenario::new("smoke", ConstantVus::new().vus(nz!(1)).duration(secs(10)))
+                    .exec(&flow),
+            )
+            .threshold(HTTP_REQ_DURATION.tag("endpoint", "nowhere").p(95).lt(500));
+        let (result, _) = run(package
+            .generator()
+            .script("good.js", &smoke(1))
+            .script("bad.js", &bad)
+            .script("worse.js", &bad));
+        let error = result.unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message
+                .starts_with("k6dsl could not generate `bad.js`: the k6 test has 1 problem:\n  - "),
+            "{message}"
+        );
+        assert!(
+            message.contains("\nk6dsl could not generate `worse.js`"),
+            "{message}"
+        );
+        assert!(message.contains("endpoint:nowhere"), "{message}");
+        assert_eq!(format!("{error:?}"), message);
+        assert!(!package.0.join("k6").exists());
+    }
+
+    #[test]
+    fn hand_edits_fail_the_build_naming_the_file_until_forced() {
+        let package = Package::new("edited");
+        run(package.generator().script("smoke.js", &smoke(1)))
+            .0
+            .unwrap();
+        let file = package.0.join("k6/smoke.js");
+        fs::write(&file, "// tuned by hand\n").unwrap();
+
+        let (result, _) = run(package.generator().script("smoke.js", &smoke(2)));
+        let error = result.unwrap_err();
+        assert!(
+            matches!(&error, Error::Output { errors, .. } if matches!(errors.0.as_slice(), [output::Error::Edited { path }] if *path == file))
+        );
+        let message = error.to_string();
+        assert!(message.contains(&file.display().to_string()), "{message}");
+        assert!(message.contains("Generator::force(true)"), "{message}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "// tuned by hand\n");
+
+        let (result, printed) = run(package
+            .generator()
+            .force(true)
+            .script("smoke.js", &smoke(2)));
+        assert_eq!(result.unwrap().files[1].outcome, Outcome::Forced);
+        assert!(
+            printed.contains(&format!(
+                "cargo:warning=k6dsl: overwrote {}",
+                file.display()
+            )),
+            "{printed}"
+        );
+        assert!(fs::read_to_string(&file).unwrap().contains("vus: 2,"));
+    }
+
+    #[test]
+    fn stale_files_are_warned_about() {
+        let package = Package::new("stale");
+        run(package.generator().file("old.js", "1").file("main.js", "1"))
+            .0
+            .unwrap();
+        let (result, printed) = run(package.generator().file("main.js", "1"));
+        assert_eq!(result.unwrap().stale, ["old.js"]);
+        assert!(
+            printed.contains(&format!(
+                "cargo:warning=k6dsl: {} is no longer generated",
+                package.0.join("k6/old.js").display()
+            )),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn watch_problems_are_all_reported_before_anything_is_printed() {
+        let package = Package::new("watch");
+        fs::create_dir_all(package.0.join("k6")).unwrap();
+        fs::write(package.0.join("k6/inside.csv"), "").unwrap();
+        let (result, printed) = run(package
+            .generator()
+            .watch(package.0.join("missing.csv"))
+            .watch(package.0.join("k6/inside.csv"))
+            .watch(package.0.join("k6/../k6/inside.csv"))
+            .watch(&package.0)
+            .watch(""));
+        let error = result.unwrap_err();
+        let Error::Watch(problems) = &error else {
+            panic!("{error}")
+        };
+        let reasons: Vec<&str> = problems.iter().map(|(_, reason)| *reason).collect();
+        assert_eq!(reasons.len(), 5, "{error}");
+        assert!(reasons[0].starts_with("does not exist"));
+        assert!(reasons[1].starts_with("is inside the output directory"));
+        assert!(reasons[2].starts_with("is inside the output directory"));
+        assert!(reasons[3].starts_with("contains the output directory"));
+        assert_eq!(reasons[4], "is empty");
+        assert!(printed.is_empty());
+        assert!(error.to_string().contains("missing.csv: does not exist"));
+    }
+
+    #[test]
+    fn a_missing_build_script_is_reported() {
+        let package = Package::new("no-build-rs");
+        let (result, _) = run(package
+            .generator()
+            .build_script(package.0.join("generate.rs")));
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("generate.rs: does not exist"), "{message}");
+    }
+
+    #[test]
+    fn bad_output_paths_name_the_path() {
+        let package = Package::new("bad-path");
+        let (result, _) = run(package.generator().script("../smoke.js", &smoke(1)));
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("`../smoke.js`"), "{message}");
+        // Data files land beside the script, so a bad script path is reported for them too.
+        assert!(message.contains("`../data/users.csv`"), "{message}");
+        assert!(!message.contains("To overwrite"), "{message}");
+    }
+
+    #[test]
+    fn lexical_paths_resolve_dots() {
+        assert_eq!(
+            lexically_absolute(Path::new("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
+    }
+}
