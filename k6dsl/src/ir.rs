@@ -37,7 +37,7 @@ pub struct Script {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<code::DataSet>,
     /// setup, teardown and handleSummary.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
     pub lifecycle: code::Lifecycle,
 }
 
@@ -129,7 +129,7 @@ pub struct Options {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
     /// Every other top-level option.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
     pub general: GeneralOptions,
 }
 
@@ -201,6 +201,9 @@ pub struct Scenario {
     /// Key in `options.scenarios`, matching `^[0-9a-zA-Z_-]+$`.
     pub name: String,
     /// The executor and its fields.
+    // Read `type` first, field by field, so that an error inside keeps its field path
+    // and position in plan files (derived internally tagged enums buffer and lose both).
+    #[serde(deserialize_with = "crate::plan::deserialize_executor")]
     pub executor: Executor,
     /// When the scenario starts, from the start of the test.
     #[serde(

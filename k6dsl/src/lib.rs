@@ -51,6 +51,7 @@ pub mod macros;
 pub mod metric;
 pub mod options;
 pub mod output;
+pub mod plan;
 pub mod profile;
 mod scenario;
 mod script;

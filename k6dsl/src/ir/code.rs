@@ -17,7 +17,7 @@ pub type Block = Vec<Step>;
 
 /// One statement of VU code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// An HTTP request with its checks and extractions.
     Request(Box<Request>),
@@ -74,6 +74,7 @@ pub enum ThinkTime {
 /// setup data. `hint` names it in JavaScript (made unique by codegen); `id` is unique
 /// within its function.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Var {
     /// The function that defines it: a flow name, `setup`, `teardown` or `default`.
     pub owner: String,
@@ -85,7 +86,7 @@ pub struct Var {
 
 /// A value used in generated code. Never code text: codegen writes each form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expr {
     /// A string literal.
     Str(String),
@@ -194,13 +195,13 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
     /// Request parameters other than headers and tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
     pub params: Params,
     /// Checks on the response.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
     /// What to do with the checks' outcome.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
     pub on_checks: CheckOutcome,
     /// Custom Trend metrics that receive the response time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -240,7 +241,7 @@ pub struct Params {
 
 /// HTTP authentication schemes k6 supports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Auth {
     /// Basic: an `Authorization: Basic ...` header.
     Basic {
@@ -316,7 +317,7 @@ impl Compression {
 
 /// A request body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Body {
     /// JSON, sent with `Content-Type: application/json`.
     Json(Json),
@@ -430,7 +431,7 @@ pub struct CheckOutcome {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failure_counters: Vec<String>,
     /// Logs the failure (`console.error`) with the request name and status.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub log_failure: bool,
 }
 
@@ -453,7 +454,7 @@ pub struct Extraction {
 
 /// Where an extracted value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Source {
     /// k6's `r.json(path)` (gjson syntax: `products.0.id`).
     JsonPath(String),
@@ -499,7 +500,7 @@ pub struct DataSet {
 
 /// Where a data set's rows come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum DataSource {
     /// JSON rows written by k6dsl next to the script, at `file` (relative to it).
     JsonRows {
