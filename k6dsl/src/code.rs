@@ -274,9 +274,27 @@ impl Request {
     pub fn options(url: impl Into<Value>) -> Self {
         Self::new(Method::Options, url)
     }
-    /// Any other method token (`http.request("PURGE", ...)`).
+    /// Any method token (`http.request("PURGE", ...)`); the seven k6 has functions
+    /// for (`GET`, `POST`, ...) are the same requests as [`Request::get`] and friends,
+    /// so that a model means one thing however it was written.
+    ///
+    /// ```
+    /// use k6dsl::code::Request;
+    /// assert_eq!(Request::method("GET", "/a"), Request::get("/a"));
+    /// ```
     pub fn method(method: impl Into<String>, url: impl Into<Value>) -> Self {
-        Self::new(Method::Other(method.into()), url)
+        let method = method.into();
+        let known = match method.as_str() {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            "HEAD" => Method::Head,
+            "OPTIONS" => Method::Options,
+            _ => Method::Other(method),
+        };
+        Self::new(known, url)
     }
 
     /// The endpoint's name, sent as the `name` and `endpoint` tags: thresholds select
