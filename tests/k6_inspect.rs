@@ -2058,6 +2058,23 @@ fn thresholds_with_every_load_model() {
     assert_k6_reads_the_model(&script);
 }
 
+/// `__proto__` as a plain object key sets the prototype instead of adding an entry;
+/// k6dsl writes it computed, so k6 sees the scenario, the tags and the threshold.
+#[test]
+fn proto_named_entries_reach_k6() {
+    let flow = Flow::new("work");
+    let scenario = Scenario::new("__proto__", SharedIterations::new())
+        .exec(&flow)
+        .tag("__proto__", "x")
+        .env("__proto__", "y");
+    let script = Script::new()
+        .scenario(scenario)
+        .threshold(Counter::new("__proto__").count().lt(1));
+    let printed = assert_k6_reads_the_model(&script);
+    assert_eq!(printed["scenarios"]["__proto__"]["tags"]["__proto__"], "x");
+    assert_eq!(printed["thresholds"]["__proto__"][0], "count<1");
+}
+
 // ---------------------------------------------------------------------------------
 // Property: random valid models
 // ---------------------------------------------------------------------------------
@@ -2091,27 +2108,10 @@ mod properties {
     /// The longest duration Go (and so k6) can hold, in nanoseconds.
     const MAX_GO_NANOS: u64 = i64::MAX as u64;
 
-    // Reported bugs: names k6dsl accepts that k6 does not read as the model says,
-    // kept out of the strategies until they are fixed.
-
-    /// `__proto__` as a scenario name, a scenario tag or env key, a test-wide tag key,
-    /// a custom metric name or an `ext`/`cloud` key: in an object literal it sets the
-    /// prototype instead of adding a property, so k6 never sees the entry (a lone
-    /// `__proto__` scenario even turns into k6's default one VU, one iteration).
-    fn not_proto(name: &String) -> bool {
-        name != "__proto__"
-    }
-
     /// Flow names that collide with what the module imports or relies on
     /// (`export function Counter() {}` beside `import { Counter }` throws in init):
     /// k6dsl rejects them (tests/validation_vs_k6.rs), so valid models never have them.
     use k6dsl::validate::MODULE_NAMES;
-
-    /// A metric named `__ENV` becomes `const __ENV = new Counter("__ENV")`, which
-    /// shadows k6's `__ENV`: `tlsAuth[].password: __ENV.X` then reads undefined.
-    fn not_env(name: &String) -> bool {
-        name != "__ENV"
-    }
 
     // -----------------------------------------------------------------------------
     // Text
@@ -2164,6 +2164,7 @@ mod properties {
         "null",
         "default",
         "scenario",
+        "__proto__",
     ];
 
     /// A non-empty map key (scenario tags and env, test-wide tags, `ext`).
@@ -2172,7 +2173,6 @@ mod properties {
             3 => text(1..=3),
             1 => prop::sample::select(ODD_KEYS).prop_map(str::to_owned),
         ]
-        .prop_filter("a reported bug", not_proto)
     }
 
     /// An environment variable name: non-empty, without `=` or NUL.
@@ -2502,10 +2502,9 @@ mod properties {
         (
             prop_oneof![
                 4 => "[0-9a-zA-Z_-]{1,12}",
-                1 => prop::sample::select(vec!["default", "constructor", "0", "-", "_"])
+                1 => prop::sample::select(vec!["default", "constructor", "0", "-", "_", "__proto__"])
                     .prop_map(str::to_owned),
-            ]
-            .prop_filter("a reported bug", not_proto),
+            ],
             executor(),
             prop::option::of(duration()),
             prop::option::of(duration()),
@@ -2644,6 +2643,8 @@ mod properties {
         "teardown",
         "handleSummary",
         "_0",
+        "__proto__",
+        "__ENV",
     ];
 
     fn metric() -> BoxedStrategy<MetricPlan> {
@@ -2654,8 +2655,7 @@ mod properties {
         ]
         .prop_filter("not a built-in metric", |name| {
             k6dsl::metric::builtin::lookup(name).is_none()
-        })
-        .prop_filter("a reported bug", |name| not_proto(name) && not_env(name));
+        });
         let kind = prop::sample::select(vec![
             CustomKind::Trend,
             CustomKind::TimeTrend,

@@ -854,3 +854,31 @@ fn rows_are_unique_across_vus_and_fixed_per_vu() {
         }
     }
 }
+
+/// Custom metrics named like what the script uses (`JSON`, `__ENV`) get variable
+/// names that hide nothing: the JSON body is still stringified, and `__ENV` still
+/// reads the environment.
+#[test]
+fn metric_names_never_hide_what_the_script_uses() {
+    let shop = shop();
+    let json = Counter::new("JSON");
+    let env = Counter::new("__ENV");
+    let flow = Flow::new("shadows").steps(|f| {
+        f.request(
+            Request::post("/echo/json")
+                .name("json")
+                .json(&serde_json::json!({ "a": 1 }))
+                .header("X-Region", Value::env("REGION", "eu"))
+                .check(Check::json_equals("method", "POST")),
+        );
+        f.add(&json, 1.0);
+        f.add(&env, 1.0);
+    });
+    let script = once(&flow, 1);
+    let run = run_against(&script, &shop, &[("REGION", "us")]);
+    assert_passed(&run, "shadows");
+    let seen = shop.requests();
+    assert_eq!(seen[0].body, br#"{"a":1}"#);
+    assert_eq!(header(&seen[0], "x-region"), Some(&b"us"[..]));
+    assert_eq!(run.metric("JSON").unwrap()["count"], 1);
+}

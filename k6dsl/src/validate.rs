@@ -695,9 +695,10 @@ impl Validator {
     fn json_numbers(&mut self, option: &'static str, path: &str, value: &serde_json::Value) {
         match value {
             serde_json::Value::Number(n) => {
-                let exact = n.as_u64().map(|u| u <= MAX_SAFE_INTEGER).or_else(|| {
-                    n.as_i64().map(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER)
-                });
+                let exact = n
+                    .as_u64()
+                    .map(|u| u <= MAX_SAFE_INTEGER)
+                    .or_else(|| n.as_i64().map(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER));
                 if exact == Some(false) {
                     self.push(
                         Place::Option(option),
@@ -891,7 +892,13 @@ impl Validator {
             .execution_segment
             .iter()
             .flat_map(|s| [s.from.den, s.to.den])
-            .chain(options.execution_segment_sequence.iter().flatten().map(|f| f.den))
+            .chain(
+                options
+                    .execution_segment_sequence
+                    .iter()
+                    .flatten()
+                    .map(|f| f.den),
+            )
             .filter(|den| *den > 0);
         let common = denominators.fold(1u64, |acc, den| {
             let den = u64::from(den);
@@ -931,7 +938,11 @@ impl Validator {
                 self.segment_in_sequence(options.execution_segment, sequence);
             }
         }
-        if options.tls_cipher_suites.as_ref().is_some_and(Vec::is_empty) {
+        if options
+            .tls_cipher_suites
+            .as_ref()
+            .is_some_and(Vec::is_empty)
+        {
             self.push(
                 place("tlsCipherSuites"),
                 Problem::Invalid {

@@ -28,19 +28,6 @@ pub const INDENT: usize = 2;
 /// ```
 pub fn display_width(text: &str) -> usize {
     use super::width_table::{DOUBLE, ZERO};
-    let within = |table: &[(u32, u32)], c: u32| {
-        table
-            .binary_search_by(|&(start, end)| {
-                if end < c {
-                    std::cmp::Ordering::Less
-                } else if start > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
-    };
     text.chars()
         .map(|c| {
             let c = c as u32;
@@ -55,6 +42,21 @@ pub fn display_width(text: &str) -> usize {
             }
         })
         .sum()
+}
+
+/// Whether `c` falls in one of a generated table's sorted, disjoint ranges.
+fn within(table: &[(u32, u32)], c: u32) -> bool {
+    table
+        .binary_search_by(|&(start, end)| {
+            if end < c {
+                std::cmp::Ordering::Less
+            } else if start > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// A JavaScript value to write: the data-only subset of JS our scripts need, plus
@@ -81,6 +83,26 @@ impl Value {
     /// A string value.
     pub fn str(text: impl Into<String>) -> Self {
         Value::Str(text.into())
+    }
+
+    /// The value under `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(object) => object
+                .entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// How many entries an object has (0 for anything else).
+    pub fn object_len(&self) -> usize {
+        match self {
+            Value::Object(object) => object.entries.len(),
+            _ => 0,
+        }
     }
 }
 
@@ -250,12 +272,36 @@ fn is_identifier_name(name: &str) -> bool {
 }
 
 /// A property key: bare when JavaScript (and prettier) allow it, quoted otherwise.
+/// `__proto__` is written computed (`["__proto__"]`): as a plain key, quoted or not,
+/// it would set the object's prototype instead of adding the entry.
+///
+/// ```
+/// use k6dsl::codegen::js::property_key;
+/// assert_eq!(property_key("endpoint"), "endpoint");
+/// assert_eq!(property_key("Content-Type"), r#""Content-Type""#);
+/// assert_eq!(property_key("größe"), "größe");
+/// assert_eq!(property_key("__proto__"), r#"["__proto__"]"#);
+/// ```
 pub fn property_key(key: &str) -> String {
-    if is_identifier_name(key) || is_canonical_number(key) {
+    if key == "__proto__" {
+        format!("[{}]", string_literal(key))
+    } else if is_unquoted_key(key) || is_canonical_number(key) {
         key.to_owned()
     } else {
         string_literal(key)
     }
+}
+
+/// Whether prettier writes `key` unquoted: an ES5 identifier name, non-ASCII
+/// letters included (see `identifier_table.rs`).
+fn is_unquoted_key(key: &str) -> bool {
+    use super::identifier_table::{CONTINUE, START};
+    let mut chars = key.chars();
+    let start =
+        |c: char| c.is_ascii_alphabetic() || c == '_' || c == '$' || within(START, c as u32);
+    let rest =
+        |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$' || within(CONTINUE, c as u32);
+    matches!(chars.next(), Some(c) if start(c)) && chars.all(rest)
 }
 
 /// Keys like `1` or `2.5` that prettier writes unquoted: digits whose number prints
