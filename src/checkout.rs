@@ -240,12 +240,15 @@ pub struct ExampleArgs {
     /// `--project DIR`: write a k6 project tree there instead of one script to
     /// stdout.
     pub project: Option<std::path::PathBuf>,
+    /// `--ts`: TypeScript (typed against `@types/k6`) instead of JavaScript.
+    pub typescript: bool,
 }
 
 /// The `main` of the checkout examples: `--profile NAME` (or `--profile=NAME`)
 /// picks the profile; the script goes to stdout, or with `--project DIR` the k6
-/// project tree goes into DIR. Exits 2 on a bad argument and 1 when the script does
-/// not generate or cannot be written.
+/// project tree goes into DIR; `--ts` writes TypeScript instead of JavaScript.
+/// Exits 2 on a bad argument and 1 when the script does not generate or cannot be
+/// written.
 pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenarios>) {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(args) => args,
@@ -255,13 +258,21 @@ pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenario
         }
     };
     let script = script(args.profile);
-    let result = match &args.project {
-        None => script
+    let result = match (&args.project, args.typescript) {
+        (None, false) => script
             .to_javascript()
             .map(|js| print!("{js}"))
             .map_err(|e| e.to_string()),
-        Some(dir) => script
+        (None, true) => script
+            .to_typescript()
+            .map(|ts| print!("{ts}"))
+            .map_err(|e| e.to_string()),
+        (Some(dir), false) => script
             .to_project()
+            .map_err(|e| e.to_string())
+            .and_then(|files| write_project(dir, &files)),
+        (Some(dir), true) => script
+            .to_project_ts()
             .map_err(|e| e.to_string())
             .and_then(|files| write_project(dir, &files)),
     };
@@ -285,12 +296,13 @@ fn write_project(dir: &std::path::Path, files: &[(String, String)]) -> Result<()
     Ok(())
 }
 
-/// `--profile NAME`, `--profile=NAME`, `--project DIR`, `--project=DIR`.
+/// `--profile NAME`, `--profile=NAME`, `--project DIR`, `--project=DIR`, `--ts`.
 pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<ExampleArgs, String> {
-    let usage = "usage: checkout [--profile NAME] [--project DIR]";
+    let usage = "usage: checkout [--profile NAME] [--project DIR] [--ts]";
     let mut parsed = ExampleArgs {
         profile: Profile::Load,
         project: None,
+        typescript: false,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -312,6 +324,7 @@ pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<ExampleArgs,
                     .map_err(|e| format!("{e}"))?;
             }
             "--project" => parsed.project = Some(value("a directory")?.into()),
+            "--ts" if inline.is_none() => parsed.typescript = true,
             _ => return Err(format!("unknown argument `{arg}`: {usage}")),
         }
     }

@@ -142,7 +142,16 @@ impl Scratch {
 /// options and computes the execution plan, without sending traffic. Returns the
 /// options JSON k6 prints back (with `totalDuration` and `maxVUs` added by k6).
 pub fn inspect(script: &str) -> Result<serde_json::Value, ToolError> {
-    let scratch = Scratch::with_script("script.js", script);
+    inspect_file("script.js", script)
+}
+
+/// [`inspect`] on a TypeScript script (saved as `script.ts`, which k6 transpiles).
+pub fn inspect_ts(script: &str) -> Result<serde_json::Value, ToolError> {
+    inspect_file("script.ts", script)
+}
+
+fn inspect_file(file_name: &str, script: &str) -> Result<serde_json::Value, ToolError> {
+    let scratch = Scratch::with_script(file_name, script);
     let mut command = Command::new(k6_binary());
     command
         .arg("inspect")
@@ -289,7 +298,22 @@ pub fn k6_run_with(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> Run {
-    let scratch = Scratch::with_script("script.js", script);
+    k6_run_file("script.js", script, files, env, args)
+}
+
+/// [`k6_run`] on a TypeScript script (saved as `script.ts`: k6 runs it directly).
+pub fn k6_run_ts(script: &str, files: &[(String, String)], env: &[(&str, &str)]) -> Run {
+    k6_run_file("script.ts", script, files, env, &[])
+}
+
+fn k6_run_file(
+    file_name: &str,
+    script: &str,
+    files: &[(String, String)],
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
+    let scratch = Scratch::with_script(file_name, script);
     for (path, contents) in files {
         let path = scratch.dir.path().join(path);
         if let Some(parent) = path.parent() {
@@ -340,6 +364,17 @@ pub fn prettier_check(script: &str) -> Result<(), ToolError> {
     prettier_check_files(scratch.dir.path(), &[scratch.script.as_path()])
 }
 
+/// [`prettier_check`] on a TypeScript script (prettier picks its TypeScript parser
+/// from the `.ts` extension).
+///
+/// # Panics
+///
+/// When prettier is not installed in `.tools/node`, with the command that installs it.
+pub fn prettier_check_ts(script: &str) -> Result<(), ToolError> {
+    let scratch = Scratch::with_script("script.ts", script);
+    prettier_check_files(scratch.dir.path(), &[scratch.script.as_path()])
+}
+
 /// `prettier --check` on files in place, from `cwd`.
 ///
 /// # Panics
@@ -358,5 +393,102 @@ pub fn prettier_check_files(cwd: &Path, files: &[&Path]) -> Result<(), ToolError
         .arg("--no-config")
         .args(files)
         .current_dir(cwd);
+    run(command, home.path()).map(drop)
+}
+
+/// The TypeScript version `scripts/test` installs into `.tools/node`.
+pub const TYPESCRIPT_VERSION: &str = "5.9.3";
+/// The `@types/k6` version `scripts/test` installs beside it: the types of k6 1.1.
+pub const TYPES_K6_VERSION: &str = "1.1.1";
+
+/// `tsc` in `.tools/node`, with `@types/k6` beside it.
+///
+/// # Panics
+///
+/// When either is not installed, with the command that installs them.
+fn tsc_binary() -> PathBuf {
+    let modules = repo_root().join(".tools/node/node_modules");
+    let tsc = modules.join(".bin/tsc");
+    assert!(
+        tsc.is_file() && modules.join("@types/k6/index.d.ts").is_file(),
+        "tsc or @types/k6 is not installed. Run `scripts/test`, or:\n    \
+         npm install --prefix .tools/node --no-save prettier@{PRETTIER_VERSION} \
+         typescript@{TYPESCRIPT_VERSION} @types/k6@{TYPES_K6_VERSION}"
+    );
+    tsc
+}
+
+/// A `node_modules` link to `.tools/node/node_modules` in a directory that has
+/// none, where `npm install typescript @types/k6` would have put one; removed when
+/// dropped.
+struct NodeModulesLink(Option<PathBuf>);
+
+impl NodeModulesLink {
+    fn in_dir(dir: &Path) -> NodeModulesLink {
+        let link = dir.join("node_modules");
+        if link.symlink_metadata().is_ok() {
+            return NodeModulesLink(None);
+        }
+        let target = repo_root().join(".tools/node/node_modules");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&target, &link).expect("node_modules can be linked");
+        #[cfg(not(unix))]
+        panic!("tsc checks link node_modules, which needs a Unix-like system");
+        NodeModulesLink(Some(link))
+    }
+}
+
+impl Drop for NodeModulesLink {
+    fn drop(&mut self) {
+        if let Some(link) = &self.0 {
+            let _ = std::fs::remove_file(link);
+        }
+    }
+}
+
+/// `tsc --noEmit --strict` on a TypeScript script, with the compiler options of a
+/// generated project's `tsconfig.json` (`types: ["k6"]`, ES2020 modules) and the
+/// `@types/k6` of `.tools/node`.
+///
+/// # Panics
+///
+/// When tsc or @types/k6 is not installed in `.tools/node`, with the command that
+/// installs them.
+pub fn tsc_check(script: &str) -> Result<(), ToolError> {
+    let scratch = Scratch::with_script("script.ts", script);
+    let config = k6dsl::codegen::TSCONFIG.replace("\"scripts/**/*.ts\"", "\"*.ts\"");
+    assert_ne!(
+        config,
+        k6dsl::codegen::TSCONFIG,
+        "the project's tsconfig includes scripts/"
+    );
+    std::fs::write(scratch.dir.path().join("tsconfig.json"), config)
+        .expect("tsconfig.json can be written");
+    tsc_check_files(scratch.dir.path())
+}
+
+/// `tsc --noEmit --strict` on the TypeScript project in `dir`, with its own
+/// `tsconfig.json` and the `@types/k6` of `.tools/node` (linked as `dir/node_modules`
+/// for the check when `dir` has none).
+///
+/// # Panics
+///
+/// When tsc or @types/k6 is not installed in `.tools/node`, with the command that
+/// installs them, or when `dir` has no `tsconfig.json`.
+pub fn tsc_check_files(dir: &Path) -> Result<(), ToolError> {
+    let tsc = tsc_binary();
+    assert!(
+        dir.join("tsconfig.json").is_file(),
+        "{} has no tsconfig.json",
+        dir.display()
+    );
+    let _link = NodeModulesLink::in_dir(dir);
+    let home = tempfile::tempdir().expect("a temporary directory can be created");
+    let mut command = Command::new(tsc);
+    command
+        .arg("--project")
+        .arg(dir)
+        .args(["--noEmit", "--strict", "--pretty", "false"])
+        .current_dir(dir);
     run(command, home.path()).map(drop)
 }

@@ -60,7 +60,9 @@ pub mod validate;
 
 pub use error::{Error, Errors, Place, Problem};
 pub use scenario::{Flow, Scenario};
-pub use script::{generate, generate_project, load, Script, Shortcut};
+pub use script::{
+    generate, generate_project, generate_project_ts, generate_typescript, load, Script, Shortcut,
+};
 
 /// Everything a test file usually needs, in one import.
 pub mod prelude {

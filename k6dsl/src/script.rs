@@ -410,6 +410,61 @@ impl<L> Script<L> {
         self.validate()?;
         Ok(codegen::project(&self.ir))
     }
+
+    /// Checks the model and generates the k6 script in TypeScript, typed against
+    /// `@types/k6` so that `tsc --noEmit --strict` passes; k6 runs it directly
+    /// (`k6 run main.ts`). The code is [`Script::to_javascript`]'s with types: values
+    /// from JSON bodies are `JSONValue`, converted with `String(...)` or
+    /// `Number(...)` where k6 wants a string or a number; `setup()` returns an
+    /// `interface SetupData`.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let setup = Setup::new(|s| {
+    ///     let login = s.request(Request::post("/auth/login").name("login"));
+    ///     s.share("token", login.json("token"));
+    /// });
+    /// let token = setup.get("token");
+    /// let browse = Flow::new("browse").steps(|f| {
+    ///     f.request(Request::get("/users/me").name("me").bearer(&token));
+    /// });
+    /// let ts = Script::new()
+    ///     .setup(setup)
+    ///     .scenario(Scenario::new("browse", SharedIterations::new()).exec(&browse))
+    ///     .to_typescript()?;
+    /// assert!(ts.contains("interface SetupData {\n  token: JSONValue;\n}"));
+    /// assert!(ts.contains("export function setup(): SetupData {"));
+    /// assert!(ts.contains("export function browse(data: SetupData) {"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn to_typescript(&self) -> Result<String, Errors> {
+        self.validate()?;
+        Ok(codegen::typescript(&self.ir))
+    }
+
+    /// Checks the model and generates the k6 project tree in TypeScript:
+    /// `scripts/**/*.ts` importing each other with `.ts` specifiers, and a
+    /// `tsconfig.json` (strict, `noEmit`, `types: ["k6"]`) for editors and
+    /// `npx tsc`. See [`codegen::project_ts`].
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let browse = Flow::new("browse").steps(|f| {
+    ///     f.request(Request::get("/products").name("products").check(Check::status(200)));
+    /// });
+    /// let files = Script::new()
+    ///     .scenario(Scenario::new("browse", SharedIterations::new()).exec(&browse))
+    ///     .to_project_ts()?;
+    /// let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    /// assert!(paths.contains(&"scripts/main.ts"));
+    /// assert!(paths.contains(&"scripts/scenarios/browse.ts"));
+    /// assert!(paths.contains(&"tsconfig.json"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn to_project_ts(&self) -> Result<Vec<(String, String)>, Errors> {
+        self.validate()?;
+        Ok(codegen::project_ts(&self.ir))
+    }
 }
 
 /// Checks a model and generates its k6 script. Works on models from any front end
@@ -424,4 +479,18 @@ pub fn generate(script: &ir::Script) -> Result<String, Errors> {
 pub fn generate_project(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
     validate::validate(script)?;
     Ok(codegen::project(script))
+}
+
+/// Checks a model and generates its k6 script in TypeScript, as
+/// [`Script::to_typescript`] does. Works on models from any front end.
+pub fn generate_typescript(script: &ir::Script) -> Result<String, Errors> {
+    validate::validate(script)?;
+    Ok(codegen::typescript(script))
+}
+
+/// Checks a model and generates it as a TypeScript k6 project tree, as
+/// [`Script::to_project_ts`] does.
+pub fn generate_project_ts(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
+    validate::validate(script)?;
+    Ok(codegen::project_ts(script))
 }

@@ -7,15 +7,42 @@ use std::time::Duration;
 
 use super::doc::{call, delimited, Doc};
 use super::js::{is_identifier, number_literal, property_key, string_literal};
+use super::Target;
 use crate::ir;
 use crate::ir::code::{
     blocks, for_each_expr, for_each_request_expr, for_each_request_in, visit_expr,
 };
 use crate::ir::code::{
-    Auth, Block, Body, Check, Expr, Json, JsonScalar, Method, Predicate, Request, RowSelection,
-    Source, Step, ThinkTime, Var,
+    Auth, Block, Body, Check, DataSource, Expr, Json, JsonScalar, Method, Predicate, Request,
+    RowSelection, Source, Step, ThinkTime, Var,
 };
 use crate::time::go_duration;
+
+/// Names no generated variable may take: what the modules import, define and read
+/// (the names flows cannot take either), and the functions' own names.
+pub const RESERVED_NAMES: &[&str] = &{
+    const EXTRA: [&str; 6] = [
+        "options",
+        "setup",
+        "teardown",
+        "handleSummary",
+        "data",
+        "default",
+    ];
+    const N: usize = crate::validate::MODULE_NAMES.len();
+    let mut all = [""; N + EXTRA.len()];
+    let mut i = 0;
+    while i < N {
+        all[i] = crate::validate::MODULE_NAMES[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < EXTRA.len() {
+        all[N + j] = EXTRA[j];
+        j += 1;
+    }
+    all
+};
 
 /// What the code needs from the rest of the file.
 #[derive(Debug, Default)]
@@ -37,6 +64,62 @@ pub struct Needs {
     pub names: BTreeSet<String>,
     /// Reusable check functions (project output only), by name.
     pub checks: BTreeSet<&'static str>,
+    /// TypeScript types the code names (`JSONValue`, `SetupData`, a row
+    /// interface): what a TypeScript module imports with `import type`.
+    pub types: BTreeSet<String>,
+}
+
+/// The TypeScript type of a value in generated code, as far as the generator
+/// knows it: what decides whether a value must be converted where k6's API wants
+/// a string or a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `string`.
+    Str,
+    /// `number`.
+    Num,
+    /// `boolean`.
+    Bool,
+    /// `string | undefined`: text found in a body, or not.
+    MaybeStr,
+    /// `JSONValue`: whatever a JSON body holds (`res.json(path)`).
+    Json,
+    /// A row of the data set with this name.
+    Row(String),
+    /// Another type, written as is (`number | undefined` for a field some rows lack).
+    Other(String),
+}
+
+impl Ty {
+    /// Whether `encodeURIComponent` takes the value as it is.
+    fn is_scalar(&self) -> bool {
+        matches!(self, Ty::Str | Ty::Num | Ty::Bool)
+    }
+}
+
+/// What a data set's rows are in TypeScript.
+#[derive(Debug, Clone)]
+pub struct RowType {
+    /// The type of one row: an interface's name, `Record<string, string>` for CSV,
+    /// `JSONObject` for a JSON file k6dsl does not know.
+    pub name: String,
+    /// The interface declaring the row, for JSON rows given in Rust (without
+    /// `export`).
+    pub interface: Option<String>,
+    /// Field types known from the rows.
+    fields: BTreeMap<String, Ty>,
+    /// The type of a field not in `fields`.
+    other_fields: Ty,
+}
+
+/// A variable kept per VU, across its iterations (module level).
+#[derive(Debug, Clone)]
+pub struct VuVar {
+    name: String,
+    /// TypeScript type of a kept value (declared `T | undefined`).
+    ty: Option<String>,
+    /// The initial value (`false` for a once-per-VU flag).
+    init: Option<&'static str>,
 }
 
 /// Variable names: module-level ones, and per function.
@@ -128,12 +211,124 @@ pub struct Module<'a> {
     /// Names taken at module level.
     pub names: Names,
     /// Variables that live at module level (per-VU state).
-    pub vu_state: Vec<String>,
+    pub vu_state: Vec<VuVar>,
     /// Imports and helpers used.
     pub needs: Needs,
     /// Checks call the reusable functions of a project's `lib/checks.js` instead
     /// of inline arrow functions.
     pub shared_checks: bool,
+    /// JavaScript, or TypeScript typed against `@types/k6`.
+    pub target: Target,
+    /// Data set name → the TypeScript type of its rows.
+    pub row_types: BTreeMap<String, RowType>,
+    /// What `setup()` returns, key by key, once it is written: the fields of the
+    /// `SetupData` interface.
+    pub setup_types: Vec<(String, Ty)>,
+}
+
+/// Types from `@types/k6` that generated TypeScript names, and the module each
+/// comes from.
+pub const K6_TYPES: &[(&str, &str)] = &[
+    ("JSONArray", "k6"),
+    ("JSONObject", "k6"),
+    ("JSONValue", "k6"),
+    ("Response", "k6/http"),
+    ("Options", "k6/options"),
+    ("Scenario", "k6/options"),
+];
+
+/// The TypeScript type of a data set's rows; `var` is its `SharedArray`'s name.
+fn row_type(source: &DataSource, var: &str) -> RowType {
+    match source {
+        DataSource::CsvFile(_) | DataSource::CsvRows { .. } => RowType {
+            name: "Record<string, string>".to_owned(),
+            interface: None,
+            fields: BTreeMap::new(),
+            other_fields: Ty::Str,
+        },
+        DataSource::JsonFile(_) => RowType {
+            name: "JSONObject".to_owned(),
+            interface: None,
+            fields: BTreeMap::new(),
+            other_fields: Ty::Json,
+        },
+        DataSource::JsonRows { rows, .. } => {
+            let objects: Vec<&serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .filter_map(serde_json::Value::as_object)
+                .collect();
+            if objects.is_empty() || objects.len() < rows.len() {
+                // Not a list of objects: a field of a row means nothing k6dsl can type.
+                return RowType {
+                    name: "JSONObject".to_owned(),
+                    interface: None,
+                    fields: BTreeMap::new(),
+                    other_fields: Ty::Json,
+                };
+            }
+            let mut keys: Vec<&String> = Vec::new();
+            for object in &objects {
+                for key in object.keys() {
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+            let name = format!("{}Row", pascal_case(var));
+            let mut fields = BTreeMap::new();
+            let mut interface = format!("interface {name} {{");
+            for key in keys {
+                let mut kinds = BTreeSet::new();
+                let mut everywhere = true;
+                for object in &objects {
+                    match object.get(key) {
+                        Some(serde_json::Value::String(_)) => kinds.insert("string"),
+                        Some(serde_json::Value::Number(_)) => kinds.insert("number"),
+                        Some(serde_json::Value::Bool(_)) => kinds.insert("boolean"),
+                        Some(_) => kinds.insert("JSONValue"),
+                        None => {
+                            everywhere = false;
+                            false
+                        }
+                    };
+                }
+                let text = match kinds.iter().collect::<Vec<_>>().as_slice() {
+                    [one] => **one,
+                    _ => "JSONValue",
+                };
+                let ty = match (text, everywhere) {
+                    ("JSONValue", _) => Ty::Json,
+                    (text, false) => Ty::Other(format!("{text} | undefined")),
+                    ("string", true) => Ty::Str,
+                    ("number", true) => Ty::Num,
+                    (_, true) => Ty::Bool,
+                };
+                let optional = if everywhere { "" } else { "?" };
+                interface.push_str(&format!("\n  {}{optional}: {text};", property_key(key)));
+                fields.insert(key.clone(), ty);
+            }
+            if fields.is_empty() {
+                interface.push('}');
+            } else {
+                interface.push_str("\n}");
+            }
+            RowType {
+                name,
+                interface: Some(interface),
+                fields,
+                other_fields: Ty::Json,
+            }
+        }
+    }
+}
+
+/// `items` → `Items`.
+fn pascal_case(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The identifier for a data set's `SharedArray`.
@@ -143,38 +338,26 @@ pub fn data_var_base(name: &str) -> String {
 
 impl<'a> Module<'a> {
     /// Collects what the code uses and names it.
-    pub fn new(script: &'a ir::Script, metric_vars: BTreeMap<String, String>) -> Self {
+    pub fn new(
+        script: &'a ir::Script,
+        metric_vars: BTreeMap<String, String>,
+        target: Target,
+    ) -> Self {
         let mut names = Names::default();
-        for reserved in [
-            "http",
-            "check",
-            "group",
-            "sleep",
-            "SharedArray",
-            "exec",
-            "encoding",
-            "options",
-            "setup",
-            "teardown",
-            "handleSummary",
-            "data",
-            "open",
-            "__ENV",
-            "__VU",
-            "__ITER",
-            "Trend",
-            "Counter",
-            "Rate",
-            "Gauge",
-            "JSON",
-            "Math",
-            "Date",
-            "console",
-        ] {
+        for reserved in RESERVED_NAMES {
             names.reserve(reserved);
         }
         for helper in HELPERS {
             names.reserve(helper.0);
+        }
+        if target == Target::TypeScript {
+            // A variable named like an imported or declared type would clash with it.
+            for (name, _) in K6_TYPES {
+                names.reserve(name);
+            }
+            for name in ["SetupData", "SummaryData", "TestOptions"] {
+                names.reserve(name);
+            }
         }
         for flow in &script.flows {
             names.reserve(&flow.name);
@@ -199,8 +382,10 @@ impl<'a> Module<'a> {
             }
         }
         let mut data_vars = BTreeMap::new();
+        let mut row_types = BTreeMap::new();
         for data in &script.data {
             let var = names.fresh(&data_var_base(&data.name));
+            row_types.insert(data.name.clone(), row_type(&data.source, &var));
             data_vars.insert(data.name.clone(), var);
         }
         Module {
@@ -213,7 +398,91 @@ impl<'a> Module<'a> {
             vu_state: Vec::new(),
             needs: Needs::default(),
             shared_checks: false,
+            target,
+            row_types,
+            setup_types: Vec::new(),
         }
+    }
+
+    fn ts(&self) -> bool {
+        self.target == Target::TypeScript
+    }
+
+    /// A TypeScript type as written, recording the imported or declared types it
+    /// names.
+    pub fn type_text(&mut self, ty: &Ty) -> String {
+        let text = match ty {
+            Ty::Str => "string".to_owned(),
+            Ty::Num => "number".to_owned(),
+            Ty::Bool => "boolean".to_owned(),
+            Ty::MaybeStr => "string | undefined".to_owned(),
+            Ty::Json => "JSONValue".to_owned(),
+            Ty::Row(data) => match self.row_types.get(data) {
+                Some(row) => row.name.clone(),
+                None => "JSONObject".to_owned(),
+            },
+            Ty::Other(text) => text.clone(),
+        };
+        self.use_types_in(&text);
+        text
+    }
+
+    /// Records the type names that `text` mentions: `@types/k6`'s and the rows'.
+    pub fn use_types_in(&mut self, text: &str) {
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')) {
+            let known = K6_TYPES.iter().any(|(name, _)| *name == word)
+                || ["SetupData", "SummaryData"].contains(&word)
+                || self.row_types.values().any(|row| row.name == word);
+            if known {
+                self.needs.types.insert(word.to_owned());
+            }
+        }
+    }
+
+    /// `T | undefined`: the type of a variable declared before its value exists.
+    fn maybe_type_text(&mut self, ty: &Ty) -> String {
+        let text = self.type_text(ty);
+        if text.ends_with("| undefined") {
+            text
+        } else {
+            format!("{text} | undefined")
+        }
+    }
+
+    /// The interfaces declaring the rows of JSON data given in Rust; `export`
+    /// prefixes each.
+    pub fn row_interfaces(&mut self, export: &str) -> Vec<String> {
+        let interfaces: Vec<String> = self
+            .row_types
+            .values()
+            .filter_map(|row| row.interface.clone())
+            .collect();
+        interfaces
+            .into_iter()
+            .map(|interface| {
+                self.use_types_in(&interface);
+                format!("{export}{interface}")
+            })
+            .collect()
+    }
+
+    /// `interface SetupData { ... }`: what setup() returns and every VU receives;
+    /// `export` prefixes it. Written after setup() itself.
+    pub fn setup_interface(&mut self, export: &str) -> String {
+        let fields: Vec<(String, Ty)> = self.setup_types.clone();
+        let mut out = format!(
+            "// What setup() returns: k6 hands it to every VU and to teardown().\n{export}interface SetupData {{"
+        );
+        if fields.is_empty() {
+            out.push('}');
+            return out;
+        }
+        for (key, ty) in &fields {
+            let text = self.type_text(ty);
+            out.push_str(&format!("\n  {}: {text};", property_key(key)));
+        }
+        out.push_str("\n}");
+        out
     }
 
     /// Whether any request URL is relative to the base URL.
@@ -271,18 +540,41 @@ impl<'a> Module<'a> {
         let mut out = Vec::new();
         for data in &self.script.data {
             self.needs.shared_array = true;
-            let var = &self.data_vars[&data.name];
+            let var = self.data_vars[&data.name].clone();
             let file = format!("{to_root}{}", data.source.file());
+            let mut returns = String::new();
             let load = if data.source.is_csv() {
                 self.needs.helpers.insert("parseCsv");
                 format!("return parseCsv(open({}));", string_literal(&file))
             } else {
+                if self.ts() {
+                    // JSON.parse gives `any`: the rows' type is declared here.
+                    let row = self.type_text(&Ty::Row(data.name.clone()));
+                    returns = format!(": {row}[]");
+                }
                 format!("return JSON.parse(open({}));", string_literal(&file))
             };
-            out.push(format!(
-                "{export}const {var} = new SharedArray({}, function () {{\n  {load}\n}});",
-                string_literal(&data.name)
-            ));
+            // Laid out as prettier does: the callback hugged when its first line
+            // fits, else every argument on its own line.
+            let callback = Doc::broken_group(vec![
+                Doc::text(format!("function (){returns} {{")),
+                Doc::Indent(vec![Doc::HardLine, Doc::text(load)]),
+                Doc::HardLine,
+                Doc::text("}"),
+            ]);
+            let construct = call(
+                "new SharedArray",
+                vec![Doc::text(string_literal(&data.name)), callback],
+                true,
+            );
+            out.push(
+                Doc::Concat(vec![
+                    Doc::text(format!("{export}const {var} = ")),
+                    construct,
+                    Doc::text(";"),
+                ])
+                .render(),
+            );
         }
         out
     }
@@ -317,10 +609,12 @@ impl<'a> Module<'a> {
             f.block(body, &mut statements);
         }
         if let Some(returns) = returns {
+            let mut types = Vec::new();
             let entries = returns
                 .iter()
                 .map(|(key, value)| {
-                    let value = f.expr(value, false);
+                    let (value, ty) = f.typed_expr(value, false);
+                    types.push((key.clone(), ty));
                     if property_key(key) == value {
                         Doc::text(value)
                     } else {
@@ -333,14 +627,35 @@ impl<'a> Module<'a> {
                 delimited("{", entries, "}", Doc::Line, false),
                 Doc::text(";"),
             ]));
+            f.module.setup_types = types;
         }
-        let params = if f.uses_data { "data" } else { "" };
+        let ts = f.module.ts();
+        let params = match (f.uses_data, ts) {
+            (false, _) => "",
+            (true, false) => "data",
+            (true, true) => {
+                f.module.needs.types.insert("SetupData".to_owned());
+                "data: SetupData"
+            }
+        };
+        let return_type = if ts && returns.is_some() {
+            f.module.needs.types.insert("SetupData".to_owned());
+            ": SetupData"
+        } else {
+            ""
+        };
         let hoisted = std::mem::take(&mut f.hoisted_decls);
         let mut lines = Vec::new();
-        if !hoisted.is_empty() {
-            lines.push(format!("let {};", hoisted.join(", ")));
+        if ts {
+            for (name, ty) in &hoisted {
+                let ty = f.module.maybe_type_text(ty);
+                lines.push(format!("let {name}: {ty};"));
+            }
+        } else if !hoisted.is_empty() {
+            let names: Vec<&str> = hoisted.iter().map(|(name, _)| name.as_str()).collect();
+            lines.push(format!("let {};", names.join(", ")));
         }
-        let header = format!("{export}function {name}({params}) {{");
+        let header = format!("{export}function {name}({params}){return_type} {{");
         if statements.is_empty() && lines.is_empty() {
             return format!("{header}}}");
         }
@@ -360,14 +675,38 @@ impl<'a> Module<'a> {
         Doc::Concat(doc).render()
     }
 
-    /// `let token;` for values kept across a VU's iterations.
+    /// `let token;` for values kept across a VU's iterations (in TypeScript one
+    /// typed declaration per line: `let token: JSONValue | undefined;`).
     pub fn vu_state_decl(&self) -> Option<String> {
-        (!self.vu_state.is_empty()).then(|| format!("let {};", self.vu_state.join(", ")))
+        if self.vu_state.is_empty() {
+            return None;
+        }
+        let declarator = |var: &VuVar| match var.init {
+            Some(init) => format!("{} = {init}", var.name),
+            None => var.name.clone(),
+        };
+        Some(match self.target {
+            Target::JavaScript => {
+                let all: Vec<String> = self.vu_state.iter().map(declarator).collect();
+                format!("let {};", all.join(", "))
+            }
+            Target::TypeScript => {
+                let lines: Vec<String> = self
+                    .vu_state
+                    .iter()
+                    .map(|var| match &var.ty {
+                        Some(ty) => format!("let {}: {ty};", var.name),
+                        None => format!("let {};", declarator(var)),
+                    })
+                    .collect();
+                lines.join("\n")
+            }
+        })
     }
 
     /// The helper functions used, in a fixed order.
     pub fn helpers(&self) -> Vec<&'static str> {
-        helper_code(&self.needs.helpers)
+        helper_code(&self.needs.helpers, self.target)
     }
 
     /// `handleSummary`, writing the JSON summary to `path`, or to the file that the
@@ -379,16 +718,26 @@ impl<'a> Module<'a> {
             Some(constant) => format!("[{constant}]"),
             None => property_key(path),
         };
+        let param = if self.ts() {
+            self.needs.types.insert("SummaryData".to_owned());
+            "data: SummaryData"
+        } else {
+            "data"
+        };
         format!(
-            "export function handleSummary(data) {{\n  return {{\n    {key}: JSON.stringify(data, null, 2),\n    stdout: summaryText(data, {}),\n  }};\n}}",
+            "export function handleSummary({param}) {{\n  return {{\n    {key}: JSON.stringify(data, null, 2),\n    stdout: summaryText(data, {}),\n  }};\n}}",
             string_literal(path)
         )
     }
 }
 
 /// The code of the named helpers, in a fixed order.
-pub fn helper_code(names: &BTreeSet<&str>) -> Vec<&'static str> {
-    HELPERS
+pub fn helper_code(names: &BTreeSet<&str>, target: Target) -> Vec<&'static str> {
+    let helpers = match target {
+        Target::JavaScript => HELPERS,
+        Target::TypeScript => HELPERS_TS,
+    };
+    helpers
         .iter()
         .filter(|(name, _)| names.contains(name))
         .map(|(_, code)| *code)
@@ -509,6 +858,140 @@ function summaryText(data, path) {
     ),
 ];
 
+/// The helpers in TypeScript: the same code, typed.
+const HELPERS_TS: &[(&str, &str)] = &[
+    (
+        "randomIntBetween",
+        r#"// A whole number between min and max, inclusive (as jslib's k6-utils).
+function randomIntBetween(min: number, max: number): number {
+  return Math.floor(Math.random() * (max - min + 1) + min);
+}"#,
+    ),
+    (
+        "randomBetween",
+        r#"// A number between min and max.
+function randomBetween(min: number, max: number): number {
+  return min + Math.random() * (max - min);
+}"#,
+    ),
+    (
+        "findBetween",
+        r#"// The text between two markers, or undefined (as jslib's findBetween).
+function findBetween(
+  content: unknown,
+  left: string,
+  right: string,
+): string | undefined {
+  const start = String(content).indexOf(left);
+  if (start === -1) {
+    return undefined;
+  }
+  const from = start + left.length;
+  const end = String(content).indexOf(right, from);
+  return end === -1 ? undefined : String(content).substring(from, end);
+}"#,
+    ),
+    (
+        "matchGroup",
+        r#"// A capture group of the first match of pattern in text, or undefined.
+function matchGroup(
+  text: unknown,
+  pattern: string,
+  index: number,
+): string | undefined {
+  const found = new RegExp(pattern).exec(String(text));
+  return found === null ? undefined : found[index];
+}"#,
+    ),
+    (
+        "withCredentials",
+        r#"// The URL with user and password in its userinfo, as k6's digest and NTLM auth want.
+function withCredentials(url: string, user: string, password: string) {
+  const credentials = `${encodeURIComponent(user)}:${encodeURIComponent(password)}@`;
+  return url.replace("://", `://${credentials}`);
+}"#,
+    ),
+    (
+        "parseCsv",
+        r#"// Rows of a CSV file with a header line, as objects keyed by the header.
+// Handles quoted fields with commas, quotes and line breaks (RFC 4180).
+function parseCsv(text: string): Record<string, string>[] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ",") {
+      record.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") {
+        i++;
+      }
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+    } else {
+      field += c;
+    }
+  }
+  if (field !== "" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records;
+  return rows.map((row) =>
+    Object.fromEntries(header.map((name, i) => [name, row[i] ?? ""])),
+  );
+}"#,
+    ),
+    (
+        "summaryText",
+        r#"// A short end-of-test summary: thresholds and checks (the full summary is in JSON).
+function summaryText(data: SummaryData, path: string): string {
+  const lines = [""];
+  for (const [name, metric] of Object.entries(data.metrics)) {
+    const thresholds = metric.thresholds || {};
+    for (const [expression, result] of Object.entries(thresholds)) {
+      lines.push(`${result.ok ? "✓" : "✗"} ${name}: ${expression}`);
+    }
+  }
+  const checks = data.metrics.checks;
+  if (checks) {
+    const { passes, fails } = checks.values;
+    lines.push(`checks: ${passes} passed, ${fails} failed`);
+  }
+  lines.push(`summary written to ${path}`, "");
+  return lines.join("\n");
+}"#,
+    ),
+];
+
+/// The type of `handleSummary`'s data, as far as `summaryText` reads it.
+pub const SUMMARY_DATA: &str = r#"// k6's end-of-test summary data, as far as summaryText reads it
+// (@types/k6 has no type for it).
+interface SummaryData {
+  metrics: {
+    [name: string]: {
+      values: { [stat: string]: number };
+      thresholds?: { [expression: string]: { ok: boolean } };
+    };
+  };
+}"#;
+
 /// The reusable check function of a project's `lib/checks.js` for a predicate, and
 /// its arguments; a raw JavaScript predicate stays inline.
 fn shared_check(predicate: &Predicate) -> Option<(&'static str, Vec<String>)> {
@@ -612,6 +1095,65 @@ pub const SHARED_CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The reusable checks in TypeScript, typed against `@types/k6`.
+pub const SHARED_CHECKS_TS: &[(&str, &str)] = &[
+    (
+        "statusIs",
+        r#"export function statusIs(code: number) {
+  return (r: Response) => r.status === code;
+}"#,
+    ),
+    (
+        "statusIn",
+        r#"export function statusIn(codes: number[]) {
+  return (r: Response) => codes.includes(r.status);
+}"#,
+    ),
+    (
+        "hasHeader",
+        r#"export function hasHeader(name: string) {
+  return (r: Response) => r.headers[name] !== undefined;
+}"#,
+    ),
+    (
+        "headerContains",
+        r#"export function headerContains(name: string, text: string) {
+  return (r: Response) => (r.headers[name] || "").includes(text);
+}"#,
+    ),
+    (
+        "bodyContains",
+        r#"export function bodyContains(text: string) {
+  return (r: Response) => String(r.body).includes(text);
+}"#,
+    ),
+    (
+        "bodyMatches",
+        r#"export function bodyMatches(pattern: string) {
+  const regex = new RegExp(pattern);
+  return (r: Response) => regex.test(String(r.body));
+}"#,
+    ),
+    (
+        "hasJson",
+        r#"export function hasJson(path: string) {
+  return (r: Response) => r.json(path) !== undefined;
+}"#,
+    ),
+    (
+        "jsonEquals",
+        r#"export function jsonEquals(path: string, expected: JSONValue) {
+  return (r: Response) => r.json(path) === expected;
+}"#,
+    ),
+    (
+        "respondsWithin",
+        r#"export function respondsWithin(ms: number) {
+  return (r: Response) => r.timings.duration < ms;
+}"#,
+    ),
+];
+
 /// One function being written.
 struct Function<'m, 'a> {
     module: &'m mut Module<'a>,
@@ -619,9 +1161,11 @@ struct Function<'m, 'a> {
     /// Variables assigned inside a group but used after it: declared with `let` at
     /// the top of the function.
     hoisted: BTreeSet<(String, u32)>,
-    hoisted_decls: Vec<String>,
+    hoisted_decls: Vec<(String, Ty)>,
     /// Variables kept per VU (declared at module level).
     vu_vars: BTreeSet<(String, u32)>,
+    /// The type of each variable the function defines.
+    var_types: BTreeMap<(String, u32), Ty>,
     uses_data: bool,
 }
 
@@ -634,6 +1178,7 @@ impl<'m, 'a> Function<'m, 'a> {
             hoisted: BTreeSet::new(),
             hoisted_decls: Vec::new(),
             vu_vars: BTreeSet::new(),
+            var_types: BTreeMap::new(),
             uses_data: false,
         }
     }
@@ -643,8 +1188,10 @@ impl<'m, 'a> Function<'m, 'a> {
         let mut defs: BTreeMap<(String, u32), (Vec<usize>, bool, Var)> = BTreeMap::new();
         let mut uses: Vec<((String, u32), Vec<usize>)> = Vec::new();
         let mut uses_data = false;
+        let var_types = &mut self.var_types;
         walk(body, &mut Vec::new(), false, &mut |event| match event {
-            Event::Def(var, path, per_vu) => {
+            Event::Def(var, path, per_vu, ty) => {
+                var_types.insert((var.owner.clone(), var.id), ty);
                 defs.insert(
                     (var.owner.clone(), var.id),
                     (path.to_vec(), per_vu, var.clone()),
@@ -665,12 +1212,18 @@ impl<'m, 'a> Function<'m, 'a> {
         }
         self.uses_data = uses_data;
         for (key, (path, per_vu, var)) in &defs {
+            let ty = self.var_types.get(key).cloned().unwrap_or(Ty::Json);
             if *per_vu {
                 // Kept across iterations: one module-level variable per VU.
                 let name = self.module.names.fresh(&var.hint);
                 self.names.reserve(&name);
                 self.names.vars.insert(key.clone(), name.clone());
-                self.module.vu_state.push(name);
+                let ty = self.module.ts().then(|| self.module.maybe_type_text(&ty));
+                self.module.vu_state.push(VuVar {
+                    name,
+                    ty,
+                    init: None,
+                });
                 self.vu_vars.insert(key.clone());
             } else if uses
                 .iter()
@@ -678,7 +1231,7 @@ impl<'m, 'a> Function<'m, 'a> {
             {
                 let name = self.names.bind(var);
                 self.hoisted.insert(key.clone());
-                self.hoisted_decls.push(name);
+                self.hoisted_decls.push((name, ty));
             }
         }
     }
@@ -724,7 +1277,7 @@ impl<'m, 'a> Function<'m, 'a> {
             }
             Step::AddToMetric { metric, value } => {
                 let var = self.metric_var(metric);
-                let value = self.expr(value, false);
+                let value = self.number_expr(value);
                 out.push(Doc::text(format!("{var}.add({value});")));
             }
             Step::PickRow {
@@ -756,13 +1309,17 @@ impl<'m, 'a> Function<'m, 'a> {
             Step::OncePerVu { body } => {
                 let mut kept = Vec::new();
                 walk(body, &mut Vec::new(), true, &mut |event| {
-                    if let Event::Def(var, _, _) = event {
+                    if let Event::Def(var, _, _, _) = event {
                         kept.push(var.clone());
                     }
                 });
                 let condition = if kept.is_empty() {
                     let flag = self.module.names.fresh("vuReady");
-                    self.module.vu_state.push(format!("{flag} = false"));
+                    self.module.vu_state.push(VuVar {
+                        name: flag.clone(),
+                        ty: None,
+                        init: Some("false"),
+                    });
                     let mut inner = Vec::new();
                     self.block(body, &mut inner);
                     inner.push(Doc::text(format!("{flag} = true;")));
@@ -963,6 +1520,12 @@ impl<'m, 'a> Function<'m, 'a> {
             Predicate::BodyContains(text) => {
                 format!("String(r.body).includes({})", string_literal(text))
             }
+            Predicate::BodyMatches(pattern) if self.module.ts() => {
+                format!(
+                    "new RegExp({}).test(String(r.body))",
+                    string_literal(pattern)
+                )
+            }
             Predicate::BodyMatches(pattern) => {
                 format!("new RegExp({}).test(r.body)", string_literal(pattern))
             }
@@ -1040,7 +1603,7 @@ impl<'m, 'a> Function<'m, 'a> {
                 let entries = fields
                     .iter()
                     .map(|(k, v)| {
-                        Doc::text(format!("{}: {}", property_key(k), self.expr(v, false)))
+                        Doc::text(format!("{}: {}", property_key(k), self.string_expr(v)))
                     })
                     .collect();
                 Some(delimited("{", entries, "}", Doc::Line, false))
@@ -1049,11 +1612,11 @@ impl<'m, 'a> Function<'m, 'a> {
                 if let (Some(ct), false) = (content_type, has_content_type) {
                     headers.push(("Content-Type".into(), string_literal(ct)));
                 }
-                Some(Doc::text(self.expr(text, false)))
+                Some(Doc::text(self.string_expr(text)))
             }
         };
         for (name, value) in &request.headers {
-            headers.push((name.clone(), self.expr(value, false)));
+            headers.push((name.clone(), self.string_expr(value)));
         }
         let mut params = Vec::new();
         match &request.params.auth {
@@ -1068,8 +1631,8 @@ impl<'m, 'a> Function<'m, 'a> {
             }
             Some(Auth::Digest { user, password } | Auth::Ntlm { user, password }) => {
                 self.module.needs.helpers.insert("withCredentials");
-                let user = self.expr(user, false);
-                let password = self.expr(password, false);
+                let user = self.string_expr(user);
+                let password = self.string_expr(password);
                 url = call(
                     "withCredentials",
                     vec![url, Doc::text(user), Doc::text(password)],
@@ -1130,7 +1693,7 @@ impl<'m, 'a> Function<'m, 'a> {
             let entries = p
                 .cookies
                 .iter()
-                .map(|(k, v)| Doc::text(format!("{}: {}", property_key(k), self.expr(v, false))))
+                .map(|(k, v)| Doc::text(format!("{}: {}", property_key(k), self.string_expr(v))))
                 .collect();
             params.push(Doc::Concat(vec![
                 Doc::text("cookies: "),
@@ -1203,31 +1766,112 @@ impl<'m, 'a> Function<'m, 'a> {
 
     /// A value as a JavaScript expression.
     fn expr(&mut self, expr: &Expr, in_url: bool) -> String {
+        self.typed_expr(expr, in_url).0
+    }
+
+    /// A value where k6 wants a string (a header, a form field, a cookie, a text
+    /// body): in TypeScript, `String(value)` unless it is one already.
+    fn string_expr(&mut self, expr: &Expr) -> String {
+        let (code, ty) = self.typed_expr(expr, false);
+        if self.module.ts() && ty != Ty::Str {
+            format!("String({code})")
+        } else {
+            code
+        }
+    }
+
+    /// A value where k6 wants a number (a metric's sample): in TypeScript,
+    /// `Number(value)` unless it is a number or a boolean already.
+    fn number_expr(&mut self, expr: &Expr) -> String {
+        let (code, ty) = self.typed_expr(expr, false);
+        if self.module.ts() && !matches!(ty, Ty::Num | Ty::Bool) {
+            format!("Number({code})")
+        } else {
+            code
+        }
+    }
+
+    /// A value as a JavaScript expression, and its TypeScript type.
+    fn typed_expr(&mut self, expr: &Expr, in_url: bool) -> (String, Ty) {
         match expr {
-            Expr::Str(s) => string_literal(s),
-            Expr::Num(n) => number_literal(*n),
-            Expr::Bool(b) => b.to_string(),
+            Expr::Str(s) => (string_literal(s), Ty::Str),
+            Expr::Num(n) => (number_literal(*n), Ty::Num),
+            Expr::Bool(b) => (b.to_string(), Ty::Bool),
             Expr::Env { name, .. } => match self.module.env_consts.get(name) {
                 Some(constant) => {
                     self.module.needs.names.insert(constant.clone());
-                    constant.clone()
+                    (constant.clone(), Ty::Str)
                 }
-                None => env_access(name),
+                None => (env_access(name), Ty::Str),
             },
-            Expr::Secret { name } => env_access(name),
-            Expr::VuId => "__VU".into(),
-            Expr::Iteration => "__ITER".into(),
+            Expr::Secret { name } => (env_access(name), Ty::Str),
+            Expr::VuId => ("__VU".into(), Ty::Num),
+            Expr::Iteration => ("__ITER".into(), Ty::Num),
             Expr::ScenarioName => {
                 self.module.needs.execution = true;
-                "exec.scenario.name".into()
+                ("exec.scenario.name".into(), Ty::Str)
             }
-            Expr::Var(var) => self.names.var(var),
-            Expr::Field(base, field) => format!("{}{}", self.expr(base, in_url), member(field)),
+            Expr::Var(var) => {
+                let key = (var.owner.clone(), var.id);
+                let ty = self.var_types.get(&key).cloned().unwrap_or(Ty::Json);
+                // Declared before their value (`let x: T | undefined;`): TypeScript
+                // cannot see that the value is there by the time it is read.
+                let ty = if self.hoisted.contains(&key) || self.vu_vars.contains(&key) {
+                    match ty {
+                        Ty::Str => Ty::MaybeStr,
+                        Ty::Num => Ty::Other("number | undefined".into()),
+                        Ty::Bool => Ty::Other("boolean | undefined".into()),
+                        other => other,
+                    }
+                } else {
+                    ty
+                };
+                (self.names.var(var), ty)
+            }
+            Expr::Field(base_expr, field) => {
+                let (mut base, base_ty) = self.typed_expr(base_expr, in_url);
+                match base_ty {
+                    Ty::Row(data) => {
+                        // A row declared before it is picked (per VU, or in a group)
+                        // is there when read, as the JavaScript assumes.
+                        if let Expr::Var(var) = &**base_expr {
+                            let key = (var.owner.clone(), var.id);
+                            if self.module.ts()
+                                && (self.hoisted.contains(&key) || self.vu_vars.contains(&key))
+                            {
+                                base.push('!');
+                            }
+                        }
+                        let ty = match self.module.row_types.get(&data) {
+                            Some(row) => row
+                                .fields
+                                .get(field)
+                                .cloned()
+                                .unwrap_or_else(|| row.other_fields.clone()),
+                            None => Ty::Json,
+                        };
+                        (format!("{base}{}", member(field)), ty)
+                    }
+                    _ if self.module.ts() => {
+                        // A JSON value read as the object it holds, as the JavaScript
+                        // does (which throws on anything else).
+                        self.module.use_types_in("JSONObject");
+                        (format!("({base} as JSONObject){}", member(field)), Ty::Json)
+                    }
+                    _ => (format!("{base}{}", member(field)), Ty::Json),
+                }
+            }
             Expr::SetupData(key) => {
                 self.uses_data = true;
-                format!("data{}", member(key))
+                let ty = self
+                    .module
+                    .setup_types
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(Ty::Json, |(_, ty)| ty.clone());
+                (format!("data{}", member(key)), ty)
             }
-            Expr::Concat(parts) => self.template(parts, in_url),
+            Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
         }
     }
 
@@ -1253,10 +1897,13 @@ impl<'m, 'a> Function<'m, 'a> {
                     out.push_str(&format!("${{{inner}}}"));
                 }
                 dynamic => {
-                    let value = self.expr(dynamic, in_url);
+                    let (mut value, ty) = self.typed_expr(dynamic, in_url);
                     let encode = in_url
                         && matches!(dynamic, Expr::Var(_) | Expr::Field(..) | Expr::SetupData(_));
                     if encode {
+                        if self.module.ts() && !ty.is_scalar() {
+                            value = format!("String({value})");
+                        }
                         out.push_str(&format!("${{encodeURIComponent({value})}}"));
                     } else {
                         out.push_str(&format!("${{{value}}}"));
@@ -1382,7 +2029,8 @@ fn for_each_request(script: &ir::Script, f: &mut impl FnMut(&Request)) {
 }
 
 enum Event<'e> {
-    Def(&'e Var, &'e [usize], bool),
+    /// A variable defined, where, whether kept per VU, and its type.
+    Def(&'e Var, &'e [usize], bool, Ty),
     Use(&'e Expr, &'e [usize]),
 }
 
@@ -1408,7 +2056,9 @@ fn walk(block: &Block, path: &mut Vec<usize>, per_vu: bool, f: &mut impl FnMut(E
             }
             Step::Sleep(_) => {}
             Step::AddToMetric { value, .. } => f(Event::Use(value, path)),
-            Step::PickRow { var, .. } => f(Event::Def(var, path, per_vu)),
+            Step::PickRow { var, data, .. } => {
+                f(Event::Def(var, path, per_vu, Ty::Row(data.clone())))
+            }
         }
     }
 }
@@ -1416,7 +2066,12 @@ fn walk(block: &Block, path: &mut Vec<usize>, per_vu: bool, f: &mut impl FnMut(E
 fn walk_request(r: &Request, path: &[usize], per_vu: bool, f: &mut impl FnMut(Event<'_>)) {
     for_each_request_expr(r, &mut |e| f(Event::Use(e, path)));
     for e in &r.extract {
-        f(Event::Def(&e.var, path, per_vu));
+        let ty = match e.from {
+            Source::JsonPath(_) => Ty::Json,
+            Source::Header(_) => Ty::Str,
+            Source::Between(..) | Source::Regex { .. } => Ty::MaybeStr,
+        };
+        f(Event::Def(&e.var, path, per_vu, ty));
     }
 }
 
@@ -1435,6 +2090,30 @@ mod tests {
     fn canonicalises_header_names_as_go_does() {
         assert_eq!(canonical_header("content-type"), "Content-Type");
         assert_eq!(canonical_header("X-REQUEST-ID"), "X-Request-Id");
+    }
+
+    #[test]
+    fn types_json_rows_by_what_every_row_holds() {
+        let rows = vec![
+            serde_json::json!({ "id": 1, "name": "a", "tag": "x", "any": 1 }),
+            serde_json::json!({ "id": 2, "name": "b", "any": "one" }),
+        ];
+        let source = DataSource::JsonRows {
+            file: "data/users.json".into(),
+            rows,
+        };
+        let row = row_type(&source, "users");
+        assert_eq!(row.name, "UsersRow");
+        assert_eq!(
+            row.interface.as_deref(),
+            Some("interface UsersRow {\n  id: number;\n  name: string;\n  tag?: string;\n  any: JSONValue;\n}")
+        );
+        assert_eq!(row.fields["id"], Ty::Num);
+        assert_eq!(row.fields["tag"], Ty::Other("string | undefined".into()));
+        assert_eq!(row.fields["any"], Ty::Json);
+        let csv = row_type(&DataSource::CsvFile("data/x.csv".into()), "x");
+        assert_eq!(csv.name, "Record<string, string>");
+        assert_eq!(csv.other_fields, Ty::Str);
     }
 
     #[test]

@@ -3,9 +3,16 @@
 //! It takes a validated [`ir::Script`] and writes a k6 ES module: imports, custom
 //! metrics in init code, `export const options`, then the exported functions. Output
 //! is deterministic: the same model always gives the same bytes.
+//!
+//! The same generator writes TypeScript ([`Target::TypeScript`]): the JavaScript
+//! with type annotations checked against `@types/k6` (`tsc --noEmit --strict`), which
+//! k6 runs as it is. Values taken from JSON bodies are `JSONValue`, as `@types/k6`
+//! says; where k6's API wants a string or a number they are converted
+//! (`String(x)`, `Number(x)`) exactly as JavaScript would convert them implicitly.
 
 mod code;
 mod doc;
+mod identifier_table;
 pub mod js;
 mod options;
 mod project;
@@ -19,9 +26,28 @@ use genco::prelude::*;
 
 pub use js::is_identifier;
 use js::{Ident, Str};
-pub use project::project;
+pub use project::{project, project_ts, TSCONFIG};
 
 use crate::ir::{self, Execution};
+
+/// The language generated code is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// JavaScript ES modules (`.js`).
+    JavaScript,
+    /// TypeScript typed against `@types/k6` (`.ts`), which k6 runs directly.
+    TypeScript,
+}
+
+impl Target {
+    /// The file extension of modules: `js` or `ts`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Target::JavaScript => "js",
+            Target::TypeScript => "ts",
+        }
+    }
+}
 
 /// Writes the script for a model that passed validation.
 ///
@@ -29,6 +55,31 @@ use crate::ir::{self, Execution};
 /// custom metrics; per-VU state; `options`; `setup`; the default function and the
 /// flows; `teardown`; `handleSummary`; then the inline helpers they use.
 pub fn javascript(script: &ir::Script) -> String {
+    single_file(script, Target::JavaScript)
+}
+
+/// Writes the script as TypeScript for a model that passed validation: the
+/// layout of [`javascript`], with `import type` lines and the declared types
+/// (`interface SetupData`, the data rows', the summary's) after the imports.
+///
+/// ```
+/// use k6dsl::prelude::*;
+/// let flow = Flow::new("browse").steps(|f| {
+///     let list = f.request(Request::get("/products").name("products"));
+///     let id = list.json("products.0.id").named("productId");
+///     f.request(Request::get(text!["/products/", id]).name("product"));
+/// });
+/// let script = Script::new().scenario(Scenario::new("browse", SharedIterations::new()).exec(&flow));
+/// let ts = k6dsl::codegen::typescript(script.to_ir());
+/// assert!(ts.contains("export const options: Options = {"));
+/// assert!(ts.contains("${encodeURIComponent(String(productId))}"));
+/// ```
+pub fn typescript(script: &ir::Script) -> String {
+    single_file(script, Target::TypeScript)
+}
+
+/// The single-file script in either language.
+fn single_file(script: &ir::Script, target: Target) -> String {
     let metric_vars = metric_variables(script);
     let mut module = code::Module::new(
         script,
@@ -38,6 +89,7 @@ pub fn javascript(script: &ir::Script) -> String {
             .map(|d| d.name.clone())
             .zip(metric_vars.iter().cloned())
             .collect(),
+        target,
     );
 
     // Functions first: writing them records the imports and helpers they need.
@@ -67,6 +119,45 @@ pub fn javascript(script: &ir::Script) -> String {
         functions.push(module.handle_summary(path, None));
     }
 
+    let mut sections: Vec<Vec<String>> = Vec::new();
+    let constants = module.constants("");
+    let data_sets = module.data_sets("./", "");
+    let options_value = options::options(&script.options);
+    let options_type = match target {
+        Target::JavaScript => String::new(),
+        Target::TypeScript => {
+            let (name, declaration) = options_type(&options_value, "");
+            module.use_types_in("Options");
+            let mut types: Vec<String> = declaration.into_iter().collect();
+            types.extend(module.row_interfaces(""));
+            if script.lifecycle.setup.is_some() {
+                types.push(module.setup_interface(""));
+            }
+            if module.needs.helpers.contains("summaryText") {
+                types.push(code::SUMMARY_DATA.to_owned());
+            }
+            // One section each: declarations are separated by blank lines.
+            sections.extend(types.into_iter().map(|t| vec![t]));
+            format!(": {name}")
+        }
+    };
+    sections.push(constants);
+    sections.push(data_sets);
+    sections.push(metric_declarations(script, &metric_vars, ""));
+    sections.push(module.vu_state_decl().into_iter().collect());
+
+    let mut options = Tokens::new();
+    let head = format!("export const options{options_type} = ");
+    options.append(head.clone());
+    options_value.write(&mut options, head.len(), 0, ";");
+    sections.push(vec![render(options).trim_end().to_owned()]);
+    for function in functions {
+        sections.push(vec![function]);
+    }
+    for helper in module.helpers() {
+        sections.push(vec![helper.to_owned()]);
+    }
+
     let mut imports = Imports::default();
     if module.needs.http {
         imports.default_import("k6/http", "http");
@@ -86,22 +177,10 @@ pub fn javascript(script: &ir::Script) -> String {
     for decl in &script.metrics {
         imports.add("k6/metrics", decl.kind.js_class());
     }
-
-    let mut sections: Vec<Vec<String>> = Vec::new();
-    sections.push(module.constants(""));
-    sections.push(module.data_sets("./", ""));
-    sections.push(metric_declarations(script, &metric_vars, ""));
-    sections.push(module.vu_state_decl().into_iter().collect());
-
-    let mut options = Tokens::new();
-    options.append("export const options = ");
-    options::options(&script.options).write(&mut options, "export const options = ".len(), 0, ";");
-    sections.push(vec![render(options).trim_end().to_owned()]);
-    for function in functions {
-        sections.push(vec![function]);
-    }
-    for helper in module.helpers() {
-        sections.push(vec![helper.to_owned()]);
+    for name in &module.needs.types {
+        if let Some((name, from)) = code::K6_TYPES.iter().find(|(n, _)| n == name) {
+            imports.type_import(from, name);
+        }
     }
 
     let mut file = imports.render();
@@ -119,6 +198,44 @@ pub fn javascript(script: &ir::Script) -> String {
         }
     }
     render(file)
+}
+
+/// Options k6 v1.1 reads that `@types/k6` 1.1 does not declare, with their types.
+const UNDECLARED_OPTIONS: &[(&str, &str)] = &[
+    ("metricSamplesBufferSize", "number"),
+    ("noSetup", "boolean"),
+    ("noTeardown", "boolean"),
+    ("summaryTimeUnit", "string"),
+];
+
+/// The type `options` is declared with: `Options` from `@types/k6`, or, when the
+/// options use what it does not declare (`noSetup`, a `dns` object with only some
+/// fields), `TestOptions` extending it, with its declaration (`export` prefixed).
+pub(crate) fn options_type(options: &js::Value, export: &str) -> (&'static str, Option<String>) {
+    let mut extra: Vec<String> = Vec::new();
+    let mut base = "Options".to_owned();
+    if let Some(dns) = options.get("dns") {
+        if dns.object_len() < 3 {
+            base = "Omit<Options, \"dns\">".to_owned();
+            extra.push("dns?: Partial<NonNullable<Options[\"dns\"]>>;".to_owned());
+        }
+    }
+    for (key, ty) in UNDECLARED_OPTIONS {
+        if options.get(key).is_some() {
+            extra.push(format!("{key}?: {ty};"));
+        }
+    }
+    if extra.is_empty() {
+        return ("Options", None);
+    }
+    let mut declaration = format!(
+        "// k6 options that @types/k6 does not declare.\n{export}interface TestOptions extends {base} {{"
+    );
+    for member in extra {
+        declaration.push_str(&format!("\n  {member}"));
+    }
+    declaration.push_str("\n}");
+    ("TestOptions", Some(declaration))
 }
 
 /// `const loginDuration = new Trend("login_duration", true);` for each custom
@@ -166,12 +283,7 @@ fn needs_default_function(script: &ir::Script) -> bool {
 /// `loginDuration`, kept clear of keywords, flow names and imported names.
 fn metric_variables(script: &ir::Script) -> Vec<String> {
     let mut taken: BTreeSet<String> = script.flows.iter().map(|f| f.name.clone()).collect();
-    taken.extend(
-        [
-            "Trend", "Counter", "Rate", "Gauge", "options", "http", "check", "group", "sleep",
-        ]
-        .map(String::from),
-    );
+    taken.extend(code::RESERVED_NAMES.iter().map(|name| (*name).to_owned()));
     script
         .metrics
         .iter()
@@ -218,9 +330,15 @@ fn camel_case(name: &str) -> String {
 struct Imports {
     named: BTreeMap<&'static str, BTreeSet<&'static str>>,
     defaults: BTreeMap<&'static str, &'static str>,
+    /// `import type { ... }` lines (TypeScript), after the others.
+    types: BTreeMap<&'static str, BTreeSet<&'static str>>,
 }
 
 impl Imports {
+    fn type_import(&mut self, module: &'static str, name: &'static str) {
+        self.types.entry(module).or_default().insert(name);
+    }
+
     fn add(&mut self, module: &'static str, name: &'static str) {
         self.named.entry(module).or_default().insert(name);
     }
@@ -252,7 +370,13 @@ impl Imports {
             quote_in!(tokens => import $what from $(Str(module)););
             tokens.push();
         }
-        if !modules.is_empty() {
+        for (module, names) in &self.types {
+            let names: Vec<&str> = names.iter().copied().collect();
+            let what = format!("{{ {} }}", names.join(", "));
+            quote_in!(tokens => import type $what from $(Str(module)););
+            tokens.push();
+        }
+        if !modules.is_empty() || !self.types.is_empty() {
             tokens.line();
         }
         tokens

@@ -18,26 +18,71 @@
 //! module imports exactly the names it uses, by relative path, so `k6 run
 //! scripts/main.js` works from any directory; data and results paths are resolved
 //! from the modules' own locations for the same reason.
+//!
+//! [`project_ts`] writes the same tree in TypeScript: `.ts` modules importing each
+//! other with `.ts` specifiers (k6 needs the extension), `import type` for types, and
+//! a `tsconfig.json` for editors and `tsc` (which only checks: `noEmit`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use genco::lang::js::Tokens;
 use genco::prelude::*;
 
-use super::code::{self, Needs, SHARED_CHECKS};
+use super::code::{self, Needs, K6_TYPES, SHARED_CHECKS, SHARED_CHECKS_TS, SUMMARY_DATA};
 use super::doc::{delimited, Doc};
 use super::js::{string_literal, Str};
-use super::{metric_declarations, metric_variables, needs_default_function, options, render};
+use super::{
+    metric_declarations, metric_variables, needs_default_function, options, options_type, render,
+    Target,
+};
 use crate::ir::{self, code::Expr};
 
-/// Where the main module and the libraries live.
-const MAIN: &str = "scripts/main.js";
-const CONFIG: &str = "scripts/lib/config.js";
-const METRICS: &str = "scripts/lib/metrics.js";
-const AUTH: &str = "scripts/lib/auth.js";
-const CHECKS: &str = "scripts/lib/checks.js";
-const DATA: &str = "scripts/lib/data.js";
-const UTILS: &str = "scripts/lib/utils.js";
+/// The `tsconfig.json` of a TypeScript project: for editors, and for `npx tsc`,
+/// which checks the scripts against `@types/k6` without writing anything (k6 runs
+/// the `.ts` files itself). `dom` is in `lib` only for `console`, which k6 has and
+/// `@types/k6` does not declare.
+pub const TSCONFIG: &str = r#"{
+  "compilerOptions": {
+    "target": "es2020",
+    "lib": ["es2020", "dom"],
+    "module": "es2020",
+    "moduleResolution": "bundler",
+    "types": ["k6"],
+    "strict": true,
+    "noEmit": true,
+    "allowImportingTsExtensions": true,
+    "verbatimModuleSyntax": true
+  },
+  "include": ["scripts/**/*.ts"]
+}
+"#;
+
+/// Where the main module and the libraries live, with the target's extension.
+struct Layout {
+    main: String,
+    config: String,
+    metrics: String,
+    auth: String,
+    checks: String,
+    data: String,
+    utils: String,
+}
+
+impl Layout {
+    fn new(target: Target) -> Self {
+        let ext = target.extension();
+        let at = |path: &str| format!("scripts/{path}.{ext}");
+        Layout {
+            main: at("main"),
+            config: at("lib/config"),
+            metrics: at("lib/metrics"),
+            auth: at("lib/auth"),
+            checks: at("lib/checks"),
+            data: at("lib/data"),
+            utils: at("lib/utils"),
+        }
+    }
+}
 
 /// One generated module: its path and what its code needs.
 struct Part {
@@ -49,6 +94,20 @@ struct Part {
 
 /// Every file of the project, by path from the project root, in a fixed order.
 pub fn project(script: &ir::Script) -> Vec<(String, String)> {
+    project_in(script, Target::JavaScript)
+}
+
+/// Every file of the project in TypeScript (`scripts/main.ts`, `scripts/lib/*.ts`,
+/// `scripts/scenarios/*.ts`, `tsconfig.json`, ...), by path from the project root,
+/// in a fixed order.
+pub fn project_ts(script: &ir::Script) -> Vec<(String, String)> {
+    project_in(script, Target::TypeScript)
+}
+
+fn project_in(script: &ir::Script, target: Target) -> Vec<(String, String)> {
+    let ts = target == Target::TypeScript;
+    let ext = target.extension();
+    let layout = Layout::new(target);
     let metric_vars = metric_variables(script);
     let mut module = code::Module::new(
         script,
@@ -58,6 +117,7 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
             .map(|d| d.name.clone())
             .zip(metric_vars.iter().cloned())
             .collect(),
+        target,
     );
     module.shared_checks = true;
 
@@ -78,21 +138,26 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
     let mut reexports: Vec<(String, String)> = Vec::new();
     if let Some(setup) = &script.lifecycle.setup {
         let f = module.function("export ", "setup", &setup.body, None, Some(&setup.returns));
-        take(&mut module, AUTH.into(), vec![f]);
-        reexports.push(("setup".into(), AUTH.into()));
+        let mut body = Vec::new();
+        if ts {
+            body.push(module.setup_interface("export "));
+        }
+        body.push(f);
+        take(&mut module, layout.auth.clone(), body);
+        reexports.push(("setup".into(), layout.auth.clone()));
     }
     if needs_default_function(script) {
         let f = match &script.default_flow {
             Some(flow) => module.function("export default ", "", &flow.body, flow.pacing, None),
             None => "export default function () {}".to_owned(),
         };
-        let path = "scripts/scenarios/default.js".to_owned();
+        let path = format!("scripts/scenarios/default.{ext}");
         take(&mut module, path.clone(), vec![f]);
         reexports.push(("default".into(), path));
     }
     for flow in &script.flows {
         let f = module.function("export ", &flow.name, &flow.body, flow.pacing, None);
-        let path = format!("scripts/scenarios/{}.js", flow.name);
+        let path = format!("scripts/scenarios/{}.{ext}", flow.name);
         take(&mut module, path.clone(), vec![f]);
         reexports.push((flow.name.clone(), path));
     }
@@ -108,12 +173,18 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
         ));
         main_body.push(module.handle_summary(path, Some("SUMMARY_PATH")));
     }
-    take(&mut module, MAIN.into(), main_body);
+    take(&mut module, layout.main.clone(), main_body);
 
-    // Data sets (they may need the CSV helper).
+    // Data sets (they may need the CSV helper), after the interfaces of their rows.
     let data_sets = module.data_sets("../../", "export ");
     if !data_sets.is_empty() {
-        take(&mut module, DATA.into(), data_sets);
+        let mut body = if ts {
+            module.row_interfaces("export ")
+        } else {
+            Vec::new()
+        };
+        body.extend(data_sets);
+        take(&mut module, layout.data.clone(), body);
     }
 
     let used_helpers: BTreeSet<&str> = parts
@@ -128,37 +199,60 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
     // Where each module-level name comes from.
     let mut origin: BTreeMap<String, &str> = BTreeMap::new();
     for constant in module.env_consts.values() {
-        origin.insert(constant.clone(), CONFIG);
+        origin.insert(constant.clone(), &layout.config);
     }
-    origin.insert(module.base_url.clone(), CONFIG);
+    origin.insert(module.base_url.clone(), &layout.config);
     for var in &metric_vars {
-        origin.insert(var.clone(), METRICS);
+        origin.insert(var.clone(), &layout.metrics);
     }
     for var in module.data_vars.values() {
-        origin.insert(var.clone(), DATA);
+        origin.insert(var.clone(), &layout.data);
+    }
+    // Where each declared type comes from (TypeScript).
+    let mut type_origin: BTreeMap<String, &str> = BTreeMap::new();
+    type_origin.insert("SetupData".into(), &layout.auth);
+    type_origin.insert("SummaryData".into(), &layout.utils);
+    for row in module.row_types.values() {
+        if row.interface.is_some() {
+            type_origin.insert(row.name.clone(), &layout.data);
+        }
     }
 
     let mut files: Vec<(String, String)> = Vec::new();
 
-    // lib/config.js: settings and options.
+    // lib/config: settings and options.
     {
         let mut sections = vec![module.constants("export ")];
+        let options = options::options(&script.options);
+        let mut imports = Vec::new();
+        let mut head = "const load = ".to_owned();
+        let mut smoke = SMOKE.to_owned();
+        if ts {
+            let (name, declaration) = options_type(&options, "");
+            imports.push(type_import_line(
+                "k6/options",
+                &["Options".to_owned(), "Scenario".to_owned()],
+            ));
+            sections.insert(0, declaration.into_iter().collect());
+            head = format!("const load: {name} = ");
+            smoke = SMOKE_TS.replace("Options", name);
+        }
         let mut tokens = Tokens::new();
-        tokens.append("const load = ");
-        options::options(&script.options).write(&mut tokens, "const load = ".len(), 0, ";");
+        tokens.append(head.clone());
+        options.write(&mut tokens, head.len(), 0, ";");
         sections.push(vec![render(tokens).trim_end().to_owned()]);
-        sections.push(vec![SMOKE.to_owned()]);
+        sections.push(vec![smoke]);
         files.push((
-            CONFIG.into(),
+            layout.config.clone(),
             module_text(
                 "Settings read from the environment (k6 run -e NAME=value), and the test's options.",
-                &[],
+                &imports,
                 sections,
             ),
         ));
     }
 
-    // lib/metrics.js.
+    // lib/metrics.
     if !script.metrics.is_empty() {
         let classes: Vec<String> = script
             .metrics
@@ -168,7 +262,7 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
             .into_iter()
             .collect();
         files.push((
-            METRICS.into(),
+            layout.metrics.clone(),
             module_text(
                 "Custom metrics: created once in init code, recorded by the scenarios.",
                 &[import_line("k6/metrics", None, &classes)],
@@ -177,31 +271,48 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
         ));
     }
 
-    // lib/checks.js: only the checks in use.
+    // lib/checks: only the checks in use.
     if !used_checks.is_empty() {
-        let checks = SHARED_CHECKS
+        let table = if ts { SHARED_CHECKS_TS } else { SHARED_CHECKS };
+        let checks = table
             .iter()
             .filter(|(name, _)| used_checks.contains(name))
             .map(|(_, code)| vec![(*code).to_owned()])
             .collect();
+        let mut imports = Vec::new();
+        if ts {
+            if used_checks.contains("jsonEquals") {
+                imports.push(type_import_line("k6", &["JSONValue".to_owned()]));
+            }
+            imports.push(type_import_line("k6/http", &["Response".to_owned()]));
+        }
         files.push((
-            CHECKS.into(),
+            layout.checks.clone(),
             module_text(
                 "Reusable checks: each returns a predicate for check().",
-                &[],
+                &imports,
                 checks,
             ),
         ));
     }
 
-    // lib/utils.js: helpers, exported.
+    // lib/utils: helpers, exported.
     if !used_helpers.is_empty() {
-        let helpers = code::helper_code(&used_helpers)
-            .into_iter()
-            .map(|code| vec![code.replacen("function ", "export function ", 1)])
-            .collect();
+        let mut helpers: Vec<Vec<String>> = Vec::new();
+        if ts && used_helpers.contains("summaryText") {
+            helpers.push(vec![SUMMARY_DATA.replacen(
+                "\ninterface ",
+                "\nexport interface ",
+                1,
+            )]);
+        }
+        helpers.extend(
+            code::helper_code(&used_helpers, target)
+                .into_iter()
+                .map(|code| vec![code.replacen("function ", "export function ", 1)]),
+        );
         files.push((
-            UTILS.into(),
+            layout.utils.clone(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
                 &[],
@@ -211,7 +322,7 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
     }
 
     for part in &parts {
-        let mut imports = k6_imports(&part.needs, part.path == DATA);
+        let mut imports = k6_imports(&part.needs, part.path == layout.data);
         let mut local: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for name in &part.needs.names {
             if let Some(from) = origin.get(name) {
@@ -221,25 +332,49 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
             }
         }
         for helper in &part.needs.helpers {
-            local.entry(UTILS).or_default().insert((*helper).to_owned());
+            local
+                .entry(&layout.utils)
+                .or_default()
+                .insert((*helper).to_owned());
         }
         for check in &part.needs.checks {
-            local.entry(CHECKS).or_default().insert((*check).to_owned());
+            local
+                .entry(&layout.checks)
+                .or_default()
+                .insert((*check).to_owned());
         }
         for (from, names) in &local {
             let names: Vec<String> = names.iter().cloned().collect();
             imports.push(import_line(&relative(&part.path, from), None, &names));
         }
+        // `import type` lines: @types/k6's, then the project's own.
+        let mut k6_types: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut local_types: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for name in &part.needs.types {
+            if let Some((_, from)) = K6_TYPES.iter().find(|(n, _)| n == name) {
+                k6_types.entry(from).or_default().push(name.clone());
+            } else if let Some(from) = type_origin.get(name) {
+                if *from != part.path {
+                    local_types.entry(from).or_default().push(name.clone());
+                }
+            }
+        }
+        for (from, names) in &k6_types {
+            imports.push(type_import_line(from, names));
+        }
+        for (from, names) in &local_types {
+            imports.push(type_import_line(&relative(&part.path, from), names));
+        }
         let mut sections = Vec::new();
-        if part.path == MAIN {
+        if part.path == layout.main {
             let mut exports = vec![format!(
                 "export {{ options }} from {};",
-                string_literal(&relative(MAIN, CONFIG))
+                string_literal(&relative(&layout.main, &layout.config))
             )];
             for (name, path) in &reexports {
                 exports.push(format!(
                     "export {{ {name} }} from {};",
-                    string_literal(&relative(MAIN, path))
+                    string_literal(&relative(&layout.main, path))
                 ));
             }
             sections.push(exports);
@@ -253,15 +388,19 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
             sections.push(vec![body.clone()]);
         }
         let title = match part.path.as_str() {
-            MAIN => "The test: k6 runs this file (k6 run scripts/main.js).".to_owned(),
-            AUTH => {
+            path if path == layout.main => {
+                format!("The test: k6 runs this file (k6 run scripts/main.{ext}).")
+            }
+            path if path == layout.auth => {
                 "setup(): runs once before the test; what it returns reaches every VU.".to_owned()
             }
-            DATA => "Test data, loaded once and shared by all VUs.".to_owned(),
+            path if path == layout.data => {
+                "Test data, loaded once and shared by all VUs.".to_owned()
+            }
             path => format!(
                 "What one iteration of `{}` does.",
                 path.trim_start_matches("scripts/scenarios/")
-                    .trim_end_matches(".js")
+                    .trim_end_matches(&format!(".{ext}"))
             ),
         };
         files.push((part.path.clone(), module_text(&title, &imports, sections)));
@@ -271,8 +410,11 @@ pub fn project(script: &ir::Script) -> Vec<(String, String)> {
         files.push((path, contents));
     }
     files.push(("results/.gitkeep".into(), String::new()));
+    if ts {
+        files.push(("tsconfig.json".into(), TSCONFIG.to_owned()));
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.insert(0, ("README.md".into(), readme(script, &files)));
+    files.insert(0, ("README.md".into(), readme(script, &files, target)));
     files
 }
 
@@ -297,6 +439,32 @@ function smoke(options) {
   }
   return { ...rest, scenarios: once };
 }";
+
+/// [`SMOKE`] in TypeScript (`Options` becomes `TestOptions` when the options need
+/// the extended type).
+const SMOKE_TS: &str = r#"// k6 run -e SMOKE=true: every scenario's function once, by one VU, to check
+// that the test works before putting load on anything.
+export const options: Options = __ENV.SMOKE === "true" ? smoke(load) : load;
+
+function smoke(options: Options): Options {
+  const { scenarios, duration, iterations, stages, vus, ...rest } = options;
+  if (scenarios === undefined) {
+    return { ...rest, vus: 1, iterations: 1 };
+  }
+  const once: { [name: string]: Scenario } = {};
+  for (const [name, { exec, env, tags }] of Object.entries(scenarios)) {
+    // k6 reads a field set to undefined as a field left out.
+    once[name] = {
+      executor: "per-vu-iterations",
+      vus: 1,
+      iterations: 1,
+      exec,
+      env,
+      tags,
+    };
+  }
+  return { ...rest, scenarios: once };
+}"#;
 
 /// A module: a one-line comment saying what it is, imports, then sections
 /// separated by blank lines.
@@ -344,7 +512,16 @@ fn k6_imports(needs: &Needs, data_module: bool) -> Vec<String> {
 /// `import http from "k6/http";`, `import { a, b } from "./x.js";`, broken over
 /// lines as prettier does when too long.
 fn import_line(module: &str, default: Option<&str>, names: &[String]) -> String {
-    let mut docs = vec![Doc::text("import ")];
+    import_line_with("import ", module, default, names)
+}
+
+fn import_line_with(
+    keyword: &str,
+    module: &str,
+    default: Option<&str>,
+    names: &[String],
+) -> String {
+    let mut docs = vec![Doc::text(keyword)];
     if let Some(default) = default {
         docs.push(Doc::text(default));
         if !names.is_empty() {
@@ -359,6 +536,11 @@ fn import_line(module: &str, default: Option<&str>, names: &[String]) -> String 
     quote_in!(tokens => $(Str(module)));
     docs.push(Doc::text(format!(" from {};", render(tokens).trim_end())));
     Doc::Concat(docs).render()
+}
+
+/// `import type { A, B } from "module";`, broken over lines as prettier does.
+fn type_import_line(module: &str, names: &[String]) -> String {
+    import_line_with("import type ", module, None, names)
 }
 
 /// The import specifier of `to` from the module at `from` (both from the root).
@@ -381,7 +563,8 @@ fn relative(from: &str, to: &str) -> String {
 }
 
 /// The project's README: what is in it and how to run it.
-fn readme(script: &ir::Script, files: &[(String, String)]) -> String {
+fn readme(script: &ir::Script, files: &[(String, String)], target: Target) -> String {
+    let main = format!("scripts/main.{}", target.extension());
     let mut env: BTreeMap<String, Option<String>> = BTreeMap::new();
     env.insert(
         script.base_url.env.clone(),
@@ -415,23 +598,23 @@ these files (k6dsl refuses to overwrite a file edited by hand unless forced).
 ## Run
 
 From this directory (k6 finds the modules, data and results folder from any
-other directory too: `k6 run path/to/scripts/main.js`):
+other directory too: `k6 run path/to/{main}`):
 
 ```sh
 # Smoke: every scenario's function once, by one VU
-k6 run {secret_flags}-e SMOKE=true scripts/main.js
+k6 run {secret_flags}-e SMOKE=true {main}
 
 # Load: the scenarios as generated
-k6 run {secret_flags}scripts/main.js
+k6 run {secret_flags}{main}
 
 # Another target
-k6 run {secret_flags}-e {base}=https://staging.example.com scripts/main.js
+k6 run {secret_flags}-e {base}=https://staging.example.com {main}
 
 # Every sample as JSON, for later analysis
-k6 run {secret_flags}--out json=results/output.json scripts/main.js
+k6 run {secret_flags}--out json=results/output.json {main}
 
 # CI: plain output; the exit code is 99 when a threshold fails
-k6 run {secret_flags}--quiet --no-color scripts/main.js
+k6 run {secret_flags}--quiet --no-color {main}
 ```
 
 ## Environment
@@ -448,6 +631,22 @@ k6 run {secret_flags}--quiet --no-color scripts/main.js
             }
         };
         out.push_str(&format!("| `{name}` | {default} |\n"));
+    }
+    if target == Target::TypeScript {
+        out.push_str(
+            "
+## TypeScript
+
+The scripts are TypeScript typed against `@types/k6`; k6 runs the `.ts` files
+as they are. To check the types (`tsconfig.json` is strict and emits nothing) and
+for completion in editors:
+
+```sh
+npm install --save-dev typescript @types/k6
+npx tsc
+```
+",
+        );
     }
     out.push_str("\n## Files\n\n");
     out.push_str("- `README.md`\n");
