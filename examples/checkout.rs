@@ -4,6 +4,8 @@
 //! ```text
 //! cargo run --example checkout > main.js                    # the load profile
 //! cargo run --example checkout -- --profile smoke > main.js # 1 VU, ~13 seconds
+//! cargo run --example checkout -- --ts > main.ts            # TypeScript
+//! cargo run --example checkout -- --project k6/             # a k6 project tree (with --ts: .ts)
 //! cargo run --example demo_shop &                           # a shop on 127.0.0.1:3300
 //! k6 run -e SHOP_PASSWORD=demo-pass main.js
 //! ```

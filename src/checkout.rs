@@ -242,6 +242,8 @@ pub struct ExampleArgs {
     pub project: Option<std::path::PathBuf>,
     /// `--ts`: TypeScript (typed against `@types/k6`) instead of JavaScript.
     pub typescript: bool,
+    /// `--force`: overwrite project files edited by hand.
+    pub force: bool,
 }
 
 /// The `main` of the checkout examples: `--profile NAME` (or `--profile=NAME`)
@@ -270,11 +272,11 @@ pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenario
         (Some(dir), false) => script
             .to_project()
             .map_err(|e| e.to_string())
-            .and_then(|files| write_project(dir, &files)),
+            .and_then(|files| write_project(dir, files, args.force)),
         (Some(dir), true) => script
             .to_project_ts()
             .map_err(|e| e.to_string())
-            .and_then(|files| write_project(dir, &files)),
+            .and_then(|files| write_project(dir, files, args.force)),
     };
     if let Err(message) = result {
         eprintln!("{message}");
@@ -282,27 +284,36 @@ pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenario
     }
 }
 
-fn write_project(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), String> {
-    for (path, contents) in files {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&target, contents)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-    }
-    eprintln!("wrote {} files into {}", files.len(), dir.display());
+/// Writes through `k6dsl::output`: atomically, leaving unchanged files alone, and
+/// refusing (by name) files edited by hand unless `force`.
+fn write_project(
+    dir: &std::path::Path,
+    files: Vec<(String, String)>,
+    force: bool,
+) -> Result<(), String> {
+    let report = k6dsl::output::OutputDir::new(dir)
+        .force(force)
+        .write(files)
+        .map_err(|e| {
+            if e.needs_force() {
+                format!("{e}\n(--force overwrites them)")
+            } else {
+                e.to_string()
+            }
+        })?;
+    eprintln!("{report}");
     Ok(())
 }
 
-/// `--profile NAME`, `--profile=NAME`, `--project DIR`, `--project=DIR`, `--ts`.
+/// `--profile NAME`, `--profile=NAME`, `--project DIR`, `--project=DIR`, `--ts`,
+/// `--force`.
 pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<ExampleArgs, String> {
-    let usage = "usage: checkout [--profile NAME] [--project DIR] [--ts]";
+    let usage = "usage: checkout [--profile NAME] [--project DIR [--force]] [--ts]";
     let mut parsed = ExampleArgs {
         profile: Profile::Load,
         project: None,
         typescript: false,
+        force: false,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -325,6 +336,7 @@ pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<ExampleArgs,
             }
             "--project" => parsed.project = Some(value("a directory")?.into()),
             "--ts" if inline.is_none() => parsed.typescript = true,
+            "--force" if inline.is_none() => parsed.force = true,
             _ => return Err(format!("unknown argument `{arg}`: {usage}")),
         }
     }

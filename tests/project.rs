@@ -269,4 +269,48 @@ fn the_example_writes_the_project_for_a_profile() {
             .unwrap_or_else(|e| panic!("{path} was not written: {e}"));
         assert_eq!(&written, contents, "{path}");
     }
+
+    // A file edited by hand is not overwritten without --force, and the error names it.
+    let main = target.join("scripts/main.js");
+    std::fs::write(&main, "// my change\n").unwrap();
+    let again = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO"))
+            .args([
+                "run",
+                "--quiet",
+                "--example",
+                "checkout",
+                "--",
+                "--profile",
+                "smoke",
+            ])
+            .args(extra)
+            .arg("--project")
+            .arg(&target)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    let refused = again(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("scripts/main.js was changed by hand"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), "// my change\n");
+    let forced = again(&["--force"]);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&main).unwrap(),
+        files
+            .iter()
+            .find(|(p, _)| p == "scripts/main.js")
+            .unwrap()
+            .1
+    );
 }

@@ -608,7 +608,9 @@ impl Check {
     }
 
     /// Escape hatch: a JavaScript expression over the response `r`, emitted verbatim.
-    /// It is the one place user text becomes code; prefer the typed checks.
+    /// It is the one place user text becomes code; prefer the typed checks. In
+    /// TypeScript output it must also be valid strict TypeScript (`r.body` may be
+    /// null there: write `String(r.body).length`).
     ///
     /// ```
     /// use k6dsl::prelude::*;
