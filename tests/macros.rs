@@ -415,3 +415,12 @@ fn flows_by_macros_equal_the_builders_for_every_step_field_and_check() {
         );
     }
 }
+
+#[test]
+fn negative_and_fractional_bounds_read_as_the_builders_write_them() {
+    let temperature = Gauge::new("temperature");
+    let by_macros = k6dsl::thresholds! { temperature: [value > -1.5, value < 40] };
+    let gauge = temperature;
+    let by_builders = [gauge.value().gt(-1.5), gauge.value().lt(40)];
+    assert_eq!(by_macros, by_builders);
+}

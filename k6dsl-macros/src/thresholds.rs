@@ -306,10 +306,14 @@ fn rule(
         Some(TokenTree::Literal(lit)) => {
             let lit = Lit::new(lit.clone());
             let value = number(&lit, errors)?;
-            let value = if negative { -value } else { value };
             let mut l = Literal::f64_suffixed(value);
             l.set_span(lit.span());
-            l.into_token_stream()
+            // A negative literal token is not one Rust itself makes: negate it.
+            if negative {
+                quote_spanned!(lit.span()=> -#l)
+            } else {
+                l.into_token_stream()
+            }
         }
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis && !negative => {
             g.to_token_stream()
