@@ -256,6 +256,11 @@ fn build_script_regenerates_on_change_writes_nothing_otherwise_and_keeps_hand_ed
     assert!(sample
         .read("k6/.k6dsl-manifest.json")
         .contains("\"smoke.js\": \""));
+    // What the build script wrote is what k6, node and prettier accept.
+    k6dsl_suite::tools::node_check(&js).unwrap_or_else(|e| panic!("node: {e}"));
+    k6dsl_suite::tools::prettier_check(&js).unwrap_or_else(|e| panic!("prettier: {e}"));
+    k6dsl_suite::tools::inspect_in(&sample.path("k6"), Path::new("smoke.js"), &[])
+        .unwrap_or_else(|e| panic!("k6 rejects the generated script: {e}"));
 
     // 2. A build with no change does not even run the build script: nothing written.
     let before = (stamp(&smoke), stamp(&users), stamp(&manifest));
