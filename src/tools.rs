@@ -230,6 +230,18 @@ pub fn k6_run_in(cwd: &Path, script: &Path, env: &[(&str, &str)], args: &[&str])
         .prefix("k6dsl-run-")
         .tempdir()
         .expect("a temporary directory can be created");
+    run_k6(cwd, script, env, args, scratch)
+}
+
+/// `k6 run` with a clean environment plus `env`, HOME and the summary export in
+/// `scratch` (which the returned [`Run`] keeps alive).
+fn run_k6(
+    cwd: &Path,
+    script: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    scratch: tempfile::TempDir,
+) -> Run {
     let summary_path = scratch.path().join("summary-export.json");
     let mut command = Command::new(k6_binary());
     command
@@ -321,33 +333,8 @@ fn k6_run_file(
         }
         std::fs::write(path, contents).expect("the data file can be written");
     }
-    let summary_path = scratch.dir.path().join("summary-export.json");
-    let mut command = Command::new(k6_binary());
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", scratch.dir.path())
-        .env("K6_NO_USAGE_REPORT", "true")
-        .envs(env.iter().copied())
-        .args(["run", "--quiet", "--no-color", "--summary-export"])
-        .arg(&summary_path)
-        .args(args)
-        .arg(&scratch.script)
-        .current_dir(scratch.dir.path());
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("k6 could not be started: {e}"));
-    let summary = std::fs::read(&summary_path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or(serde_json::Value::Null);
-    Run {
-        exit_code: output.status.code().unwrap_or(-1),
-        summary,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        dir: scratch.dir,
-    }
+    let cwd = scratch.dir.path().to_owned();
+    run_k6(&cwd, &scratch.script, env, args, scratch.dir)
 }
 
 /// The prettier version `scripts/test` installs into `.tools/node`.

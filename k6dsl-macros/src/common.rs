@@ -491,10 +491,10 @@ pub fn once<'a>(seen: &mut Vec<String>, key: &'a Ident, errors: &mut Errors) -> 
     key
 }
 
-/// A `{ key: "value", ... }` map of strings (tags, env): keys are identifiers or
-/// string literals, values string literals or expressions. Returns pairs of
-/// key and value tokens.
-pub fn string_map(
+/// The entries of a `{ key: value, ... }` map: keys are identifiers or string
+/// literals (reported when not, or when given twice), values are the tokens after
+/// the colon, for the caller to read. `what` names the map in messages.
+pub fn key_values(
     value: &TokenStream,
     what: &str,
     errors: &mut Errors,
@@ -502,53 +502,74 @@ pub fn string_map(
     let Some(inner) = delimited(
         value,
         Delimiter::Brace,
-        &format!("`{{ key: \"value\", ... }}` for {what}"),
+        &format!("`{{ key: value, ... }}` for {what}"),
         errors,
     ) else {
         return Vec::new();
     };
     let mut out: Vec<(LitStr, TokenStream)> = Vec::new();
     for piece in split_commas(inner) {
-        let mut iter = piece.clone().into_iter();
-        let key = match iter.next() {
-            Some(TokenTree::Ident(i)) => LitStr::new(&i.to_string(), i.span()),
-            Some(TokenTree::Literal(l)) => match Lit::new(l) {
+        let tokens: Vec<TokenTree> = piece.clone().into_iter().collect();
+        let (key, rest) = match tokens.as_slice() {
+            [key, TokenTree::Punct(colon), rest @ ..]
+                if colon.as_char() == ':' && !rest.is_empty() =>
+            {
+                (key.clone(), rest.iter().cloned().collect::<TokenStream>())
+            }
+            _ => {
+                errors.at(
+                    span_of(&piece).unwrap_or_else(Span::call_site),
+                    format!("expected `key: value` in {what}"),
+                );
+                continue;
+            }
+        };
+        let key = match key {
+            TokenTree::Ident(i) => LitStr::new(&i.to_string(), i.span()),
+            TokenTree::Literal(l) => match Lit::new(l) {
                 Lit::Str(s) => s,
                 other => {
                     errors.at(other.span(), format!("a {what} key is a name or a string"));
                     continue;
                 }
             },
-            Some(other) => {
+            other => {
                 errors.at(other.span(), format!("a {what} key is a name or a string"));
                 continue;
             }
-            None => continue,
         };
-        match iter.next() {
-            Some(TokenTree::Punct(p)) if p.as_char() == ':' => {}
-            _ => {
-                errors.at(key.span(), format!("expected `key: value` in {what}"));
-                continue;
-            }
-        }
-        let rest: TokenStream = iter.collect();
-        if key.value().is_empty() {
-            errors.at(
-                key.span(),
-                format!("a {what} key cannot be empty: k6 crashes on it"),
-            );
-        }
         if out.iter().any(|(k, _)| k.value() == key.value()) {
             errors.at(
                 key.span(),
                 format!("{what} key `{}` is given twice", key.value()),
             );
         }
-        let value = string_value(&rest, errors);
-        out.push((key, value));
+        out.push((key, rest));
     }
     out
+}
+
+/// A `{ key: "value", ... }` map of strings (tags, env): as [`key_values`], with
+/// values as strings for the builders, and empty keys refused (k6 crashes on them).
+pub fn string_map(
+    value: &TokenStream,
+    what: &str,
+    errors: &mut Errors,
+) -> Vec<(LitStr, TokenStream)> {
+    let entries = key_values(value, what, errors);
+    entries
+        .into_iter()
+        .map(|(key, rest)| {
+            if key.value().is_empty() {
+                errors.at(
+                    key.span(),
+                    format!("a {what} key cannot be empty: k6 crashes on it"),
+                );
+            }
+            let value = string_value(&rest, errors);
+            (key, value)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -614,56 +614,14 @@ fn value_map(
     what: &str,
     errors: &mut Errors,
 ) -> Vec<(LitStr, TokenStream)> {
-    let Some(inner) = delimited(
-        value,
-        Delimiter::Brace,
-        &format!("`{{ key: value, ... }}` for {what}"),
-        errors,
-    ) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(LitStr, TokenStream)> = Vec::new();
-    for piece in split_commas(inner) {
-        let tokens: Vec<TokenTree> = piece.clone().into_iter().collect();
-        let (key, rest) = match tokens.as_slice() {
-            [key, TokenTree::Punct(colon), rest @ ..]
-                if colon.as_char() == ':' && !rest.is_empty() =>
-            {
-                (key.clone(), rest.iter().cloned().collect::<TokenStream>())
-            }
-            _ => {
-                errors.at(
-                    span_of(&piece).unwrap_or_else(Span::call_site),
-                    format!("expected `key: value` in {what}"),
-                );
-                continue;
-            }
-        };
-        let key = match key {
-            TokenTree::Ident(i) => LitStr::new(&i.to_string(), i.span()),
-            TokenTree::Literal(l) => match Lit::new(l) {
-                Lit::Str(s) => s,
-                other => {
-                    errors.at(other.span(), format!("a {what} key is a name or a string"));
-                    continue;
-                }
-            },
-            other => {
-                errors.at(other.span(), format!("a {what} key is a name or a string"));
-                continue;
-            }
-        };
-        if out.iter().any(|(k, _)| k.value() == key.value()) {
-            errors.at(
-                key.span(),
-                format!("{what} key `{}` is given twice", key.value()),
-            );
-        }
-        let v = rust_expr(&rest, errors);
-        let v = quote_spanned!(key.span()=> #krate::code::Value::from(#v));
-        out.push((key, v));
-    }
-    out
+    common::key_values(value, what, errors)
+        .into_iter()
+        .map(|(key, rest)| {
+            let v = rust_expr(&rest, errors);
+            let v = quote_spanned!(key.span()=> #krate::code::Value::from(#v));
+            (key, v)
+        })
+        .collect()
 }
 
 fn variant(

@@ -78,10 +78,11 @@ pub fn typescript(script: &ir::Script) -> String {
     single_file(script, Target::TypeScript)
 }
 
-/// The single-file script in either language.
-fn single_file(script: &ir::Script, target: Target) -> String {
+/// The generator's module state for `script`, and the custom metrics' variable
+/// names (in declaration order).
+fn new_module(script: &ir::Script, target: Target) -> (code::Module<'_>, Vec<String>) {
     let metric_vars = metric_variables(script);
-    let mut module = code::Module::new(
+    let module = code::Module::new(
         script,
         script
             .metrics
@@ -91,6 +92,12 @@ fn single_file(script: &ir::Script, target: Target) -> String {
             .collect(),
         target,
     );
+    (module, metric_vars)
+}
+
+/// The single-file script in either language.
+fn single_file(script: &ir::Script, target: Target) -> String {
+    let (mut module, metric_vars) = new_module(script, target);
 
     // Functions first: writing them records the imports and helpers they need.
     let mut functions = Vec::new();

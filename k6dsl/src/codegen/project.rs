@@ -31,10 +31,7 @@ use genco::prelude::*;
 use super::code::{self, Needs, K6_TYPES, SHARED_CHECKS, SHARED_CHECKS_TS, SUMMARY_DATA};
 use super::doc::{delimited, Doc};
 use super::js::{string_literal, Str};
-use super::{
-    metric_declarations, metric_variables, needs_default_function, options, options_type, render,
-    Target,
-};
+use super::{metric_declarations, needs_default_function, options, options_type, render, Target};
 use crate::ir::{self, code::Expr};
 
 /// The `tsconfig.json` of a TypeScript project: for editors, and for `npx tsc`,
@@ -108,17 +105,7 @@ fn project_in(script: &ir::Script, target: Target) -> Vec<(String, String)> {
     let ts = target == Target::TypeScript;
     let ext = target.extension();
     let layout = Layout::new(target);
-    let metric_vars = metric_variables(script);
-    let mut module = code::Module::new(
-        script,
-        script
-            .metrics
-            .iter()
-            .map(|d| d.name.clone())
-            .zip(metric_vars.iter().cloned())
-            .collect(),
-        target,
-    );
+    let (mut module, metric_vars) = super::new_module(script, target);
     module.shared_checks = true;
 
     let mut parts: Vec<Part> = Vec::new();
