@@ -53,6 +53,7 @@ pub mod options;
 pub mod output;
 pub mod plan;
 pub mod profile;
+pub mod run;
 mod scenario;
 mod script;
 pub mod time;
