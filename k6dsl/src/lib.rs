@@ -56,6 +56,7 @@ pub mod profile;
 pub mod run;
 mod scenario;
 mod script;
+pub mod stream;
 pub mod time;
 pub mod validate;
 
