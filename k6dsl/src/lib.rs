@@ -44,6 +44,7 @@
 pub mod build;
 pub mod code;
 pub mod codegen;
+pub mod compare;
 pub mod error;
 pub mod executor;
 pub mod ir;
