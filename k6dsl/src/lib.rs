@@ -54,6 +54,7 @@ pub mod options;
 pub mod output;
 pub mod plan;
 pub mod profile;
+pub mod report;
 pub mod run;
 mod scenario;
 mod script;
