@@ -479,3 +479,33 @@ pub fn tsc_check_files(dir: &Path) -> Result<(), ToolError> {
         .current_dir(dir);
     run(command, home.path()).map(drop)
 }
+
+/// `cargo run --quiet --example NAME -- ARGS` from the repository root, as a user
+/// runs the examples; the caller asserts on what it did.
+pub fn run_example<I, S>(name: &str, args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", name, "--"])
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .unwrap_or_else(|e| panic!("cargo could not be started: {e}"))
+}
+
+/// [`run_example`], which must succeed; returns what it printed.
+pub fn example_stdout<I, S>(name: &str, args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = run_example(name, args);
+    assert!(
+        output.status.success(),
+        "the {name} example failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("the example prints UTF-8")
+}

@@ -8,22 +8,11 @@ use k6dsl::profile::Profile;
 use k6dsl_suite::{checkout, tools};
 
 fn example_output(args: &[&str]) -> String {
-    output_of("checkout", args)
+    tools::example_stdout("checkout", args)
 }
 
 fn output_of(example: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", example, "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the {example} example failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the script is UTF-8")
+    tools::example_stdout(example, args)
 }
 
 fn run(js: &str, shop: &DemoShop) -> tools::Run {
@@ -109,19 +98,7 @@ fn every_profile_is_a_valid_k6_script() {
         let options = tools::inspect(&js).unwrap_or_else(|e| panic!("{profile}: {e}"));
         assert!(options["scenarios"]["browse"].is_object(), "{profile}");
     }
-    let output = std::process::Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "checkout",
-            "--",
-            "--profile",
-            "heavy",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let output = tools::run_example("checkout", ["--profile", "heavy"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr)
         .contains("unknown load profile `heavy`: choose one of smoke, load, stress, spike, soak"));

@@ -243,21 +243,15 @@ fn data_default_function_teardown_and_helpers_find_each_other() {
 fn the_example_writes_the_project_for_a_profile() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("k6");
-    let output = std::process::Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "checkout",
-            "--",
-            "--profile",
-            "smoke",
-            "--project",
-        ])
-        .arg(&target)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let output = tools::run_example(
+        "checkout",
+        [
+            "--profile".as_ref(),
+            "smoke".as_ref(),
+            "--project".as_ref(),
+            target.as_os_str(),
+        ],
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -274,22 +268,10 @@ fn the_example_writes_the_project_for_a_profile() {
     let main = target.join("scripts/main.js");
     std::fs::write(&main, "// my change\n").unwrap();
     let again = |extra: &[&str]| {
-        std::process::Command::new(env!("CARGO"))
-            .args([
-                "run",
-                "--quiet",
-                "--example",
-                "checkout",
-                "--",
-                "--profile",
-                "smoke",
-            ])
-            .args(extra)
-            .arg("--project")
-            .arg(&target)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap()
+        let mut args: Vec<&std::ffi::OsStr> = vec!["--profile".as_ref(), "smoke".as_ref()];
+        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+        args.extend(["--project".as_ref(), target.as_os_str()]);
+        tools::run_example("checkout", args)
     };
     let refused = again(&[]);
     assert_eq!(refused.status.code(), Some(1));

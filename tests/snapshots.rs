@@ -16,17 +16,8 @@ fn check_and_snapshot(name: &str, script: &str) {
 
 #[test]
 fn checkout_example() {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "checkout"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the checkout example failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    check_and_snapshot("checkout", &String::from_utf8(output.stdout).unwrap());
+    let js = tools::example_stdout("checkout", [] as [&str; 0]);
+    check_and_snapshot("checkout", &js);
 }
 
 #[test]

@@ -24,18 +24,7 @@ fn shop() -> DemoShop {
 }
 
 fn example_output(args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "checkout", "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the checkout example failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the script is UTF-8")
+    tools::example_stdout("checkout", args)
 }
 
 /// tsc, prettier and k6 inspect on a single-file TypeScript script; returns the
@@ -254,22 +243,16 @@ fn the_typescript_checkout_project_runs_from_its_root_and_from_elsewhere() {
 fn the_example_writes_the_typescript_project() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("k6");
-    let output = std::process::Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "checkout",
-            "--",
-            "--ts",
-            "--profile",
-            "smoke",
-            "--project",
-        ])
-        .arg(&target)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let output = tools::run_example(
+        "checkout",
+        [
+            "--ts".as_ref(),
+            "--profile".as_ref(),
+            "smoke".as_ref(),
+            "--project".as_ref(),
+            target.as_os_str(),
+        ],
+    );
     assert!(
         output.status.success(),
         "{}",
