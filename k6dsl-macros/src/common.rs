@@ -422,10 +422,11 @@ where
 /// Rust.
 pub fn is_number_like(tokens: &TokenStream) -> bool {
     let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    matches!(
-        tokens.as_slice(),
-        [TokenTree::Literal(_)] | [TokenTree::Punct(_), TokenTree::Literal(_)]
-    ) && !matches!(tokens.first(), Some(TokenTree::Punct(p)) if p.as_char() != '-')
+    match tokens.as_slice() {
+        [TokenTree::Literal(_)] => true,
+        [TokenTree::Punct(minus), TokenTree::Literal(_)] => minus.as_char() == '-',
+        _ => false,
+    }
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.

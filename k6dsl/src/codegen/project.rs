@@ -532,8 +532,8 @@ fn type_import_line(module: &str, names: &[String]) -> String {
 
 /// The import specifier of `to` from the module at `from` (both from the root).
 fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> =
-        from.split('/').collect::<Vec<_>>()[..from.split('/').count() - 1].to_vec();
+    let mut from_dir: Vec<&str> = from.split('/').collect();
+    from_dir.pop(); // the module's own file name
     let to_parts: Vec<&str> = to.split('/').collect();
     let common = from_dir
         .iter()
