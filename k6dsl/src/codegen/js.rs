@@ -189,6 +189,64 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
+/// One piece of a template literal: user text, or an expression codegen built.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplatePart {
+    /// Text, escaped on output together with the text beside it.
+    Text(String),
+    /// A JavaScript expression made by codegen, written as `${expression}`.
+    Expr(String),
+}
+
+/// A whole template literal. Adjacent text parts are merged before they are escaped,
+/// so no way of splitting user text into parts (`"$"` then `"{x}"`, a lone backslash
+/// before a backtick) can open a substitution or end the literal: the only
+/// substitutions in the output are the [`TemplatePart::Expr`]s.
+///
+/// ```
+/// use k6dsl::codegen::js::{template_literal, TemplatePart::{Expr, Text}};
+/// let parts = [Text("/echo/$".into()), Text("{__ENV.SECRET}".into()), Expr("__VU".into())];
+/// assert_eq!(template_literal(&parts), r"`/echo/\${__ENV.SECRET}${__VU}`");
+/// ```
+pub fn template_literal(parts: &[TemplatePart]) -> String {
+    let mut out = String::from("`");
+    let mut text = String::new();
+    for part in parts {
+        match part {
+            TemplatePart::Text(t) => text.push_str(t),
+            TemplatePart::Expr(e) => {
+                push_template_text(&mut out, &text);
+                text.clear();
+                out.push_str("${");
+                out.push_str(e);
+                out.push('}');
+            }
+        }
+    }
+    push_template_text(&mut out, &text);
+    out.push('`');
+    out
+}
+
+/// Text inside a template literal: escapes what would end it or start a
+/// substitution, and every control or invisible character. Only sound on a whole
+/// run of text (see [`template_literal`]).
+fn push_template_text(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '`' => out.push_str("\\`"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_unicode_escape(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Characters written as `\uXXXX`: controls, line separators, and invisible
 /// formatting characters that could make code read differently than it runs.
 fn needs_unicode_escape(c: char) -> bool {
