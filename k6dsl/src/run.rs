@@ -49,24 +49,27 @@
 //!   (or k6's defaults) plus every statistic a threshold uses, so that the observed
 //!   value of each threshold (say `p(99)`) is in the summary.
 //! - **Timeouts stop k6 politely.** On [`Runner::timeout`] or [`Cancel::cancel`]
-//!   k6 first gets SIGINT (sent with the system's `kill -INT`, no `libc`), so it
-//!   ends the test and writes its summary, then SIGKILL after [`Runner::grace`].
+//!   k6 first gets SIGINT, so it ends the test and writes its summary, then SIGKILL
+//!   after [`Runner::grace`] ([`Verdict::Killed`]).
+//! - **A run never hangs.** k6 runs in a process group of its own; signals go to
+//!   the whole group, and whatever k6 leaves behind is killed when k6 exits, so
+//!   that nothing keeps holding its output (details in `run/process.rs`).
 //! - **Every artifact in one directory**: `script.js`, data files, `stdout.log`,
 //!   `stderr.log`, `summary.json`, and `out.json`/`out.csv` when asked for.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::ir::{self, MetricKind, Stat};
 use crate::options::TrendStat;
 use crate::{Errors, Script};
+
+mod process;
 
 /// The k6 version the project pins; the install hint names it.
 pub const K6_VERSION: &str = "1.1.0";
@@ -83,7 +86,9 @@ pub const REPO_LOCAL_K6: &str = ".tools/k6/bin/k6";
 ///
 /// An explicit path or `K6_BIN` that names no file is an error (rather than a
 /// silent fall-back to another k6). When nothing is found, the error says how to
-/// install k6.
+/// install k6. The path returned is absolute: a relative one (`./k6`, or a
+/// relative directory on `PATH`) is taken relative to the current directory, so
+/// that it still names the same file when k6 runs in the run directory.
 ///
 /// ```no_run
 /// let k6 = k6dsl::run::find_k6(None)?;
@@ -111,15 +116,17 @@ fn locate_k6(
     path: Option<std::ffi::OsString>,
     start: &Path,
 ) -> Result<PathBuf, RunError> {
+    // `start` is the current directory: relative paths are resolved against it
+    // (joining an absolute path leaves it as it is).
     if let Some(path) = explicit {
-        return existing(path, "the k6 path given to the runner");
+        return existing(path, start, "the k6 path given to the runner");
     }
     if let Some(path) = k6_bin.filter(|p| !p.is_empty()) {
-        return existing(Path::new(&path), "K6_BIN");
+        return existing(Path::new(&path), start, "K6_BIN");
     }
     if let Some(path) = path {
         if let Some(found) = std::env::split_paths(&path)
-            .map(|dir| dir.join("k6"))
+            .map(|dir| start.join(dir).join("k6"))
             .find(|candidate| candidate.is_file())
         {
             return Ok(found);
@@ -140,12 +147,18 @@ fn locate_k6(
     })
 }
 
-fn existing(path: &Path, source: &str) -> Result<PathBuf, RunError> {
-    if path.is_file() {
-        Ok(path.to_path_buf())
+fn existing(path: &Path, start: &Path, source: &str) -> Result<PathBuf, RunError> {
+    let resolved = start.join(path);
+    if resolved.is_file() {
+        Ok(resolved)
     } else {
+        let named = if path.is_absolute() {
+            path.display().to_string()
+        } else {
+            format!("{} ({})", path.display(), resolved.display())
+        };
         Err(RunError::K6NotFound {
-            searched: format!("{source} names {}, but no file is there", path.display()),
+            searched: format!("{source} names {named}, but no file is there"),
         })
     }
 }
@@ -320,7 +333,9 @@ impl Runner {
         }
     }
 
-    /// Uses this k6 binary instead of searching ([`find_k6`]).
+    /// Uses this k6 binary instead of searching ([`find_k6`]). A relative path is
+    /// relative to this process's current directory when the run starts (not to
+    /// the run directory, where k6 runs).
     ///
     /// ```
     /// let runner = k6dsl::run::Runner::new().k6(".tools/k6/bin/k6");
@@ -406,7 +421,9 @@ impl Runner {
     }
 
     /// Stops k6 after this long: SIGINT, then SIGKILL after the grace period. The
-    /// verdict is then [`Verdict::TimedOut`].
+    /// verdict is then [`Verdict::TimedOut`], or [`Verdict::Killed`] when SIGKILL
+    /// was needed. Without a timeout the run still returns when k6 exits, even if
+    /// a process k6 started is still running (it is killed).
     ///
     /// ```
     /// let runner = k6dsl::run::Runner::new().timeout(std::time::Duration::from_secs(60));
@@ -417,8 +434,8 @@ impl Runner {
         self
     }
 
-    /// How long k6 may take to write its summary after SIGINT before it is killed
-    /// (default 10 s).
+    /// How long k6 may take to write its summary after SIGINT before it is killed,
+    /// together with every process it started (default 10 s).
     ///
     /// ```
     /// let runner = k6dsl::run::Runner::new().grace(std::time::Duration::from_secs(3));
@@ -587,39 +604,38 @@ impl Runner {
         for out in &self.outs {
             command.arg(format!("--out={out}"));
         }
-        command
-            .arg(&script_path)
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        command.arg(&script_path).current_dir(&dir);
 
-        let started = Instant::now();
-        let mut child = command
-            .spawn()
-            .map_err(io(format!("starting {}", k6.display())))?;
-        let stdout = tee(
-            child.stdout.take().expect("stdout is piped"),
-            dir.join("stdout.log"),
-            if self.echo { Echo::Stdout } else { Echo::Off },
-        );
-        let stderr = tee(
-            child.stderr.take().expect("stderr is piped"),
-            dir.join("stderr.log"),
-            if self.echo { Echo::Stderr } else { Echo::Off },
-        );
-        let (status, stopped) = self.wait(&mut child, started)?;
-        let elapsed = started.elapsed();
-        let stdout = stdout.join().unwrap_or_default();
-        let stderr = stderr.join().unwrap_or_default();
+        let finished = process::run(
+            command,
+            &k6.display().to_string(),
+            process::Logs {
+                stdout: dir.join("stdout.log"),
+                stderr: dir.join("stderr.log"),
+                echo: self.echo,
+            },
+            &process::Limits {
+                timeout: self.timeout,
+                grace: self.grace,
+                cancel: self.cancel.as_ref(),
+            },
+        )?;
+        let process::Finished {
+            status,
+            stopped,
+            elapsed,
+            stdout,
+            stderr,
+        } = finished;
 
         let summary: Option<serde_json::Value> = std::fs::read(&summary_path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok());
         let exit_code = status.code();
         let verdict = match stopped {
-            Some(Stopped::TimedOut) => Verdict::TimedOut,
-            Some(Stopped::Cancelled) => Verdict::Interrupted,
+            Some((why, true)) => Verdict::Killed(why),
+            Some((StopReason::TimedOut, false)) => Verdict::TimedOut,
+            Some((StopReason::Cancelled, false)) => Verdict::Interrupted,
             None => verdict_of(exit_code, &stderr),
         };
         let metrics = summary.as_ref().map(parse_metrics).unwrap_or_default();
@@ -650,62 +666,6 @@ impl Runner {
             summary,
         })
     }
-
-    fn wait(
-        &self,
-        child: &mut Child,
-        started: Instant,
-    ) -> Result<(ExitStatus, Option<Stopped>), RunError> {
-        let mut stopped: Option<(Stopped, Instant)> = None;
-        loop {
-            if let Some(status) = child.try_wait().map_err(io("waiting for k6"))? {
-                return Ok((status, stopped.map(|(why, _)| why)));
-            }
-            match stopped {
-                None => {
-                    let why = if self.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
-                        Some(Stopped::Cancelled)
-                    } else if self.timeout.is_some_and(|t| started.elapsed() >= t) {
-                        Some(Stopped::TimedOut)
-                    } else {
-                        None
-                    };
-                    if let Some(why) = why {
-                        interrupt(child);
-                        stopped = Some((why, Instant::now()));
-                    }
-                }
-                Some((_, at)) if at.elapsed() >= self.grace => {
-                    // SIGKILL; it may have exited just now, which is fine.
-                    let _ = child.kill();
-                }
-                Some(_) => {}
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Stopped {
-    TimedOut,
-    Cancelled,
-}
-
-/// SIGINT through the system's `kill`, so that no `libc` binding is needed. On a
-/// system without it, k6 is killed outright (no summary).
-fn interrupt(child: &mut Child) {
-    let sent = Command::new("kill")
-        .arg("-INT")
-        .arg(child.id().to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !sent {
-        let _ = child.kill();
-    }
 }
 
 fn fresh_dir() -> PathBuf {
@@ -727,64 +687,6 @@ fn write_file(path: &Path, contents: &str) -> Result<(), RunError> {
         std::fs::create_dir_all(parent).map_err(io(format!("creating {}", parent.display())))?;
     }
     std::fs::write(path, contents).map_err(io(format!("writing {}", path.display())))
-}
-
-/// Where [`tee`] echoes what it reads.
-#[derive(Debug, Clone, Copy)]
-enum Echo {
-    Off,
-    Stdout,
-    Stderr,
-}
-
-impl Echo {
-    /// Through `print!`/`eprint!`, so that a test harness capturing output
-    /// captures k6's too.
-    fn line(self, bytes: &[u8]) {
-        let text = String::from_utf8_lossy(bytes);
-        match self {
-            Echo::Off => {}
-            Echo::Stdout => print!("{text}"),
-            Echo::Stderr => eprint!("{text}"),
-        }
-    }
-}
-
-/// Copies a pipe to a log file (as it comes) and to the terminal (line by line),
-/// and returns what it read.
-fn tee(
-    mut from: impl Read + Send + 'static,
-    log: PathBuf,
-    echo: Echo,
-) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut file = std::fs::File::create(log).ok();
-        let mut captured = Vec::new();
-        let mut echoed = 0;
-        let mut buffer = [0u8; 8192];
-        loop {
-            let n = match from.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => break,
-            };
-            let chunk = &buffer[..n];
-            captured.extend_from_slice(chunk);
-            if let Some(file) = file.as_mut() {
-                let _ = file.write_all(chunk);
-            }
-            if let Some(end) = captured[echoed..].iter().rposition(|b| *b == b'\n') {
-                let end = echoed + end + 1;
-                echo.line(&captured[echoed..end]);
-                echoed = end;
-            }
-        }
-        if echoed < captured.len() {
-            echo.line(&captured[echoed..]);
-        }
-        String::from_utf8_lossy(&captured).into_owned()
-    })
 }
 
 /// k6's defaults, the script's own statistics, and every one a threshold reads.
@@ -817,6 +719,31 @@ fn trend_stat_name(stat: TrendStat) -> String {
     }
 }
 
+/// Why the runner stopped k6 before it ended by itself.
+///
+/// ```
+/// use k6dsl::run::{StopReason, Verdict};
+/// let verdict = Verdict::Killed(StopReason::TimedOut);
+/// assert!(verdict.to_string().starts_with("timed out"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// [`Runner::timeout`] passed.
+    TimedOut,
+    /// [`Cancel::cancel`] was called.
+    Cancelled,
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StopReason::TimedOut => "timed out",
+            StopReason::Cancelled => "cancelled",
+        })
+    }
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -834,8 +761,13 @@ pub enum Verdict {
     ScriptException,
     /// Exit 105, or stopped through [`Cancel`]: k6 was interrupted by a signal.
     Interrupted,
-    /// The runner's [`Runner::timeout`] passed and it stopped k6.
+    /// The runner's [`Runner::timeout`] passed and it stopped k6 with SIGINT (k6
+    /// still wrote its summary).
     TimedOut,
+    /// The runner stopped k6 (for the [`StopReason`]) with SIGINT, k6 was still
+    /// running after [`Runner::grace`], and the runner killed it and every process
+    /// it started (SIGKILL). There is no summary.
+    Killed(StopReason),
     /// Any other exit: the code (`None` when k6 died of a signal).
     Crashed(Option<i32>),
 }
@@ -850,6 +782,13 @@ impl fmt::Display for Verdict {
             Verdict::ScriptException => f.write_str("script exception"),
             Verdict::Interrupted => f.write_str("interrupted"),
             Verdict::TimedOut => f.write_str("timed out (stopped by the runner)"),
+            Verdict::Killed(why) => write!(
+                f,
+                "{why}, and k6 was still running after the grace period that followed \
+                 SIGINT, so the runner killed it (SIGKILL; no summary). If k6 only needed \
+                 longer to finish, raise Runner::grace; otherwise k6's stderr.log in the \
+                 run directory shows where it was stuck"
+            ),
             Verdict::Crashed(Some(_)) => f.write_str("k6 failed"),
             Verdict::Crashed(None) => f.write_str("k6 was killed by a signal"),
         }
@@ -1459,6 +1398,16 @@ mod tests {
     }
 
     #[test]
+    fn a_killed_run_says_why_and_what_to_do() {
+        let timed_out = Verdict::Killed(StopReason::TimedOut).to_string();
+        assert!(timed_out.starts_with("timed out, "), "{timed_out}");
+        assert!(timed_out.contains("SIGKILL"), "{timed_out}");
+        assert!(timed_out.contains("Runner::grace"), "{timed_out}");
+        let cancelled = Verdict::Killed(StopReason::Cancelled).to_string();
+        assert!(cancelled.starts_with("cancelled, "), "{cancelled}");
+    }
+
+    #[test]
     fn k6_is_found_in_order_and_upward() {
         let root = fresh_dir();
         let nested = root.join("a/b/c");
@@ -1495,6 +1444,30 @@ mod tests {
         )
         .is_err());
         assert!(locate_k6(Some(&nowhere), k6_bin, path, &nested).is_err());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn relative_k6_paths_are_made_absolute_against_the_current_directory() {
+        // `start` stands for the current directory; the run later changes to the
+        // run directory, where `./k6` would name nothing.
+        let root = fresh_dir();
+        let k6 = root.join("tools/k6");
+        write_file(&k6, "").unwrap();
+        let explicit = locate_k6(Some(Path::new("./tools/k6")), None, None, &root).unwrap();
+        assert!(explicit.is_absolute(), "{}", explicit.display());
+        assert!(explicit.is_file());
+        assert_eq!(explicit.canonicalize().unwrap(), k6.canonicalize().unwrap());
+        let from_env = locate_k6(None, Some("tools/k6".into()), None, &root).unwrap();
+        assert_eq!(from_env, root.join("tools/k6"));
+        let on_path = locate_k6(None, None, Some("tools".into()), &root).unwrap();
+        assert_eq!(on_path, root.join("tools/k6"));
+        // A relative path naming nothing: the message shows both forms.
+        let message = locate_k6(Some(Path::new("./k6")), None, None, &root)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("names ./k6 ("), "{message}");
+        assert!(message.contains(&root.display().to_string()), "{message}");
         std::fs::remove_dir_all(root).unwrap();
     }
 
