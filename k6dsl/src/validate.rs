@@ -48,6 +48,8 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
 #[derive(Default)]
 struct Validator {
     errors: Vec<Error>,
+    /// Declared metrics and data sets by name, for the checks on code.
+    declared: code::Declared,
 }
 
 /// Whether `name` matches k6's custom-metric rule `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`.
@@ -243,6 +245,7 @@ impl Validator {
             );
         }
         let mut seen = BTreeSet::new();
+        let flows: BTreeSet<&str> = script.flows.iter().map(|f| f.name.as_str()).collect();
         for scenario in scenarios {
             let place = || Place::Scenario(scenario.name.clone());
             if !is_valid_scenario_name(&scenario.name) {
@@ -265,7 +268,7 @@ impl Validator {
                 );
             }
             if let Some(exec) = &scenario.exec {
-                if !script.flows.iter().any(|flow| &flow.name == exec) {
+                if !flows.contains(exec.as_str()) {
                     self.push(place(), Problem::UnknownExec { name: exec.clone() });
                 }
             }
@@ -512,6 +515,8 @@ impl Validator {
             .collect();
         // Canonical form of each key, as k6 normalises selectors (trimmed parts).
         let mut canonical: BTreeMap<String, String> = BTreeMap::new();
+        // Built once: walking the model per threshold made validation quadratic.
+        let tags = KnownTags::new(script);
         for threshold in &script.options.thresholds {
             let key = threshold.key();
             let place = || Place::Threshold(key.clone());
@@ -560,7 +565,7 @@ impl Validator {
                 self.push(place(), Problem::DelayWithoutAbort);
             }
             self.selector(place(), &threshold.selector);
-            self.selector_can_match(place(), &threshold.selector, script);
+            self.selector_can_match(place(), &threshold.selector, &tags);
             let normal = canonical_key(threshold);
             match canonical.get(&normal) {
                 Some(other) if *other != key => self.push(
@@ -619,25 +624,17 @@ impl Validator {
         &mut self,
         place: Place,
         selector: &BTreeMap<String, String>,
-        script: &Script,
+        tags: &KnownTags<'_>,
     ) {
         if let Some(wanted) = selector.get("scenario") {
-            let names: Vec<&str> = match &script.options.execution {
-                ir::Execution::Scenarios(scenarios) => scenarios
-                    .iter()
-                    .map(|s| s.tags.get("scenario").unwrap_or(&s.name).as_str())
-                    .collect(),
-                // Without scenarios, k6 runs everything in one called `default`.
-                _ => vec!["default"],
-            };
-            if !names.contains(&wanted.as_str()) {
+            if !tags.scenario_set.contains(wanted.as_str()) {
                 self.push(
                     place.clone(),
                     Problem::Invalid {
                         field: "scenario selector",
                         reason: format!(
                             "no scenario is called `{wanted}` (the script has: {}), so this threshold could never see a sample",
-                            names.join(", ")
+                            tags.scenarios.join(", ")
                         ),
                     },
                 );
@@ -645,7 +642,7 @@ impl Validator {
         }
         // Scripts with VU code name their groups and requests, so selectors on them
         // can be checked; an options-only model (no requests yet) cannot be.
-        let (groups, names) = code::group_paths_and_names(script);
+        let (groups, names) = (&tags.groups, &tags.names);
         let has_code = !names.is_empty();
         if let Some(path) = selector.get("group") {
             if !path.starts_with("::") || path.ends_with("::") {
@@ -1038,6 +1035,36 @@ impl Validator {
             }
         }
         self.tags(place("tags"), &options.tags);
+    }
+}
+
+/// What threshold selectors can match, gathered from the model once: the
+/// scenarios' `scenario` tags (in order, for messages), the code's group paths
+/// (`::Outer::Inner`) and request names.
+struct KnownTags<'s> {
+    scenarios: Vec<&'s str>,
+    scenario_set: BTreeSet<&'s str>,
+    groups: BTreeSet<String>,
+    names: BTreeSet<String>,
+}
+
+impl<'s> KnownTags<'s> {
+    fn new(script: &'s Script) -> Self {
+        let scenarios: Vec<&str> = match &script.options.execution {
+            ir::Execution::Scenarios(scenarios) => scenarios
+                .iter()
+                .map(|s| s.tags.get("scenario").unwrap_or(&s.name).as_str())
+                .collect(),
+            // Without scenarios, k6 runs everything in one called `default`.
+            _ => vec!["default"],
+        };
+        let (groups, names) = code::group_paths_and_names(script);
+        KnownTags {
+            scenario_set: scenarios.iter().copied().collect(),
+            scenarios,
+            groups,
+            names,
+        }
     }
 }
 
