@@ -2160,4 +2160,22 @@ mod tests {
         assert_eq!(identifier_from("delete"), "delete_");
         assert_eq!(identifier_from("/products/*"), "products");
     }
+
+    #[test]
+    fn fresh_names_skip_what_the_function_and_the_module_took() {
+        let mut module = Names::default();
+        module.reserve("res2");
+        let mut local = Names::default();
+        let names: Vec<String> = (0..4).map(|_| local.fresh_beside(&module, "res")).collect();
+        assert_eq!(names, ["res", "res3", "res4", "res5"]);
+        // A name the module takes later is skipped too; smaller free numbers are not
+        // reused (none exist: names are never released).
+        module.reserve("res6");
+        assert_eq!(local.fresh_beside(&module, "res"), "res7");
+        local.reserve("res8");
+        assert_eq!(local.fresh_beside(&module, "res"), "res9");
+        assert_eq!(local.fresh_beside(&module, "res3"), "res32");
+        // The module's own names are unaffected by the function's.
+        assert_eq!(module.fresh("res"), "res");
+    }
 }
