@@ -634,7 +634,7 @@ impl Validator {
                         field: "scenario selector",
                         reason: format!(
                             "no scenario is called `{wanted}` (the script has: {}), so this threshold could never see a sample",
-                            tags.scenarios.join(", ")
+                            some_of(tags.scenarios.iter().copied(), tags.scenarios.len())
                         ),
                     },
                 );
@@ -656,14 +656,13 @@ impl Validator {
                     },
                 );
             } else if has_code && !groups.contains(path) {
-                let known: Vec<&str> = groups.iter().map(String::as_str).collect();
                 self.push(
                     place.clone(),
                     Problem::Invalid {
                         field: "group selector",
                         reason: format!(
                             "no group has the path `{path}` (the script has: {}), so this threshold could never see a sample",
-                            if known.is_empty() { "no groups".to_owned() } else { known.join(", ") }
+                            if groups.is_empty() { "no groups".to_owned() } else { some_of(groups.iter().map(String::as_str), groups.len()) }
                         ),
                     },
                 );
@@ -672,14 +671,13 @@ impl Validator {
         for tag in ["endpoint", "name"] {
             if let Some(wanted) = selector.get(tag) {
                 if has_code && !names.contains(wanted) {
-                    let known: Vec<&str> = names.iter().map(String::as_str).collect();
                     self.push(
                         place.clone(),
                         Problem::Invalid {
                             field: "endpoint selector",
                             reason: format!(
                                 "no request is named `{wanted}` (the script's requests: {}), so this threshold could never see a sample",
-                                known.join(", ")
+                                some_of(names.iter().map(String::as_str), names.len())
                             ),
                         },
                     );
@@ -1038,6 +1036,22 @@ impl Validator {
     }
 }
 
+/// The names a message offers: all of them when few, else the first
+/// [`LISTED_NAMES`] and how many more (every message listing every name of a
+/// large model made the errors quadratic in its size).
+fn some_of<'a>(names: impl Iterator<Item = &'a str>, count: usize) -> String {
+    let mut listed: Vec<&str> = names.take(LISTED_NAMES).collect();
+    if count > LISTED_NAMES {
+        listed.push("...");
+        let listed = listed.join(", ");
+        return format!("{listed} ({} more)", count - LISTED_NAMES);
+    }
+    listed.join(", ")
+}
+
+/// How many known names an error message lists at most.
+const LISTED_NAMES: usize = 10;
+
 /// What threshold selectors can match, gathered from the model once: the
 /// scenarios' `scenario` tags (in order, for messages), the code's group paths
 /// (`::Outer::Inner`) and request names.
@@ -1200,6 +1214,37 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("no scenario is called `checkout`"));
         assert!(messages[1].contains("`Checkout` is not a k6 group path"));
+    }
+
+    #[test]
+    fn messages_list_a_few_known_names_not_all() {
+        let mut script = Script::default();
+        let executor = || Executor::SharedIterations {
+            vus: None,
+            iterations: None,
+            max_duration: None,
+        };
+        script.options.execution = Execution::Scenarios(
+            (0..12)
+                .map(|i| scenario(&format!("s{i:02}"), executor()))
+                .collect(),
+        );
+        let mut selector = BTreeMap::new();
+        selector.insert("scenario".to_owned(), "nope".to_owned());
+        script.options.thresholds.push(Threshold {
+            metric: "http_req_duration".into(),
+            kind: MetricKind::Trend,
+            selector,
+            stat: Stat::Avg,
+            op: Comparison::Lt,
+            bound: 1.0,
+            abort_on_fail: false,
+            delay_abort_eval: None,
+        });
+        assert_eq!(
+            messages(&script),
+            ["threshold `http_req_duration{scenario:nope}`: scenario selector: no scenario is called `nope` (the script has: s00, s01, s02, s03, s04, s05, s06, s07, s08, s09, ... (2 more)), so this threshold could never see a sample"]
+        );
     }
 
     #[test]
