@@ -48,6 +48,8 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
 #[derive(Default)]
 struct Validator {
     errors: Vec<Error>,
+    /// Declared metrics and data sets by name, for the checks on code.
+    declared: code::Declared,
 }
 
 /// Whether `name` matches k6's custom-metric rule `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`.
@@ -243,6 +245,7 @@ impl Validator {
             );
         }
         let mut seen = BTreeSet::new();
+        let flows: BTreeSet<&str> = script.flows.iter().map(|f| f.name.as_str()).collect();
         for scenario in scenarios {
             let place = || Place::Scenario(scenario.name.clone());
             if !is_valid_scenario_name(&scenario.name) {
@@ -265,7 +268,7 @@ impl Validator {
                 );
             }
             if let Some(exec) = &scenario.exec {
-                if !script.flows.iter().any(|flow| &flow.name == exec) {
+                if !flows.contains(exec.as_str()) {
                     self.push(place(), Problem::UnknownExec { name: exec.clone() });
                 }
             }
@@ -512,6 +515,8 @@ impl Validator {
             .collect();
         // Canonical form of each key, as k6 normalises selectors (trimmed parts).
         let mut canonical: BTreeMap<String, String> = BTreeMap::new();
+        // Built once: walking the model per threshold made validation quadratic.
+        let tags = KnownTags::new(script);
         for threshold in &script.options.thresholds {
             let key = threshold.key();
             let place = || Place::Threshold(key.clone());
@@ -560,7 +565,7 @@ impl Validator {
                 self.push(place(), Problem::DelayWithoutAbort);
             }
             self.selector(place(), &threshold.selector);
-            self.selector_can_match(place(), &threshold.selector, script);
+            self.selector_can_match(place(), &threshold.selector, &tags);
             let normal = canonical_key(threshold);
             match canonical.get(&normal) {
                 Some(other) if *other != key => self.push(
@@ -619,25 +624,17 @@ impl Validator {
         &mut self,
         place: Place,
         selector: &BTreeMap<String, String>,
-        script: &Script,
+        tags: &KnownTags<'_>,
     ) {
         if let Some(wanted) = selector.get("scenario") {
-            let names: Vec<&str> = match &script.options.execution {
-                ir::Execution::Scenarios(scenarios) => scenarios
-                    .iter()
-                    .map(|s| s.tags.get("scenario").unwrap_or(&s.name).as_str())
-                    .collect(),
-                // Without scenarios, k6 runs everything in one called `default`.
-                _ => vec!["default"],
-            };
-            if !names.contains(&wanted.as_str()) {
+            if !tags.scenario_set.contains(wanted.as_str()) {
                 self.push(
                     place.clone(),
                     Problem::Invalid {
                         field: "scenario selector",
                         reason: format!(
                             "no scenario is called `{wanted}` (the script has: {}), so this threshold could never see a sample",
-                            names.join(", ")
+                            some_of(tags.scenarios.iter().copied(), tags.scenarios.len())
                         ),
                     },
                 );
@@ -645,7 +642,7 @@ impl Validator {
         }
         // Scripts with VU code name their groups and requests, so selectors on them
         // can be checked; an options-only model (no requests yet) cannot be.
-        let (groups, names) = code::group_paths_and_names(script);
+        let (groups, names) = (&tags.groups, &tags.names);
         let has_code = !names.is_empty();
         if let Some(path) = selector.get("group") {
             if !path.starts_with("::") || path.ends_with("::") {
@@ -659,14 +656,13 @@ impl Validator {
                     },
                 );
             } else if has_code && !groups.contains(path) {
-                let known: Vec<&str> = groups.iter().map(String::as_str).collect();
                 self.push(
                     place.clone(),
                     Problem::Invalid {
                         field: "group selector",
                         reason: format!(
                             "no group has the path `{path}` (the script has: {}), so this threshold could never see a sample",
-                            if known.is_empty() { "no groups".to_owned() } else { known.join(", ") }
+                            if groups.is_empty() { "no groups".to_owned() } else { some_of(groups.iter().map(String::as_str), groups.len()) }
                         ),
                     },
                 );
@@ -675,14 +671,13 @@ impl Validator {
         for tag in ["endpoint", "name"] {
             if let Some(wanted) = selector.get(tag) {
                 if has_code && !names.contains(wanted) {
-                    let known: Vec<&str> = names.iter().map(String::as_str).collect();
                     self.push(
                         place.clone(),
                         Problem::Invalid {
                             field: "endpoint selector",
                             reason: format!(
                                 "no request is named `{wanted}` (the script's requests: {}), so this threshold could never see a sample",
-                                known.join(", ")
+                                some_of(names.iter().map(String::as_str), names.len())
                             ),
                         },
                     );
@@ -1041,6 +1036,52 @@ impl Validator {
     }
 }
 
+/// The names a message offers: all of them when few, else the first
+/// [`LISTED_NAMES`] and how many more (every message listing every name of a
+/// large model made the errors quadratic in its size).
+fn some_of<'a>(names: impl Iterator<Item = &'a str>, count: usize) -> String {
+    let mut listed: Vec<&str> = names.take(LISTED_NAMES).collect();
+    if count > LISTED_NAMES {
+        listed.push("...");
+        let listed = listed.join(", ");
+        return format!("{listed} ({} more)", count - LISTED_NAMES);
+    }
+    listed.join(", ")
+}
+
+/// How many known names an error message lists at most.
+const LISTED_NAMES: usize = 10;
+
+/// What threshold selectors can match, gathered from the model once: the
+/// scenarios' `scenario` tags (in order, for messages), the code's group paths
+/// (`::Outer::Inner`) and request names.
+struct KnownTags<'s> {
+    scenarios: Vec<&'s str>,
+    scenario_set: BTreeSet<&'s str>,
+    groups: BTreeSet<String>,
+    names: BTreeSet<String>,
+}
+
+impl<'s> KnownTags<'s> {
+    fn new(script: &'s Script) -> Self {
+        let scenarios: Vec<&str> = match &script.options.execution {
+            ir::Execution::Scenarios(scenarios) => scenarios
+                .iter()
+                .map(|s| s.tags.get("scenario").unwrap_or(&s.name).as_str())
+                .collect(),
+            // Without scenarios, k6 runs everything in one called `default`.
+            _ => vec!["default"],
+        };
+        let (groups, names) = code::group_paths_and_names(script);
+        KnownTags {
+            scenario_set: scenarios.iter().copied().collect(),
+            scenarios,
+            groups,
+            names,
+        }
+    }
+}
+
 /// A host name, optionally led by `*.` (k6's blockHostnames patterns). Labels are
 /// ASCII letters, digits and inner `-`, as k6's pattern requires.
 fn is_valid_host_pattern(pattern: &str) -> bool {
@@ -1173,6 +1214,37 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("no scenario is called `checkout`"));
         assert!(messages[1].contains("`Checkout` is not a k6 group path"));
+    }
+
+    #[test]
+    fn messages_list_a_few_known_names_not_all() {
+        let mut script = Script::default();
+        let executor = || Executor::SharedIterations {
+            vus: None,
+            iterations: None,
+            max_duration: None,
+        };
+        script.options.execution = Execution::Scenarios(
+            (0..12)
+                .map(|i| scenario(&format!("s{i:02}"), executor()))
+                .collect(),
+        );
+        let mut selector = BTreeMap::new();
+        selector.insert("scenario".to_owned(), "nope".to_owned());
+        script.options.thresholds.push(Threshold {
+            metric: "http_req_duration".into(),
+            kind: MetricKind::Trend,
+            selector,
+            stat: Stat::Avg,
+            op: Comparison::Lt,
+            bound: 1.0,
+            abort_on_fail: false,
+            delay_abort_eval: None,
+        });
+        assert_eq!(
+            messages(&script),
+            ["threshold `http_req_duration{scenario:nope}`: scenario selector: no scenario is called `nope` (the script has: s00, s01, s02, s03, s04, s05, s06, s07, s08, s09, ... (2 more)), so this threshold could never see a sample"]
+        );
     }
 
     #[test]

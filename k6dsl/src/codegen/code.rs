@@ -125,10 +125,18 @@ pub struct VuVar {
 }
 
 /// Variable names: module-level ones, and per function.
+///
+/// A function's names are only its own; its fresh names are kept clear of the
+/// module's too, which are not copied per function (a copy per function made
+/// generation quadratic in the number of flows).
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     taken: BTreeSet<String>,
     vars: BTreeMap<(String, u32), String>,
+    /// Per base, the first number to try after the base itself: `base`, `base2`
+    /// and on up to below it are taken (names are never released), so that a
+    /// base used again does not search from 2.
+    next: BTreeMap<String, u32>,
 }
 
 impl Names {
@@ -139,24 +147,31 @@ impl Names {
 
     /// A fresh identifier based on `base`.
     pub fn fresh(&mut self, base: &str) -> String {
+        self.fresh_beside(&Names::default(), base)
+    }
+
+    /// A fresh identifier based on `base`, taken by neither these names nor
+    /// `outer`'s.
+    fn fresh_beside(&mut self, outer: &Names, base: &str) -> String {
         let base = if is_identifier(base) {
             base.to_owned()
         } else {
             identifier_from(base)
         };
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.taken.contains(&name) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
+        let taken = |name: &String| self.taken.contains(name) || outer.taken.contains(name);
+        let name = if !taken(&base) {
+            base
+        } else {
+            let mut n = self.next.get(&base).copied().unwrap_or(2);
+            let mut name = format!("{base}{n}");
+            while taken(&name) {
+                n += 1;
+                name = format!("{base}{n}");
+            }
+            self.next.insert(base, n + 1);
+            name
+        };
         self.taken.insert(name.clone());
-        name
-    }
-
-    fn bind(&mut self, var: &Var) -> String {
-        let name = self.fresh(&var.hint);
-        self.vars.insert((var.owner.clone(), var.id), name.clone());
         name
     }
 
@@ -594,10 +609,10 @@ impl<'a> Module<'a> {
         f.plan(body, returns);
         let mut statements = Vec::new();
         if let Some(pacing) = pacing {
-            let start = f.names.fresh("iterationStart");
+            let start = f.fresh("iterationStart");
             statements.push(Doc::text(format!("const {start} = Date.now();")));
             f.block(body, &mut statements);
-            let elapsed = f.names.fresh("elapsed");
+            let elapsed = f.fresh("elapsed");
             let secs = number_literal(pacing.as_secs_f64());
             f.module.needs.k6.insert("sleep");
             statements.push(Doc::text(format!(
@@ -1173,10 +1188,9 @@ struct Function<'m, 'a> {
 
 impl<'m, 'a> Function<'m, 'a> {
     fn new(module: &'m mut Module<'a>) -> Self {
-        let names = module.names.clone();
         Function {
             module,
-            names,
+            names: Names::default(),
             hoisted: BTreeSet::new(),
             hoisted_decls: Vec::new(),
             vu_vars: BTreeSet::new(),
@@ -1185,10 +1199,26 @@ impl<'m, 'a> Function<'m, 'a> {
         }
     }
 
+    /// A fresh local name, clear of the module's names and the function's own.
+    fn fresh(&mut self, base: &str) -> String {
+        self.names.fresh_beside(&self.module.names, base)
+    }
+
+    /// A fresh local name for `var`, remembered for its uses.
+    fn bind(&mut self, var: &Var) -> String {
+        let name = self.fresh(&var.hint);
+        self.names
+            .vars
+            .insert((var.owner.clone(), var.id), name.clone());
+        name
+    }
+
     /// Decides where each variable is declared, and whether `data` is used.
     fn plan(&mut self, body: &Block, returns: Option<&[(String, Expr)]>) {
         let mut defs: BTreeMap<(String, u32), (Vec<usize>, bool, Var)> = BTreeMap::new();
-        let mut uses: Vec<((String, u32), Vec<usize>)> = Vec::new();
+        // Where each variable is used, by variable (a scan of all uses per
+        // definition was quadratic in the function's size).
+        let mut uses: BTreeMap<(String, u32), Vec<Vec<usize>>> = BTreeMap::new();
         let mut uses_data = false;
         let var_types = &mut self.var_types;
         walk(body, &mut Vec::new(), false, &mut |event| match event {
@@ -1200,14 +1230,20 @@ impl<'m, 'a> Function<'m, 'a> {
                 );
             }
             Event::Use(expr, path) => visit_expr(expr, &mut |e| match e {
-                Expr::Var(v) => uses.push(((v.owner.clone(), v.id), path.to_vec())),
+                Expr::Var(v) => uses
+                    .entry((v.owner.clone(), v.id))
+                    .or_default()
+                    .push(path.to_vec()),
                 Expr::SetupData(_) => uses_data = true,
                 _ => {}
             }),
         });
         for (_, value) in returns.unwrap_or_default() {
             visit_expr(value, &mut |e| match e {
-                Expr::Var(v) => uses.push(((v.owner.clone(), v.id), Vec::new())),
+                Expr::Var(v) => uses
+                    .entry((v.owner.clone(), v.id))
+                    .or_default()
+                    .push(Vec::new()),
                 Expr::SetupData(_) => uses_data = true,
                 _ => {}
             });
@@ -1228,10 +1264,10 @@ impl<'m, 'a> Function<'m, 'a> {
                 });
                 self.vu_vars.insert(key.clone());
             } else if uses
-                .iter()
-                .any(|(used, at)| used == key && !at.starts_with(path))
+                .get(key)
+                .is_some_and(|at| at.iter().any(|at| !at.starts_with(path)))
             {
-                let name = self.names.bind(var);
+                let name = self.bind(var);
                 self.hoisted.insert(key.clone());
                 self.hoisted_decls.push((name, ty));
             }
@@ -1346,7 +1382,7 @@ impl<'m, 'a> Function<'m, 'a> {
         if self.hoisted.contains(&key) || self.vu_vars.contains(&key) {
             format!("{} = ", self.names.var(var))
         } else {
-            format!("const {} = ", self.names.bind(var))
+            format!("const {} = ", self.bind(var))
         }
     }
 
@@ -1376,7 +1412,7 @@ impl<'m, 'a> Function<'m, 'a> {
         let form_body = request.method.takes_body() && matches!(request.body, Some(Body::Form(_)));
         let call_doc = call(&callee, args, !form_body);
         if Self::keeps_response(request) {
-            let res = self.names.fresh(&format!("{} res", request.name));
+            let res = self.fresh(&format!("{} res", request.name));
             out.push(Doc::Concat(vec![
                 Doc::text(format!("const {res} = ")),
                 call_doc,
@@ -1412,7 +1448,7 @@ impl<'m, 'a> Function<'m, 'a> {
         if requests.iter().any(Self::keeps_response) {
             let names: Vec<String> = requests
                 .iter()
-                .map(|r| self.names.fresh(&format!("{} res", r.name)))
+                .map(|r| self.fresh(&format!("{} res", r.name)))
                 .collect();
             out.push(Doc::Concat(vec![
                 Doc::text(format!("const [{}] = ", names.join(", "))),
@@ -1436,7 +1472,7 @@ impl<'m, 'a> Function<'m, 'a> {
             let check_call = call("check", vec![Doc::text(res), checks], true);
             let outcome = &request.on_checks;
             if outcome.is_used() {
-                let ok = self.names.fresh(&format!("{} ok", request.name));
+                let ok = self.fresh(&format!("{} ok", request.name));
                 out.push(Doc::Concat(vec![
                     Doc::text(format!("const {ok} = ")),
                     check_call,
@@ -2088,5 +2124,23 @@ mod tests {
         assert_eq!(identifier_from("2fa"), "_2fa");
         assert_eq!(identifier_from("delete"), "delete_");
         assert_eq!(identifier_from("/products/*"), "products");
+    }
+
+    #[test]
+    fn fresh_names_skip_what_the_function_and_the_module_took() {
+        let mut module = Names::default();
+        module.reserve("res2");
+        let mut local = Names::default();
+        let names: Vec<String> = (0..4).map(|_| local.fresh_beside(&module, "res")).collect();
+        assert_eq!(names, ["res", "res3", "res4", "res5"]);
+        // A name the module takes later is skipped too; smaller free numbers are not
+        // reused (none exist: names are never released).
+        module.reserve("res6");
+        assert_eq!(local.fresh_beside(&module, "res"), "res7");
+        local.reserve("res8");
+        assert_eq!(local.fresh_beside(&module, "res"), "res9");
+        assert_eq!(local.fresh_beside(&module, "res3"), "res32");
+        // The module's own names are unaffected by the function's.
+        assert_eq!(module.fresh("res"), "res");
     }
 }

@@ -7,6 +7,8 @@
 //! Its layout decisions follow prettier's defaults (80 columns, 2 spaces, trailing
 //! commas where the line breaks), so generated code survives `prettier --check`.
 
+use std::rc::Rc;
+
 use super::js::{display_width, INDENT, LINE_WIDTH};
 
 /// A document to lay out.
@@ -26,8 +28,10 @@ pub enum Doc {
     Indent(Vec<Doc>),
     /// Content laid out flat when it fits, else broken.
     Group {
-        /// The content.
-        docs: Vec<Doc>,
+        /// The content, shared by copies: [`call`] offers the same arguments in
+        /// several layouts, and copying them at every level of nesting (a group in
+        /// a group) made building exponential in the depth.
+        docs: Rc<[Doc]>,
         /// Broken whatever the width (a hard line inside, or an object written
         /// expanded on purpose).
         broken: bool,
@@ -47,12 +51,18 @@ impl Doc {
     /// A group, broken if anything inside must break.
     pub fn group(docs: Vec<Doc>) -> Doc {
         let broken = docs.iter().any(Doc::forces_break);
-        Doc::Group { docs, broken }
+        Doc::Group {
+            docs: docs.into(),
+            broken,
+        }
     }
 
     /// A group that is always broken.
     pub fn broken_group(docs: Vec<Doc>) -> Doc {
-        Doc::Group { docs, broken: true }
+        Doc::Group {
+            docs: docs.into(),
+            broken: true,
+        }
     }
 
     /// Whether this document can only be laid out broken.
@@ -255,27 +265,12 @@ fn broken(doc: Doc) -> Doc {
 /// A call: `callee(args)`, hugging a last object or function argument as prettier
 /// does, else breaking all arguments one per line.
 pub fn call(callee: &str, args: Vec<Doc>, hug_last: bool) -> Doc {
-    let all_broken = || {
-        delimited(
-            &format!("{callee}("),
-            args.clone(),
-            ")",
-            Doc::SoftLine,
-            true,
-        )
-    };
-    let flat = delimited(
-        &format!("{callee}("),
-        args.clone(),
-        ")",
-        Doc::SoftLine,
-        false,
-    );
     if args.is_empty() {
         return Doc::text(format!("{callee}()"));
     }
     let others_break = args[..args.len() - 1].iter().any(Doc::forces_break);
-    if hug_last && !others_break {
+    let any_breaks = others_break || args[args.len() - 1].forces_break();
+    let hugged = (hug_last && !others_break).then(|| {
         let mut hugged = vec![Doc::text(format!("{callee}("))];
         let (last, init) = args.split_last().expect("not empty");
         for arg in init {
@@ -284,16 +279,17 @@ pub fn call(callee: &str, args: Vec<Doc>, hug_last: bool) -> Doc {
         }
         hugged.push(broken(last.clone()));
         hugged.push(Doc::text(")"));
-        let hugged = Doc::Concat(hugged);
-        if args.iter().any(Doc::forces_break) {
-            Doc::Alternatives(vec![hugged, all_broken()])
-        } else {
-            Doc::Alternatives(vec![flat, hugged, all_broken()])
-        }
-    } else if others_break {
-        all_broken()
-    } else {
-        flat
+        Doc::Concat(hugged)
+    });
+    // The flat and the all-broken layouts share their content: only the
+    // group's flag differs.
+    let flat = delimited(&format!("{callee}("), args, ")", Doc::SoftLine, false);
+    let all_broken = broken(flat.clone());
+    match hugged {
+        Some(hugged) if any_breaks => Doc::Alternatives(vec![hugged, all_broken]),
+        Some(hugged) => Doc::Alternatives(vec![flat, hugged, all_broken]),
+        None if others_break => all_broken,
+        None => flat,
     }
 }
 
@@ -351,5 +347,38 @@ mod tests {
         let text = doc.render();
         assert!(text.starts_with("http.post(\n  `xxx"), "{text}");
         assert!(text.ends_with("  {\n    a: 1,\n  },\n)"), "{text}");
+    }
+
+    /// Groups nested 25 deep (`group("g", function () { group(...) })`): every
+    /// level used to copy its content for each layout `call` offers, 3^depth
+    /// copies in all, so this never finished.
+    #[test]
+    fn deep_nesting_is_laid_out_without_copying_per_level() {
+        let depth = 25;
+        let mut doc = Doc::text("x();");
+        for _ in 0..depth {
+            let body = Doc::broken_group(vec![
+                Doc::text("function () {"),
+                Doc::Indent(vec![Doc::HardLine, doc]),
+                Doc::HardLine,
+                Doc::text("}"),
+            ]);
+            doc = Doc::Concat(vec![
+                call("group", vec![Doc::text("\"g\""), body], true),
+                Doc::text(";"),
+            ]);
+        }
+        let mut expected = String::new();
+        for level in 0..depth {
+            expected.push_str(&format!(
+                "{}group(\"g\", function () {{\n",
+                "  ".repeat(level)
+            ));
+        }
+        expected.push_str(&format!("{}x();", "  ".repeat(depth)));
+        for level in (0..depth).rev() {
+            expected.push_str(&format!("\n{}}});", "  ".repeat(level)));
+        }
+        assert_eq!(doc.render(), expected);
     }
 }

@@ -1,7 +1,7 @@
 //! The model's options as the JavaScript `options` object, in the order and spelling
 //! of k6's documentation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use super::js::{Object, Value};
@@ -173,6 +173,8 @@ fn scenario(scenario: &Scenario) -> Value {
 /// Thresholds grouped under their keys, keys in first-declared order.
 fn thresholds(thresholds: &[Threshold]) -> Value {
     let mut keys: Vec<(String, Vec<Value>)> = Vec::new();
+    // Where each key is in `keys` (a scan per threshold was quadratic).
+    let mut index: HashMap<String, usize> = HashMap::new();
     for threshold in thresholds {
         let key = threshold.key();
         let entry = if threshold.abort_on_fail || threshold.delay_abort_eval.is_some() {
@@ -185,9 +187,12 @@ fn thresholds(thresholds: &[Threshold]) -> Value {
         } else {
             Value::Str(threshold.expression())
         };
-        match keys.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, entries)) => entries.push(entry),
-            None => keys.push((key, vec![entry])),
+        match index.get(&key) {
+            Some(&i) => keys[i].1.push(entry),
+            None => {
+                index.insert(key.clone(), keys.len());
+                keys.push((key, vec![entry]));
+            }
         }
     }
     let mut object = Object::block();

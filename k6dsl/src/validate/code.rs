@@ -2,7 +2,7 @@
 //! outside the function that extracts them, metrics and data sets that are not
 //! declared, and bodies JavaScript cannot represent exactly.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::error::{Place, Problem};
 use crate::ir::code::{blocks, for_each_def, for_each_expr, for_each_request_expr, visit_expr};
@@ -43,6 +43,28 @@ impl At {
     }
 }
 
+/// The custom metrics and data sets the script declares, looked up by name for
+/// every use in code (built once: a scan per use made validation quadratic).
+#[derive(Default)]
+pub(super) struct Declared {
+    /// Metric name → the kind of its first declaration.
+    metrics: HashMap<String, MetricKind>,
+    data: HashSet<String>,
+}
+
+impl Declared {
+    fn new(script: &Script) -> Self {
+        let mut metrics = HashMap::new();
+        for decl in &script.metrics {
+            metrics.entry(decl.name.clone()).or_insert(decl.kind);
+        }
+        Declared {
+            metrics,
+            data: script.data.iter().map(|d| d.name.clone()).collect(),
+        }
+    }
+}
+
 /// Variables defined so far in one function, by id.
 struct Scope<'s> {
     owner: &'s str,
@@ -52,6 +74,7 @@ struct Scope<'s> {
 impl Validator {
     /// Checks every function's code.
     pub(super) fn code(&mut self, script: &Script) {
+        self.declared = Declared::new(script);
         self.base_url(script);
         self.data_sets(script);
         self.env_defaults(script);
@@ -73,7 +96,7 @@ impl Validator {
                 owner,
                 defined: BTreeSet::new(),
             };
-            self.block(script, block, &at, &mut scope, setup_keys.as_ref());
+            self.block(block, &at, &mut scope, setup_keys.as_ref());
         }
         if let Some(setup) = &script.lifecycle.setup {
             let at = At {
@@ -256,7 +279,6 @@ impl Validator {
 
     fn block(
         &mut self,
-        script: &Script,
         block: &Block,
         at: &At,
         scope: &mut Scope<'_>,
@@ -266,7 +288,7 @@ impl Validator {
             match step {
                 Step::Request(request) => {
                     let at_request = format!("request `{}`", request.name);
-                    self.request(script, request, at, scope, setup, &at_request);
+                    self.request(request, at, scope, setup, &at_request);
                     for e in &request.extract {
                         scope.defined.insert(e.var.id);
                     }
@@ -284,7 +306,7 @@ impl Validator {
                     // The requests of a batch run together: none sees another's values.
                     for request in requests {
                         let what = format!("batch request `{}`", request.name);
-                        self.request(script, request, at, scope, setup, &what);
+                        self.request(request, at, scope, setup, &what);
                     }
                     for request in requests {
                         for e in &request.extract {
@@ -294,16 +316,10 @@ impl Validator {
                 }
                 Step::Group { name, body } => {
                     self.name_in_path(at.place(format!("group `{name}`")), "group name", name);
-                    self.block(
-                        script,
-                        body,
-                        &at.inside(format!("group `{name}`")),
-                        scope,
-                        setup,
-                    );
+                    self.block(body, &at.inside(format!("group `{name}`")), scope, setup);
                 }
                 Step::OncePerVu { body } => {
-                    self.block(script, body, &at.inside("once per VU".into()), scope, setup);
+                    self.block(body, &at.inside("once per VU".into()), scope, setup);
                 }
                 Step::Sleep(think) => {
                     if let ThinkTime::Between(min, max) = think {
@@ -324,11 +340,11 @@ impl Validator {
                 }
                 Step::AddToMetric { metric, value } => {
                     let what = format!("adding to metric `{metric}`");
-                    self.metric_use(script, at.place(what.clone()), metric, None);
+                    self.metric_use(at.place(what.clone()), metric, None);
                     self.uses(value, at, scope, setup, &what);
                 }
                 Step::PickRow { var, data, .. } => {
-                    if !script.data.iter().any(|d| &d.name == data) {
+                    if !self.declared.data.contains(data.as_str()) {
                         self.push(
                             at.place(format!("row of `{data}`")),
                             Problem::Invalid {
@@ -347,7 +363,6 @@ impl Validator {
 
     fn request(
         &mut self,
-        script: &Script,
         request: &Request,
         at: &At,
         scope: &Scope<'_>,
@@ -514,10 +529,10 @@ impl Validator {
             }
         }
         for rate in &request.on_checks.rates {
-            self.metric_use(script, place(), rate, Some(MetricKind::Rate));
+            self.metric_use(place(), rate, Some(MetricKind::Rate));
         }
         for counter in &request.on_checks.failure_counters {
-            self.metric_use(script, place(), counter, Some(MetricKind::Counter));
+            self.metric_use(place(), counter, Some(MetricKind::Counter));
         }
         if request.on_checks.is_used() && request.checks.is_empty() {
             self.push(
@@ -529,7 +544,7 @@ impl Validator {
             );
         }
         for trend in &request.record_duration {
-            self.metric_use(script, place(), trend, Some(MetricKind::Trend));
+            self.metric_use(place(), trend, Some(MetricKind::Trend));
         }
         for extraction in &request.extract {
             let reads_body = !matches!(extraction.from, Source::Header(_));
@@ -681,22 +696,22 @@ impl Validator {
     }
 
     /// A custom metric used by code must be declared, with the kind the use needs.
-    fn metric_use(&mut self, script: &Script, place: Place, name: &str, kind: Option<MetricKind>) {
-        match script.metrics.iter().find(|m| m.name == name) {
+    fn metric_use(&mut self, place: Place, name: &str, kind: Option<MetricKind>) {
+        match self.declared.metrics.get(name).copied() {
             None => self.push(
                 place,
                 Problem::UnknownMetric {
                     name: name.to_owned(),
                 },
             ),
-            Some(decl) => {
+            Some(actual) => {
                 if let Some(kind) = kind {
-                    if decl.kind != kind {
+                    if actual != kind {
                         self.push(
                             place,
                             Problem::KindMismatch {
                                 name: name.to_owned(),
-                                actual: decl.kind,
+                                actual,
                                 used: kind,
                             },
                         );
