@@ -30,7 +30,8 @@
 //!   given to [`Generator::build_script`]), for every path given to
 //!   [`Generator::watch`], and for every file a script copies into the output
 //!   (`DataSet::csv_file`, `json_file`, `tlsAuth` PEM files; relative paths are read
-//!   from the package directory, where cargo runs build scripts). Printing any such line turns off cargo's default of
+//!   from the package directory, where cargo runs build scripts) unless it lies in
+//!   the output directory. Printing any such line turns off cargo's default of
 //!   rerunning the build script whenever any file of the package changes, which, with
 //!   the output directory inside the package, would regenerate after every build.
 //! - never the output directory: a watched path inside it, or a watched directory that
