@@ -132,7 +132,7 @@ fn check_case(shop: &DemoShop, case: &Case) -> Result<(), TestCaseError> {
     tools::prettier_check(&js).map_err(|e| TestCaseError::fail(format!("{e}\n{js}")))?;
     let run = tools::k6_run_with(
         &js,
-        &script.data_files(),
+        &script.data_files().unwrap(),
         &[("BASE_URL", &shop.base_url())],
         &["--out", "json=out.json"],
     );

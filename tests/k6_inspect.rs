@@ -26,6 +26,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 use std::time::Duration;
 
 use k6dsl::ir::{self, Comparison, Execution, Executor, Stage, Stat};
@@ -52,8 +53,21 @@ fn assert_k6_reads_the_model<L>(script: &Script<L>) -> Value {
     let js = script
         .to_javascript()
         .unwrap_or_else(|e| panic!("k6dsl rejects a script this test means to be valid: {e}"));
-    let printed = tools::inspect(&js)
-        .unwrap_or_else(|e| panic!("k6 rejects the generated script: {e}\n--- script ---\n{js}"));
+    // The files the script opens (tlsAuth PEM files given by path) go beside it.
+    let files = script.data_files().expect("the model's files are readable");
+    let printed = if files.is_empty() {
+        tools::inspect(&js)
+    } else {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("script.js"), &js).unwrap();
+        for (path, contents) in &files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        }
+        tools::inspect_in(dir.path(), Path::new("script.js"), &[])
+    }
+    .unwrap_or_else(|e| panic!("k6 rejects the generated script: {e}\n--- script ---\n{js}"));
     expect_options(&printed, &model.options);
     printed
 }

@@ -386,7 +386,7 @@ fn flows_by_macros_equal_the_builders_for_every_step_field_and_check() {
     let base = shop.base_url();
     let run = tools::k6_run(
         &js,
-        &script(&by_macros).data_files(),
+        &script(&by_macros).data_files().unwrap(),
         &[
             ("BASE_URL", &base),
             ("SHOP_PASSWORD", demo_shop::PASSWORD),

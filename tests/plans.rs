@@ -38,7 +38,11 @@ fn assert_round_trips(name: &str, plan: &Plan) {
             "{name} ({})",
             format.name()
         );
-        assert_eq!(back.data_files(), plan.data_files(), "{name}");
+        assert_eq!(
+            back.data_files().unwrap(),
+            plan.data_files().unwrap(),
+            "{name}"
+        );
         // And it is stable: written again, the text is the same.
         assert_eq!(back.to_text(format), text, "{name} ({})", format.name());
     }
@@ -186,7 +190,8 @@ fn kitchen_sink() -> Plan {
                 .tls_versions(TlsVersion::Tls1_2, TlsVersion::Tls1_3)
                 .tls_auth(TlsAuth {
                     domains: vec!["example.com".into()],
-                    cert: Pem::File("certs/client.pem".into()),
+                    // A file that exists: k6dsl copies it when it generates.
+                    cert: Pem::File("tests/fixtures/test-client-cert.pem".into()),
                     key: Pem::Inline("-----BEGIN PRIVATE KEY-----\n...\n".into()),
                     password_env: Some("KEY_PASSWORD".into()),
                 })
@@ -519,8 +524,10 @@ fn rows_plan() -> Plan {
         ["code", "label"],
         [["a,1", "quoted \"x\""], ["b", "plain"]],
     );
-    let users = DataSet::csv_file("users", "data/users.csv");
-    let products = DataSet::json_file("products", "data/products.json");
+    // Files the test provides, read from the current directory (the repository's
+    // root under cargo test) and copied beside the script.
+    let users = DataSet::csv_file("users", "tests/plans/data/users.csv");
+    let products = DataSet::json_file("products", "tests/plans/data/products.json");
     let flow = Flow::new("rows").steps(|f| {
         let item = f.row(&items, RowSelection::PerIteration);
         f.request(Request::get(text!["/echo/item/", item.field("id")]).name("item"));
@@ -1078,23 +1085,26 @@ fn k6dsl_gen_writes_data_files_beside_the_script() {
             "-o".as_ref(),
             out_dir.as_os_str(),
         ],
-        scratch.path(),
+        // The plan's file paths are relative to the repository's root.
+        tools::repo_root(),
     );
     assert!(
         output.status.success(),
         "k6dsl gen failed:\n{}",
         text(&output.stderr)
     );
-    for (path, contents) in rows_plan().data_files() {
+    for (path, contents) in rows_plan().data_files().unwrap() {
         assert_eq!(
             std::fs::read_to_string(out_dir.join(&path)).unwrap(),
             contents,
             "{path}"
         );
     }
-    // The files the plan only refers to are the user's to provide.
-    std::fs::write(out_dir.join("data/users.csv"), "username\nuser1\n").unwrap();
-    std::fs::write(out_dir.join("data/products.json"), "[{\"id\": 1}]\n").unwrap();
+    // The files the plan names by path are copied too.
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("data/users.csv")).unwrap(),
+        std::fs::read_to_string(tools::repo_root().join("tests/plans/data/users.csv")).unwrap()
+    );
     // k6 opens every data file in init code: inspect the project where it lies.
     inspect_in(&out_dir, "main.js");
 }

@@ -401,7 +401,7 @@ fn data_files_go_beside_a_typescript_script() {
             .exec(&browse),
         )
         .threshold(HTTP_REQ_FAILED.rate().lt(0.01));
-    assert!(!script.data_files().is_empty());
+    assert!(!script.data_files().unwrap().is_empty());
     let dir = scratch();
     let result = runner(&dir)
         .env("BASE_URL", shop.base_url())
@@ -410,7 +410,7 @@ fn data_files_go_beside_a_typescript_script() {
         .expect("k6 runs");
     result.assert_passed();
     assert!(result.script.ends_with("script.ts"));
-    for (path, _) in script.data_files() {
+    for (path, _) in script.data_files().unwrap() {
         assert!(dir.path().join(&path).is_file(), "{path} is missing");
     }
     assert_eq!(result.check("status is 200"), (4, 0));

@@ -645,7 +645,7 @@ fn assert_values_reached_the_server(shop: &DemoShop) {
 fn every_feature_in_one_typescript_file_typechecks_and_runs() {
     let script = every_feature();
     let ts = script.to_typescript().unwrap();
-    let data = script.data_files();
+    let data = script.data_files().unwrap();
     let options = check_single_with("every feature", &ts, &data);
     assert_eq!(
         options,
@@ -671,7 +671,7 @@ fn every_feature_in_one_typescript_file_typechecks_and_runs() {
     let shop = shop();
     let env = every_feature_env(&shop);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut files = script.data_files();
+    let mut files = script.data_files().unwrap();
     files.push(("results/.gitkeep".to_owned(), String::new()));
     let run = tools::k6_run_ts(&ts, &files, &env);
     assert_all_checks_passed(&run, 40);
@@ -916,7 +916,7 @@ fn hostile_keys_are_typed_and_read_back() {
         .data(&rows)
         .threshold(CHECKS.rate().eq(1));
     let ts = script.to_typescript().unwrap();
-    let data = script.data_files();
+    let data = script.data_files().unwrap();
     check_single_with("hostile keys", &ts, &data);
     let project = script.to_project_ts().unwrap();
     let dir = write(&project);

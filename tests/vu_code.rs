@@ -33,7 +33,7 @@ fn run_against<L>(script: &Script<L>, shop: &DemoShop, env: &[(&str, &str)]) -> 
     let mut env = env.to_vec();
     let base = shop.base_url();
     env.push(("BASE_URL", &base));
-    tools::k6_run(&js, &script.data_files(), &env)
+    tools::k6_run(&js, &script.data_files().unwrap(), &env)
 }
 
 fn assert_passed(run: &Run, js_hint: &str) {

@@ -60,6 +60,8 @@ Usage:
 
 PLAN is read as JSON (.json) or YAML (.yaml, .yml). A plan with problems is reported
 as FILE:LINE:COLUMN: FIELD.PATH: message, and nothing is written.
+Files the plan names by path (csv_file, json_file, tlsAuth PEM files) are read from
+the current directory (when relative) and copied into DIR/data/.
 --force overwrites files in DIR that were edited by hand or not written by k6dsl.
 
 Exit status: 0 success, 1 a bad plan or a refused write, 2 a usage error.
@@ -378,8 +380,9 @@ fn read_plan(path: &Path) -> Result<(String, Plan), Failure> {
 /// How `gen` lays the project out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// One script: `main.js`, its data files beside it, and `results/.gitkeep` (the
-    /// script's `handleSummary` writes there, and k6 does not create folders).
+    /// One script: `main.js`, the files it opens beside it (`data/`: rows, and copies
+    /// of the files the plan names by path), and `results/.gitkeep` (the script's
+    /// `handleSummary` writes there, and k6 does not create folders).
     Script,
     /// k6dsl's project tree (`--tree`): `scripts/main.js`, `scripts/lib/`,
     /// `scripts/scenarios/`, `data/`, `results/.gitkeep` and a `README.md`.
@@ -387,7 +390,9 @@ pub enum Layout {
 }
 
 /// The files of the project a plan generates in `layout`, by path relative to the
-/// project's directory. The one place that decides what `gen` writes.
+/// project's directory. The one place that decides what `gen` writes. Files the
+/// plan names by path (`csv_file`, `json_file`, `tlsAuth` PEM files) are read now,
+/// relative paths from the current directory, and copied into the project's `data/`.
 ///
 /// # Errors
 ///
@@ -407,7 +412,7 @@ pub fn project_files(plan: &Plan, layout: Layout) -> Result<Vec<(String, String)
     match layout {
         Layout::Script => {
             let mut files = vec![("main.js".to_owned(), plan.to_javascript()?)];
-            files.extend(plan.data_files());
+            files.extend(plan.data_files()?);
             files.push(("results/.gitkeep".to_owned(), String::new()));
             Ok(files)
         }

@@ -27,8 +27,11 @@
 //! What it prints for cargo:
 //!
 //! - `cargo:rerun-if-changed=` for the build script itself (`build.rs`, or the path
-//!   given to [`Generator::build_script`]) and for every path given to
-//!   [`Generator::watch`]. Printing any such line turns off cargo's default of
+//!   given to [`Generator::build_script`]), for every path given to
+//!   [`Generator::watch`], and for every file a script copies into the output
+//!   (`DataSet::csv_file`, `json_file`, `tlsAuth` PEM files; relative paths are read
+//!   from the package directory, where cargo runs build scripts) unless it lies in
+//!   the output directory. Printing any such line turns off cargo's default of
 //!   rerunning the build script whenever any file of the package changes, which, with
 //!   the output directory inside the package, would regenerate after every build.
 //! - never the output directory: a watched path inside it, or a watched directory that
@@ -117,6 +120,8 @@ pub struct Generator {
     files: Vec<(String, String)>,
     failures: Vec<(String, crate::Errors)>,
     watched: Vec<PathBuf>,
+    /// Files the scripts copy (data sets' files, PEM files): watched when cargo can.
+    inputs: Vec<PathBuf>,
     build_script: PathBuf,
     force: Option<bool>,
 }
@@ -135,15 +140,19 @@ impl Generator {
             files: Vec::new(),
             failures: Vec::new(),
             watched: Vec::new(),
+            inputs: Vec::new(),
             build_script: PathBuf::from("build.rs"),
             force: None,
         }
     }
 
     /// Generates `script` to `path` (relative to the output directory, `/`-separated),
-    /// and its data files ([`Script::data_files`]) beside it. A script that does not
-    /// generate makes [`write`](Self::write) fail with its problems, after every script
-    /// was tried.
+    /// and the files it opens ([`Script::data_files`]: data rows, and copies of the
+    /// files the model names by path) beside it. Relative paths in the model are read
+    /// from the current directory, which for a build script is the package directory;
+    /// the files copied are watched (`cargo:rerun-if-changed`) unless inside the output
+    /// directory. A script that does not generate (a file missing among them) makes
+    /// [`write`](Self::write) fail with its problems, after every script was tried.
     ///
     /// ```
     /// use k6dsl::prelude::*;
@@ -185,14 +194,25 @@ impl Generator {
     /// ```
     pub fn script<L>(mut self, path: impl Into<String>, script: &Script<L>) -> Self {
         let path = path.into();
-        match script.to_javascript() {
-            Ok(javascript) => {
+        let generated = script
+            .to_javascript()
+            .and_then(|javascript| Ok((javascript, script.data_files()?)));
+        match generated {
+            Ok((javascript, data_files)) => {
                 // Data file paths are relative to the script.
                 let dir = path.rfind('/').map_or("", |slash| &path[..=slash]);
-                for (file, contents) in script.data_files() {
+                for (file, contents) in data_files {
                     self.files.push((format!("{dir}{file}"), contents));
                 }
                 self.files.push((path, javascript));
+                for file in crate::ir::files::list(script.to_ir()) {
+                    if let crate::ir::files::Source::Copy(from) = file.source {
+                        let from = PathBuf::from(from);
+                        if !self.inputs.contains(&from) {
+                            self.inputs.push(from);
+                        }
+                    }
+                }
             }
             Err(errors) => self.failures.push((path, errors)),
         }
@@ -376,6 +396,15 @@ impl Generator {
         }
         if !problems.is_empty() {
             return Err(Error::Watch(problems));
+        }
+        // Files the scripts copy: watched where cargo can watch them well (a file
+        // inside the output directory is copied, but would retrigger every build).
+        for path in &self.inputs {
+            if let Ok(text) = watchable(path, &self.out_dir) {
+                if !triggers.contains(&text) {
+                    triggers.push(text);
+                }
+            }
         }
         for path in &triggers {
             writeln!(out, "cargo:rerun-if-changed={path}").map_err(Error::Print)?;

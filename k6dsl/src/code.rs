@@ -718,7 +718,19 @@ impl DataSet {
         }
     }
 
-    /// An existing JSON file holding an array, at `path` relative to the script.
+    /// An existing JSON file holding an array, at `path`: relative to the current
+    /// directory of the process that generates (a build script's: its package
+    /// directory), or absolute. k6dsl copies it to `data/<name>.json` beside the
+    /// script when it generates ([`Script::data_files`](crate::Script::data_files),
+    /// a project's `data/`), and the script opens that copy; a file missing then is a
+    /// validation problem naming the data set and the path. See [`crate::ir::files`].
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let script = Script::new().data(&DataSet::json_file("products", "no/such/products.json"));
+    /// let error = script.to_javascript().unwrap_err().to_string();
+    /// assert!(error.contains("data set `products`: file: `no/such/products.json` does not exist"), "{error}");
+    /// ```
     pub fn json_file(name: impl Into<String>, path: impl Into<String>) -> Self {
         DataSet {
             ir: ir_code::DataSet {
@@ -729,8 +741,10 @@ impl DataSet {
         }
     }
 
-    /// An existing CSV file with a header line, at `path` relative to the script. Rows
-    /// become objects keyed by the header; every field is a string.
+    /// An existing CSV file with a header line, at `path`: relative to the current
+    /// directory of the process that generates, or absolute, copied to
+    /// `data/<name>.csv` beside the script as [`DataSet::json_file`] is. Rows become
+    /// objects keyed by the header; every field is a string.
     pub fn csv_file(name: impl Into<String>, path: impl Into<String>) -> Self {
         DataSet {
             ir: ir_code::DataSet {

@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::time::serde_go;
 
 pub mod code;
+pub mod files;
 
 /// One k6 test: its options, custom metrics and the functions its scenarios run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

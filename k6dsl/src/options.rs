@@ -488,7 +488,9 @@ pub struct TlsAuth {
 pub enum Pem {
     /// The PEM text itself.
     Inline(String),
-    /// A file path, relative to the script, opened in init code.
+    /// A file path, relative to the current directory of the process that
+    /// generates (or absolute): k6dsl copies the file beside the script and the
+    /// script opens the copy in init code (see [`crate::ir::files`]).
     File(String),
 }
 

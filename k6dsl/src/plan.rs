@@ -270,17 +270,24 @@ impl Plan {
         crate::generate_project(&self.script)
     }
 
-    /// The files k6dsl writes beside the script (data rows given in the plan), as
-    /// (path relative to the script, contents).
+    /// The files the plan's script opens, as (path relative to the script,
+    /// contents): data rows given in the plan, and copies of the files it names by
+    /// path, read now (relative paths from the current directory), as
+    /// [`crate::ir::files::read`].
+    ///
+    /// # Errors
+    ///
+    /// A file that cannot be read, naming the data set (or option) and the path.
     ///
     /// ```
     /// use k6dsl::plan::Plan;
     /// let plan = Plan::from_json(r#"{"data": [{"name": "users", "source": {"csv_rows": {
     ///     "file": "data/users.csv", "header": ["name"], "rows": [["ann"], ["bob"]]}}}]}"#).unwrap();
-    /// assert_eq!(plan.data_files(), [("data/users.csv".to_owned(), "name\nann\nbob\n".to_owned())]);
+    /// assert_eq!(plan.data_files()?, [("data/users.csv".to_owned(), "name\nann\nbob\n".to_owned())]);
+    /// # Ok::<(), k6dsl::Errors>(())
     /// ```
-    pub fn data_files(&self) -> Vec<(String, String)> {
-        crate::codegen::data_files(&self.script)
+    pub fn data_files(&self) -> Result<Vec<(String, String)>, Errors> {
+        crate::ir::files::read(&self.script)
     }
 
     /// The plan as pretty JSON (two-space indents, a final newline), the form

@@ -470,8 +470,9 @@ impl Runner {
         self
     }
 
-    /// Generates `script` (validating it), writes it as `script.js` with its data
-    /// files into the run directory and runs k6 on it. Each threshold of the result
+    /// Generates `script` (validating it), writes it as `script.js` with the files
+    /// it opens ([`Script::data_files`]: data rows, copies of data files and PEM
+    /// files) into the run directory and runs k6 on it. Each threshold of the result
     /// carries the [`ir::Threshold`] it was declared as.
     ///
     /// ```no_run
@@ -506,7 +507,8 @@ impl Runner {
         code: String,
     ) -> Result<RunResult, RunError> {
         let model = script.to_ir();
-        let mut files = script.data_files();
+        // The files the script opens: rows, and copies of the model's files.
+        let mut files = script.data_files()?;
         if let Some(path) = &model.lifecycle.summary_json {
             // handleSummary writes here, and k6 does not create the folder.
             if let Some(parent) = Path::new(path)

@@ -375,11 +375,25 @@ impl<L> Script<L> {
         }
     }
 
-    /// The files k6dsl writes next to the script: data rows given in Rust, as
-    /// (path relative to the script, contents). Write them beside the JavaScript
-    /// before running k6.
-    pub fn data_files(&self) -> Vec<(String, String)> {
-        codegen::data_files(&self.ir)
+    /// The files the generated script opens, as (path relative to the script,
+    /// contents): data rows given in Rust, and copies of the files the model names by
+    /// path (data sets' files, `tlsAuth` PEM files), read now. Write them beside the
+    /// script before running k6. See [`ir::files`] for the paths, and where relative
+    /// paths are read from (the current directory).
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let users = DataSet::csv_rows("users", ["username"], [["ann"]]);
+    /// let script = Script::new().data(&users);
+    /// assert_eq!(script.data_files()?, [("data/users.csv".to_owned(), "username\nann\n".to_owned())]);
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A file that cannot be read, naming the data set (or option) and the path.
+    pub fn data_files(&self) -> Result<Vec<(String, String)>, Errors> {
+        ir::files::read(&self.ir)
     }
 
     /// Checks the model and generates the k6 script (an ES module).
@@ -391,7 +405,7 @@ impl<L> Script<L> {
     /// Checks the model and generates the test as a k6 project tree: every file by
     /// its path from the project root (`scripts/main.js`, `scripts/lib/*.js`,
     /// `scripts/scenarios/*.js`, `data/`, `results/.gitkeep`, `README.md`). See
-    /// [`codegen::project`] for the layout.
+    /// [`codegen::project`] for the layout; `data/` holds [`Script::data_files`].
     ///
     /// ```
     /// use k6dsl::prelude::*;
@@ -408,7 +422,7 @@ impl<L> Script<L> {
     /// ```
     pub fn to_project(&self) -> Result<Vec<(String, String)>, Errors> {
         self.validate()?;
-        Ok(codegen::project(&self.ir))
+        Ok(codegen::project(&self.ir, self.data_files()?))
     }
 
     /// Checks the model and generates the k6 script in TypeScript, typed against
@@ -463,7 +477,7 @@ impl<L> Script<L> {
     /// ```
     pub fn to_project_ts(&self) -> Result<Vec<(String, String)>, Errors> {
         self.validate()?;
-        Ok(codegen::project_ts(&self.ir))
+        Ok(codegen::project_ts(&self.ir, self.data_files()?))
     }
 }
 
@@ -475,10 +489,11 @@ pub fn generate(script: &ir::Script) -> Result<String, Errors> {
 }
 
 /// Checks a model and generates it as a k6 project tree, as
-/// [`Script::to_project`] does.
+/// [`Script::to_project`] does, with the files it opens in `data/`
+/// ([`ir::files::read`]).
 pub fn generate_project(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
     validate::validate(script)?;
-    Ok(codegen::project(script))
+    Ok(codegen::project(script, ir::files::read(script)?))
 }
 
 /// Checks a model and generates its k6 script in TypeScript, as
@@ -492,5 +507,5 @@ pub fn generate_typescript(script: &ir::Script) -> Result<String, Errors> {
 /// [`Script::to_project_ts`] does.
 pub fn generate_project_ts(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
     validate::validate(script)?;
-    Ok(codegen::project_ts(script))
+    Ok(codegen::project_ts(script, ir::files::read(script)?))
 }

@@ -38,6 +38,7 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
     v.general(&script.options.general);
     v.durations(script);
     v.code(script);
+    v.errors.extend(crate::ir::files::problems(script));
     if v.errors.is_empty() {
         Ok(())
     } else {

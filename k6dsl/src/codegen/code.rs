@@ -558,7 +558,7 @@ impl<'a> Module<'a> {
         for data in &self.script.data {
             self.needs.shared_array = true;
             let var = self.data_vars[&data.name].clone();
-            let file = format!("{to_root}{}", data.source.file());
+            let file = format!("{to_root}{}", data.script_file());
             let mut returns = String::new();
             let load = if data.source.is_csv() {
                 self.needs.helpers.insert("parseCsv");

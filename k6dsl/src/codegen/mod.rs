@@ -129,7 +129,7 @@ fn single_file(script: &ir::Script, target: Target) -> String {
     let mut sections: Vec<Vec<String>> = Vec::new();
     let constants = module.constants("");
     let data_sets = module.data_sets("./", "");
-    let options_value = options::options(&script.options);
+    let options_value = options::options(&script.options, "./");
     let options_type = match target {
         Target::JavaScript => String::new(),
         Target::TypeScript => {
@@ -264,16 +264,6 @@ fn metric_declarations(script: &ir::Script, vars: &[String], export: &str) -> Ve
             }
             render(line).trim_end().to_owned()
         })
-        .collect()
-}
-
-/// Files k6dsl writes next to the script (data rows given in Rust), by path
-/// relative to it.
-pub fn data_files(script: &ir::Script) -> Vec<(String, String)> {
-    script
-        .data
-        .iter()
-        .filter_map(|d| Some((d.source.file().to_owned(), d.source.contents()?)))
         .collect()
 }
 

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use super::js::{Object, Value};
+use crate::ir::files::tls_auth_file;
 use crate::ir::{Execution, Executor, Options, Scenario, Shortcut, Stage, Threshold};
 use crate::options::{
     DnsPolicy, DnsSelect, DnsTtl, GeneralOptions, HttpDebug, Pem, TlsVersions, TrendStat,
@@ -42,8 +43,10 @@ fn stages(stages: &[Stage]) -> Value {
     )
 }
 
-/// The `options` object.
-pub fn options(options: &Options) -> Value {
+/// The `options` object; files it opens (`tlsAuth` PEM files) at `to_root` + their
+/// path in the output (`"./"` beside a single script, `"../../"` from a project's
+/// `scripts/lib/`).
+pub fn options(options: &Options, to_root: &str) -> Value {
     let mut object = Object::block();
     match &options.execution {
         Execution::Default => {}
@@ -59,7 +62,7 @@ pub fn options(options: &Options) -> Value {
     if !options.thresholds.is_empty() {
         object.set("thresholds", thresholds(&options.thresholds));
     }
-    general(&mut object, &options.general);
+    general(&mut object, &options.general, to_root);
     object.build()
 }
 
@@ -202,7 +205,7 @@ fn thresholds(thresholds: &[Threshold]) -> Value {
     object.build()
 }
 
-fn general(object: &mut Object, o: &GeneralOptions) {
+fn general(object: &mut Object, o: &GeneralOptions, to_root: &str) {
     let bool_ = |b: Option<bool>| b.map(Value::Bool);
     let str_list = |items: Vec<String>| Value::Array(items.into_iter().map(Value::Str).collect());
     object
@@ -298,18 +301,21 @@ fn general(object: &mut Object, o: &GeneralOptions) {
         let entries = o
             .tls_auth
             .iter()
-            .map(|auth| {
-                let pem = |pem: &Pem| match pem {
+            .enumerate()
+            .map(|(entry, auth)| {
+                let pem = |pem: &Pem, part: &str| match pem {
                     Pem::Inline(text) => Value::Str(text.clone()),
-                    Pem::File(path) => {
-                        Value::Expr(format!("open({})", super::js::string_literal(path)))
+                    // The copy k6dsl writes beside the script (crate::ir::files).
+                    Pem::File(_) => {
+                        let file = format!("{to_root}{}", tls_auth_file(entry, part));
+                        Value::Expr(format!("open({})", super::js::string_literal(&file)))
                     }
                 };
                 let mut object = Object::block();
                 object
                     .set("domains", str_list(auth.domains.clone()))
-                    .set("cert", pem(&auth.cert))
-                    .set("key", pem(&auth.key))
+                    .set("cert", pem(&auth.cert, "cert"))
+                    .set("key", pem(&auth.key, "key"))
                     .set_opt(
                         "password",
                         auth.password_env

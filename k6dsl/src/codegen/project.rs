@@ -9,7 +9,8 @@
 //! scripts/lib/data.js          SharedArrays over data/
 //! scripts/lib/utils.js         small helpers (think time, extraction, CSV)
 //! scripts/scenarios/<name>.js  one function per flow
-//! data/*.json                  data rows given in Rust
+//! data/                        the files the test opens: data rows given in Rust, copies of
+//!                              data files and tlsAuth PEM files (see crate::ir::files)
 //! results/.gitkeep             where handleSummary and --out write
 //! README.md                    how to run it
 //! ```
@@ -90,18 +91,24 @@ struct Part {
 }
 
 /// Every file of the project, by path from the project root, in a fixed order.
-pub fn project(script: &ir::Script) -> Vec<(String, String)> {
-    project_in(script, Target::JavaScript)
+/// `data_files` are the files the test opens, by path from the root
+/// ([`crate::ir::files::read`]): written as they are, and listed in the README.
+pub fn project(script: &ir::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
+    project_in(script, Target::JavaScript, data_files)
 }
 
 /// Every file of the project in TypeScript (`scripts/main.ts`, `scripts/lib/*.ts`,
 /// `scripts/scenarios/*.ts`, `tsconfig.json`, ...), by path from the project root,
-/// in a fixed order.
-pub fn project_ts(script: &ir::Script) -> Vec<(String, String)> {
-    project_in(script, Target::TypeScript)
+/// in a fixed order. `data_files` as for [`project`].
+pub fn project_ts(script: &ir::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
+    project_in(script, Target::TypeScript, data_files)
 }
 
-fn project_in(script: &ir::Script, target: Target) -> Vec<(String, String)> {
+fn project_in(
+    script: &ir::Script,
+    target: Target,
+    data_files: Vec<(String, String)>,
+) -> Vec<(String, String)> {
     let ts = target == Target::TypeScript;
     let ext = target.extension();
     let layout = Layout::new(target);
@@ -210,7 +217,7 @@ fn project_in(script: &ir::Script, target: Target) -> Vec<(String, String)> {
     // lib/config: settings and options.
     {
         let mut sections = vec![module.constants("export ")];
-        let options = options::options(&script.options);
+        let options = options::options(&script.options, "../../");
         let mut imports = Vec::new();
         let mut head = "const load = ".to_owned();
         let mut smoke = SMOKE.to_owned();
@@ -393,9 +400,7 @@ fn project_in(script: &ir::Script, target: Target) -> Vec<(String, String)> {
         files.push((part.path.clone(), module_text(&title, &imports, sections)));
     }
 
-    for (path, contents) in super::data_files(script) {
-        files.push((path, contents));
-    }
+    files.extend(data_files);
     files.push(("results/.gitkeep".into(), String::new()));
     if ts {
         files.push(("tsconfig.json".into(), TSCONFIG.to_owned()));

@@ -498,6 +498,26 @@ pub struct DataSet {
     pub source: DataSource,
 }
 
+impl DataSet {
+    /// The file k6 opens for this data set, relative to the script (a project's root):
+    /// the rows' `file`, or, for an existing file, `data/<name>.json` or
+    /// `data/<name>.csv`, where k6dsl copies it when it generates (see
+    /// [`crate::ir::files`]).
+    ///
+    /// ```
+    /// use k6dsl::ir::code::{DataSet, DataSource};
+    /// let users = DataSet { name: "users".into(), source: DataSource::CsvFile("../fixtures/users.csv".into()) };
+    /// assert_eq!(users.script_file(), "data/users.csv");
+    /// ```
+    pub fn script_file(&self) -> String {
+        match &self.source {
+            DataSource::JsonRows { file, .. } | DataSource::CsvRows { file, .. } => file.clone(),
+            DataSource::JsonFile(_) => format!("data/{}.json", self.name),
+            DataSource::CsvFile(_) => format!("data/{}.csv", self.name),
+        }
+    }
+}
+
 /// Where a data set's rows come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -509,10 +529,13 @@ pub enum DataSource {
         /// The rows.
         rows: Vec<serde_json::Value>,
     },
-    /// An existing JSON file (an array) relative to the script.
+    /// An existing JSON file (an array) at this path, relative to the current
+    /// directory of the process that generates (or absolute); k6dsl copies it beside
+    /// the script ([`DataSet::script_file`]).
     JsonFile(String),
-    /// An existing CSV file with a header line, relative to the script; rows become
-    /// objects keyed by the header.
+    /// An existing CSV file with a header line at this path, relative to the current
+    /// directory of the process that generates (or absolute); k6dsl copies it beside
+    /// the script ([`DataSet::script_file`]). Rows become objects keyed by the header.
     CsvFile(String),
     /// CSV rows written by k6dsl next to the script.
     CsvRows {
@@ -526,7 +549,9 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    /// The file k6 opens, relative to the script.
+    /// The path this source names: the file k6dsl writes the rows to (relative to
+    /// the script), or the existing file k6dsl copies from. The file k6 opens is
+    /// [`DataSet::script_file`].
     pub fn file(&self) -> &str {
         match self {
             DataSource::JsonRows { file, .. } | DataSource::CsvRows { file, .. } => file,

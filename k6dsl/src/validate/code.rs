@@ -164,7 +164,7 @@ impl Validator {
 
     fn data_sets(&mut self, script: &Script) {
         let mut seen: BTreeMap<&str, &crate::ir::code::DataSet> = BTreeMap::new();
-        let mut files: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut files: BTreeMap<String, &str> = BTreeMap::new();
         for data in &script.data {
             let place = Place::Data(data.name.clone());
             if data.name.trim().is_empty() {
@@ -189,7 +189,7 @@ impl Validator {
                     seen.insert(&data.name, data);
                 }
             }
-            let file = data.source.file();
+            let file = data.script_file();
             if file.is_empty() || file.starts_with('/') || file.split('/').any(|s| s == "..") {
                 self.push(
                     place.clone(),
@@ -201,7 +201,7 @@ impl Validator {
                     },
                 );
             }
-            if let Some(other) = files.insert(file, &data.name) {
+            if let Some(other) = files.insert(file.clone(), &data.name) {
                 if other != data.name {
                     self.push(
                         place.clone(),
