@@ -48,13 +48,13 @@ impl fmt::Display for Place {
             Place::Option(name) => write!(f, "option `{name}`"),
             // Validation writes these with the names already quoted: shorten each.
             Place::Code { function, path } if path.is_empty() => {
-                f.write_str(&shorten_quoted(function, '`'))
+                f.write_str(&shorten_quoted(function, &['`']))
             }
             Place::Code { function, path } => write!(
                 f,
                 "{}, {}",
-                shorten_quoted(function, '`'),
-                shorten_quoted(path, '`')
+                shorten_quoted(function, &['`']),
+                shorten_quoted(path, &['`'])
             ),
             Place::Data(name) => write!(f, "data set {}", excerpt(name)),
         }
@@ -118,63 +118,70 @@ impl fmt::Display for Excerpt<'_> {
     }
 }
 
-/// `text` with every run between two `mark`s longer than [`EXCERPT_CHARS`] cut as
-/// [`excerpt`] cuts it, for messages that already quote user text (`group `Cart`,
-/// request `add``, a parser's `invalid type: string "…"`). Should the marks not pair
-/// up (user text holding the mark itself), the whole result is cut to
-/// [`MESSAGE_CHARS`], so that it stays short in any case.
+/// `text` with every run between two of the same `marks` longer than
+/// [`EXCERPT_CHARS`] cut as [`excerpt`] cuts it, for messages that already quote
+/// user text (`group `Cart`, request `add``, a parser's `invalid type: string
+/// "…"`). Should the marks not pair up (user text holding a mark itself), the whole
+/// result is cut to [`MESSAGE_CHARS`], so that it stays short in any case.
 ///
 /// ```
 /// use k6dsl::error::shorten_quoted;
-/// assert_eq!(shorten_quoted("group `Cart`, request `add`", '`'), "group `Cart`, request `add`");
+/// assert_eq!(shorten_quoted("group `Cart`, request `add`", &['`']), "group `Cart`, request `add`");
 /// let long = format!("request `{}`: slow", "x".repeat(500));
 /// assert_eq!(
-///     shorten_quoted(&long, '`'),
+///     shorten_quoted(&long, &['`']),
 ///     format!("request `{}…` (500 characters): slow", "x".repeat(100))
 /// );
+/// let unpaired = format!("`{}", "y".repeat(5_000));
+/// assert!(shorten_quoted(&unpaired, &['`']).ends_with("… (5001 characters in all)"));
 /// ```
-pub fn shorten_quoted(text: &str, mark: char) -> Cow<'_, str> {
-    // Short text, or text whose quoted runs are all short, is kept as it is.
-    let long_run = text
-        .split(mark)
-        .skip(1)
-        .step_by(2)
-        .any(|run| run.len() > EXCERPT_CHARS && run.chars().nth(EXCERPT_CHARS).is_some());
-    let limit = MESSAGE_CHARS;
-    if !long_run && text.len() <= limit {
-        return Cow::Borrowed(text);
+pub fn shorten_quoted<'a>(text: &'a str, marks: &[char]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for &mark in marks {
+        if let Some(shorter) = shorten_runs(&out, mark) {
+            out = Cow::Owned(shorter);
+        }
+    }
+    if let Some((cut, _)) = out.char_indices().nth(MESSAGE_CHARS) {
+        // Marks that do not pair up: cut the whole.
+        let length = text.chars().count();
+        let mut whole = out[..cut].to_owned();
+        whole.push_str(&format!("… ({length} characters in all)"));
+        out = Cow::Owned(whole);
+    }
+    out
+}
+
+/// `text` with its long runs between `mark`s cut, or `None` when none is long.
+fn shorten_runs(text: &str, mark: char) -> Option<String> {
+    let long = |run: &str| run.len() > EXCERPT_CHARS && run.chars().nth(EXCERPT_CHARS).is_some();
+    let mut pieces = text.split(mark);
+    // Runs alternate: unquoted, quoted, unquoted, ... A last run with no closing
+    // mark is unquoted.
+    let closed = text.matches(mark).count() / 2;
+    if !text.split(mark).skip(1).step_by(2).take(closed).any(long) {
+        return None;
     }
     let mut out = String::new();
-    let mut pieces = text.split(mark);
-    if let Some(first) = pieces.next() {
-        out.push_str(first);
-    }
-    // Runs alternate: quoted, unquoted, quoted, ... A trailing unpaired mark leaves
-    // its run unquoted.
+    out.push_str(pieces.next().unwrap_or_default());
     let mut pieces = pieces.peekable();
-    while let Some(quoted) = pieces.next() {
+    while let Some(run) = pieces.next() {
         match pieces.peek() {
             Some(_) => {
-                out.push_str(&excerpt(quoted).quoted_with(mark).to_string());
+                out.push_str(&excerpt(run).quoted_with(mark).to_string());
                 out.push_str(pieces.next().unwrap_or_default());
             }
             None => {
                 out.push(mark);
-                out.push_str(quoted);
+                out.push_str(run);
             }
         }
-        if out.len() > 2 * limit {
+        if out.len() > 4 * MESSAGE_CHARS {
+            // The rest is cut with the whole.
             break;
         }
     }
-    if out.chars().nth(limit).is_some() {
-        // Marks that do not pair up: cut the whole.
-        let cut = out.char_indices().nth(limit).map_or(out.len(), |(i, _)| i);
-        let length = text.chars().count();
-        out.truncate(cut);
-        out.push_str(&format!("… ({length} characters in all)"));
-    }
-    Cow::Owned(out)
+    Some(out)
 }
 
 /// What is wrong.
@@ -394,7 +401,7 @@ impl fmt::Display for Problem {
             ),
             Problem::Invalid { field, reason } => {
                 // Validation quotes user text (headers, URLs, keys) in backticks.
-                write!(f, "{field}: {}", shorten_quoted(reason, '`'))
+                write!(f, "{field}: {}", shorten_quoted(reason, &['`']))
             }
         }
     }
