@@ -53,3 +53,50 @@ fn a_huge_name_in_a_plan_gives_a_short_message() {
         "{message}"
     );
 }
+
+#[test]
+fn flows_and_data_files_that_differ_only_by_case_are_refused() {
+    let upper = Flow::new("Browse");
+    let lower = Flow::new("browse");
+    let script = Script::new()
+        .scenario(Scenario::new("a", ConstantVus::new().duration(secs(5))).exec(&upper))
+        .scenario(Scenario::new("b", ConstantVus::new().duration(secs(5))).exec(&lower))
+        .data(&DataSet::json_rows("Users", &[1]))
+        .data(&DataSet::json_rows("users", &[2]));
+    let errors = script.to_project().unwrap_err();
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "flow `browse`: name: `browse` and `Browse` differ only by case: their files \
+             scripts/scenarios/browse.js and scripts/scenarios/Browse.js are one file on \
+             macOS and Windows, which ignore case; rename one",
+            "data set `users`: file: `data/users.json` and `data/Users.json` (data set \
+             `Users`) differ only by case: they are one file on macOS and Windows, which \
+             ignore case; rename one",
+        ],
+        "{errors}"
+    );
+    // Names that differ otherwise are fine.
+    let other = Flow::new("browse2");
+    let script = Script::new()
+        .scenario(Scenario::new("a", ConstantVus::new().duration(secs(5))).exec(&upper))
+        .scenario(Scenario::new("b", ConstantVus::new().duration(secs(5))).exec(&other));
+    script.to_project().unwrap();
+
+    // In a plan, the second name is located.
+    let text = r#"{
+  "options": { "execution": { "shortcut": { "iterations": { "vus": 1, "iterations": 1 } } } },
+  "flows": [
+    { "name": "Checkout" },
+    { "name": "checkout" }
+  ]
+}"#;
+    let error = Plan::load(text, Format::Json).unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "5:15: flows[1].name: flow `checkout`: name: `checkout` and `Checkout` differ only by case"
+        ),
+        "{error}"
+    );
+}
