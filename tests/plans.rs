@@ -804,13 +804,159 @@ fn a_wrong_type_inside_an_executor_is_located() {
     assert_eq!(
         error_of(WRONG_TYPE_IN_EXECUTOR, Format::Json),
         "plan.json:12:46: options.execution.scenarios[0].executor.stages[1].target: \
-         invalid type: string \"ten\", expected u64"
+         invalid type: string \"ten\", expected a whole number, 0 or more, e.g. 10"
     );
     assert_eq!(
         error_of(WRONG_TYPE_IN_EXECUTOR_YAML, Format::Yaml),
         "plan.json:12:23: options.execution.scenarios[0].executor.stages[1].target: \
-         invalid type: string \"ten\", expected u64"
+         invalid type: string \"ten\", expected a whole number, 0 or more, e.g. 10"
     );
+}
+
+/// A one-scenario plan with `executor` as its executor, in JSON and in YAML.
+fn with_executor(executor: serde_json::Value) -> [(String, Format); 2] {
+    let plan = serde_json::json!({"options": {"execution": {"scenarios": [
+        {"name": "s", "executor": executor}
+    ]}}});
+    [
+        (serde_json::to_string_pretty(&plan).unwrap(), Format::Json),
+        (serde_norway_free_yaml(&plan), Format::Yaml),
+    ]
+}
+
+/// `value` as YAML through k6dsl's own writer (a plan's `to_yaml` would need a
+/// valid plan).
+fn serde_norway_free_yaml(value: &serde_json::Value) -> String {
+    fn write(value: &serde_json::Value, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match value {
+                        serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                            out.push_str(&format!("{pad}{key}:\n"));
+                            write(value, indent + 2, out);
+                        }
+                        scalar => out.push_str(&format!("{pad}{key}: {scalar}\n")),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    out.push_str(&format!("{pad}-\n"));
+                    write(item, indent + 2, out);
+                }
+            }
+            scalar => out.push_str(&format!("{pad}{scalar}\n")),
+        }
+    }
+    let mut out = String::new();
+    write(value, 0, &mut out);
+    out
+}
+
+#[test]
+fn a_wrong_type_says_what_was_expected_in_words() {
+    let cases = [
+        (
+            serde_json::json!({"type": 5}),
+            "executor.type: invalid type: integer `5`, expected a string: the executor type, \
+             e.g. \"constant-vus\" (one of `shared-iterations`, `per-vu-iterations`, \
+             `constant-vus`, `ramping-vus`, `constant-arrival-rate`, `ramping-arrival-rate`, \
+             `externally-controlled`)",
+        ),
+        (
+            serde_json::json!({"type": "constant-vus", "vus": "ten", "duration": "1m"}),
+            "executor.vus: invalid type: string \"ten\", \
+             expected a whole number from 0 to 4294967295, e.g. 10",
+        ),
+        (
+            serde_json::json!({"type": "constant-vus", "vus": 1, "duration": true}),
+            "executor.duration: invalid ",
+        ),
+    ];
+    for (executor, want) in cases {
+        for (text, format) in with_executor(executor.clone()) {
+            let error = error_of(&text, format);
+            assert!(
+                error.contains(&format!("options.execution.scenarios[0].{want}")),
+                "{}: {error}\n{text}",
+                format.name()
+            );
+            assert!(!error.contains("expected value"), "{error}");
+        }
+    }
+    // A duration of the wrong type: JSON says what a duration looks like, YAML
+    // (where every scalar can be text) says why `true` is none.
+    let [(json, _), (yaml, _)] =
+        with_executor(serde_json::json!({"type": "constant-vus", "vus": 1, "duration": true}));
+    assert!(
+        error_of(&json, Format::Json).ends_with(
+            "executor.duration: invalid type: boolean `true`, \
+             expected a string: a duration, e.g. \"30s\", \"1m30s\" or \"500ms\""
+        ),
+        "{}",
+        error_of(&json, Format::Json)
+    );
+    assert!(
+        error_of(&yaml, Format::Yaml).contains("(write it like `1m30s`, `500ms` or `2h`)"),
+        "{}",
+        error_of(&yaml, Format::Yaml)
+    );
+    // Enums: the spellings they take; the HTTP method in words.
+    let text = r#"{"flows": [{"name": "a", "body": [7, {"request": {"method": 5}}]}]}"#;
+    assert_eq!(
+        error_of(text, Format::Json),
+        "plan.json:1:35: flows[0].body[0]: invalid type: integer `7`, expected one of \
+         `request`, `batch`, `group`, `sleep`, `add_to_metric`, `pick_row`, `once_per_vu`"
+    );
+    let text = r#"{"flows": [{"name": "a", "body": [{"request": {"method": 5}}]}]}"#;
+    assert_eq!(
+        error_of(text, Format::Json),
+        "plan.json:1:58: flows[0].body[0].request.method: invalid type: integer `5`, \
+         expected a string: an HTTP method, e.g. \"GET\" or \"POST\""
+    );
+    // Malformed text: what may come here.
+    assert_eq!(
+        error_of("{\"flows\": [}", Format::Json),
+        "plan.json:1:12: flows[0]: expected a value here \
+         (an object, a list, a string, a number, true, false or null)"
+    );
+}
+
+#[test]
+fn user_text_in_a_reading_error_is_cut_to_an_excerpt() {
+    let long = "k".repeat(1_000_000);
+    let text = serde_json::json!({"options": {"execution": {"scenarios": [
+        {"name": "s", "executor": {"type": long.as_str(), "vus": 1}}
+    ]}}})
+    .to_string();
+    let error = error_of(&text, Format::Json);
+    assert!(error.len() < 1_000, "{error}");
+    assert!(
+        error.contains(&format!(
+            "unknown variant `{}…` (1000000 characters)",
+            "k".repeat(100)
+        )),
+        "{error}"
+    );
+    let text = serde_json::json!({"options": {"execution": {"scenarios": [
+        {"name": "s", "executor": {"type": "constant-vus", "vus": long.as_str()}}
+    ]}}})
+    .to_string();
+    let error = error_of(&text, Format::Json);
+    assert!(error.len() < 1_000, "{error}");
+    assert!(
+        error.contains(&format!(
+            "invalid type: string \"{}…\" (1000000 characters), expected a whole number",
+            "k".repeat(100)
+        )),
+        "{error}"
+    );
+    // An unknown key: in the path and in the message.
+    let text = serde_json::json!({"base_url": {long.as_str(): 1}}).to_string();
+    let error = error_of(&text, Format::Json);
+    assert!(error.len() < 1_000, "{error}");
 }
 
 const UNKNOWN_FIELD: &str = r#"{
@@ -938,21 +1084,22 @@ const INVALID: &str = r#"{
 fn a_plan_that_fails_validation_reports_every_problem_at_its_place() {
     let error = error_of(INVALID, Format::Json);
     let lines: Vec<&str> = error.lines().collect();
+    // In file order, whatever order validation found them in.
     let expected = [
-        "plan.json:32:30: flows[1].body[0].group.name: flow `browse`, group `a::b`: group name `a::b`",
         "plan.json:12:24: options.execution.scenarios[0].executor.max_vus: scenario `purchase`: maxVUs (10) is less than preAllocatedVUs (20)",
         "plan.json:18:56: options.execution.scenarios[1].executor.vus: scenario `browse`: vus must be greater than 0",
         "plan.json:19:19: options.execution.scenarios[1].exec: scenario `browse`: exec `brows` names no flow of this script",
         "plan.json:24:53: options.thresholds[0].stat: threshold `checks`: `avg` does not apply to a Rate metric",
+        "plan.json:32:30: flows[1].body[0].group.name: flow `browse`, group `a::b`: group name `a::b`",
         "plan.json:34:47: flows[1].body[1].request.params.timeout: flow `browse`, request `home`: timeout: must be greater than 0",
     ];
-    for want in expected {
+    assert_eq!(lines.len(), expected.len(), "{error}");
+    for (line, want) in lines.iter().zip(expected) {
         assert!(
-            lines.iter().any(|line| line.starts_with(want)),
-            "no line starts with\n  {want}\nin\n{error}"
+            line.starts_with(want),
+            "{line}\ndoes not start with\n{want}"
         );
     }
-    assert_eq!(lines.len(), expected.len(), "{error}");
 
     // The typed error keeps validation's own errors too.
     match Plan::load(INVALID, Format::Json) {
@@ -962,6 +1109,10 @@ fn a_plan_that_fails_validation_reports_every_problem_at_its_place() {
         }) => {
             assert_eq!(errors.len(), diagnostics.len());
             assert!(errors.iter().any(|e| e.to_string().contains("maxVUs (10)")));
+            // Each error beside its diagnostic.
+            for (error, diagnostic) in errors.iter().zip(&diagnostics) {
+                assert_eq!(error.to_string(), diagnostic.message);
+            }
         }
         other => panic!("{other:?}"),
     }
@@ -1166,7 +1317,7 @@ fn k6dsl_gen_reports_bad_plans_and_writes_nothing() {
         (
             "executor.json",
             WRONG_TYPE_IN_EXECUTOR,
-            &["executor.json:12:46: options.execution.scenarios[0].executor.stages[1].target: invalid type: string \"ten\", expected u64"],
+            &["executor.json:12:46: options.execution.scenarios[0].executor.stages[1].target: invalid type: string \"ten\", expected a whole number, 0 or more, e.g. 10"],
         ),
         (
             "executor.yaml",
@@ -1181,7 +1332,7 @@ fn k6dsl_gen_reports_bad_plans_and_writes_nothing() {
         (
             "malformed.json",
             "{\n  \"flows\": [}\n",
-            &["malformed.json:2:13: flows[0]: expected value"],
+            &["malformed.json:2:13: flows[0]: expected a value here (an object, a list, a string, a number, true, false or null)"],
         ),
         (
             "invalid.json",
@@ -1271,10 +1422,10 @@ fn problems_in_vu_code_are_located_at_their_step() {
     let expected = [
         "plan.json:14:38: default_flow.body[0].once_per_vu.body[0].request.checks[0].name: \
          flow `main`, once per VU, request `a`, check `x::y`: check name `x::y` is not allowed",
-        "plan.json:23:89: default_flow.body[1].batch[1].headers: flow `main`, batch request `c`: \
-         header: `bad header` is not a valid header name",
         "plan.json:23:11: default_flow.body[1].batch[1]: flow `main`, batch request `c`: \
          value: reads setup data `nope`, which setup does not share (it shares: k)",
+        "plan.json:23:89: default_flow.body[1].batch[1].headers: flow `main`, batch request `c`: \
+         header: `bad header` is not a valid header name",
         "plan.json:26:18: default_flow.body[2].sleep: flow `main`, think time: think time: \
          the minimum (3s) is above the maximum (1s)",
         "plan.json:32:42: lifecycle.setup.returns[1]: setup(), returned key `k`: \

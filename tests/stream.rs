@@ -326,6 +326,92 @@ fn a_truncated_last_line_loses_nothing_before_it() {
     assert!(!got.warnings()[0].truncated);
 }
 
+/// A line of `len` bytes (and a newline) with a long JSON string.
+fn long_line(len: usize) -> Vec<u8> {
+    let mut line = Vec::with_capacity(len + 1);
+    line.extend_from_slice(b"{\"type\":\"Point\",\"metric\":\"");
+    line.resize(len - 2, b'x');
+    line.extend_from_slice(b"\"}\n");
+    line
+}
+
+#[test]
+fn a_line_over_the_limit_is_skipped_without_holding_it() {
+    use k6dsl::stream::{Event, Reader};
+
+    let text = synthetic(5, 20);
+    let half = &text[..text.len() / 2];
+    let head = &half[..=half.rfind('\n').unwrap()];
+    let tail = &text[head.len()..];
+    let long = long_line(10_000_000);
+    let mut input = head.as_bytes().to_vec();
+    input.extend_from_slice(&long);
+    input.extend_from_slice(tail.as_bytes());
+    // Unterminated, and too long too.
+    input.extend_from_slice(&long[..5_000]);
+
+    // With a 1 KiB limit and small chunks: the reader never holds more than about
+    // the limit, whatever the line's length.
+    let chunked = std::io::BufReader::with_capacity(4096, &input[..]);
+    let mut reader = Reader::new(chunked).with_max_line(1024);
+    let mut capacity = 0;
+    let mut points = 0;
+    let mut invalid = 0;
+    while let Some(event) = reader.next_event().unwrap() {
+        match event {
+            Event::Point(_) => points += 1,
+            Event::Invalid => invalid += 1,
+            _ => {}
+        }
+        capacity = capacity.max(reader.buffer_capacity());
+    }
+    assert!(
+        capacity <= 2 * 1024 + 2,
+        "the buffer grew to {capacity} bytes"
+    );
+    assert_eq!((points, invalid), (20, 2));
+    assert_eq!((reader.long_lines(), reader.invalid_lines()), (2, 2));
+    let head_lines = head.lines().count() as u64;
+    let warnings = reader.warnings();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(
+        (
+            warnings[0].line,
+            warnings[0].too_long,
+            warnings[0].truncated
+        ),
+        (head_lines + 1, Some(10_000_000), false)
+    );
+    assert_eq!(
+        warnings[0].to_string(),
+        format!(
+            "line {}: skipped (10000000 bytes, longer than the limit of 1024 bytes)",
+            head_lines + 1
+        )
+    );
+    assert_eq!(
+        (warnings[1].too_long, warnings[1].truncated),
+        (Some(5_000), true)
+    );
+    assert_eq!(reader.bytes(), input.len() as u64);
+
+    // The aggregate reads with the default limit (1 MiB): a 2 MB line is skipped,
+    // everything else counts as without it.
+    let mut input = head.as_bytes().to_vec();
+    input.extend_from_slice(&long_line(2_000_000));
+    input.extend_from_slice(tail.as_bytes());
+    let got = Aggregate::from_reader(&input[..], config()).unwrap();
+    let without = Aggregate::from_reader(text.as_bytes(), config()).unwrap();
+    assert_same(&got, &without);
+    assert_eq!(got.invalid_lines(), 1);
+    assert_eq!(got.warnings()[0].too_long, Some(2_000_000));
+    // A line exactly at the limit is read (and rejected for what it says).
+    let at_limit = long_line(1024);
+    let mut reader = Reader::new(&at_limit[..]).with_max_line(1024);
+    assert!(matches!(reader.next_event().unwrap(), Some(Event::Invalid)));
+    assert_eq!(reader.warnings()[0].too_long, None);
+}
+
 #[test]
 fn tag_keys_bound_the_tag_sets() {
     let text = synthetic(3, 400);

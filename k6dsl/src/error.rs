@@ -1,5 +1,6 @@
 //! Validation errors: what is wrong, where, and how to fix it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -39,17 +40,148 @@ impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Place::Script => f.write_str("script"),
-            Place::Scenario(name) => write!(f, "scenario `{name}`"),
+            Place::Scenario(name) => write!(f, "scenario {}", excerpt(name)),
             Place::Shortcut => f.write_str("top-level shortcut"),
-            Place::Threshold(key) => write!(f, "threshold `{key}`"),
-            Place::Metric(name) => write!(f, "metric `{name}`"),
-            Place::Flow(name) => write!(f, "flow `{name}`"),
+            Place::Threshold(key) => write!(f, "threshold {}", excerpt(key)),
+            Place::Metric(name) => write!(f, "metric {}", excerpt(name)),
+            Place::Flow(name) => write!(f, "flow {}", excerpt(name)),
             Place::Option(name) => write!(f, "option `{name}`"),
-            Place::Code { function, path } if path.is_empty() => f.write_str(function),
-            Place::Code { function, path } => write!(f, "{function}, {path}"),
-            Place::Data(name) => write!(f, "data set `{name}`"),
+            // Validation writes these with the names already quoted: shorten each.
+            Place::Code { function, path } if path.is_empty() => {
+                f.write_str(&shorten_quoted(function, &['`']))
+            }
+            Place::Code { function, path } => write!(
+                f,
+                "{}, {}",
+                shorten_quoted(function, &['`']),
+                shorten_quoted(path, &['`'])
+            ),
+            Place::Data(name) => write!(f, "data set {}", excerpt(name)),
         }
     }
+}
+
+/// The most characters of one piece of user text (a name, key, value, URL) that a
+/// message quotes; longer text is cut there by [`excerpt`].
+pub const EXCERPT_CHARS: usize = 100;
+
+/// The most characters of a message part built around user text (a place's path, a
+/// reason) that [`shorten_quoted`] keeps when its quotes do not pair up.
+pub const MESSAGE_CHARS: usize = 20 * EXCERPT_CHARS;
+
+/// User text quoted for a message: whole when it has at most [`EXCERPT_CHARS`]
+/// characters, else its start, an ellipsis, and how long it was, so that a
+/// message about a 100 MB name stays short.
+///
+/// ```
+/// use k6dsl::error::excerpt;
+/// assert_eq!(excerpt("checkout").to_string(), "`checkout`");
+/// let long = "é".repeat(1_000_000);
+/// let shown = excerpt(&long).to_string();
+/// assert!(shown.starts_with("`éé") && shown.ends_with("…` (1000000 characters)"), "{shown}");
+/// assert_eq!(shown.chars().count(), 1 + 100 + 2 + " (1000000 characters)".len());
+/// assert_eq!(excerpt("a\"b").quoted_with('"').to_string(), "\"a\"b\"");
+/// ```
+pub fn excerpt(text: &str) -> Excerpt<'_> {
+    Excerpt { text, mark: '`' }
+}
+
+/// User text as a message quotes it: see [`excerpt`].
+#[derive(Debug, Clone, Copy)]
+pub struct Excerpt<'a> {
+    text: &'a str,
+    mark: char,
+}
+
+impl Excerpt<'_> {
+    /// The same excerpt between `mark`s instead of backticks.
+    pub fn quoted_with(self, mark: char) -> Self {
+        Excerpt { mark, ..self }
+    }
+}
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mark = self.mark;
+        match self.text.char_indices().nth(EXCERPT_CHARS) {
+            None => write!(f, "{mark}{}{mark}", self.text),
+            Some((cut, _)) => {
+                // Counting is linear but allocates nothing.
+                let length = self.text.chars().count();
+                write!(
+                    f,
+                    "{mark}{}…{mark} ({length} characters)",
+                    &self.text[..cut]
+                )
+            }
+        }
+    }
+}
+
+/// `text` with every run between two of the same `marks` longer than
+/// [`EXCERPT_CHARS`] cut as [`excerpt`] cuts it, for messages that already quote
+/// user text (`group `Cart`, request `add``, a parser's `invalid type: string
+/// "…"`). Should the marks not pair up (user text holding a mark itself), the whole
+/// result is cut to [`MESSAGE_CHARS`], so that it stays short in any case.
+///
+/// ```
+/// use k6dsl::error::shorten_quoted;
+/// assert_eq!(shorten_quoted("group `Cart`, request `add`", &['`']), "group `Cart`, request `add`");
+/// let long = format!("request `{}`: slow", "x".repeat(500));
+/// assert_eq!(
+///     shorten_quoted(&long, &['`']),
+///     format!("request `{}…` (500 characters): slow", "x".repeat(100))
+/// );
+/// let unpaired = format!("`{}", "y".repeat(5_000));
+/// assert!(shorten_quoted(&unpaired, &['`']).ends_with("… (5001 characters in all)"));
+/// ```
+pub fn shorten_quoted<'a>(text: &'a str, marks: &[char]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for &mark in marks {
+        if let Some(shorter) = shorten_runs(&out, mark) {
+            out = Cow::Owned(shorter);
+        }
+    }
+    if let Some((cut, _)) = out.char_indices().nth(MESSAGE_CHARS) {
+        // Marks that do not pair up: cut the whole.
+        let length = text.chars().count();
+        let mut whole = out[..cut].to_owned();
+        whole.push_str(&format!("… ({length} characters in all)"));
+        out = Cow::Owned(whole);
+    }
+    out
+}
+
+/// `text` with its long runs between `mark`s cut, or `None` when none is long.
+fn shorten_runs(text: &str, mark: char) -> Option<String> {
+    let long = |run: &str| run.len() > EXCERPT_CHARS && run.chars().nth(EXCERPT_CHARS).is_some();
+    let mut pieces = text.split(mark);
+    // Runs alternate: unquoted, quoted, unquoted, ... A last run with no closing
+    // mark is unquoted.
+    let closed = text.matches(mark).count() / 2;
+    if !text.split(mark).skip(1).step_by(2).take(closed).any(long) {
+        return None;
+    }
+    let mut out = String::new();
+    out.push_str(pieces.next().unwrap_or_default());
+    let mut pieces = pieces.peekable();
+    while let Some(run) = pieces.next() {
+        match pieces.peek() {
+            Some(_) => {
+                out.push_str(&excerpt(run).quoted_with(mark).to_string());
+                out.push_str(pieces.next().unwrap_or_default());
+            }
+            None => {
+                out.push(mark);
+                out.push_str(run);
+            }
+        }
+        if out.len() > 4 * MESSAGE_CHARS {
+            // The rest is cut with the whole.
+            break;
+        }
+    }
+    Some(out)
 }
 
 /// What is wrong.
@@ -191,9 +323,11 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::InvalidName { what, name, rule } => {
-                write!(f, "{what} `{name}` is not allowed: {rule}")
+                write!(f, "{what} {} is not allowed: {rule}", excerpt(name))
             }
-            Problem::Duplicate { what, name } => write!(f, "{what} `{name}` is used more than once"),
+            Problem::Duplicate { what, name } => {
+                write!(f, "{what} {} is used more than once", excerpt(name))
+            }
             Problem::NotPositive { field } => write!(f, "{field} must be greater than 0"),
             Problem::TooShort { field, value, min } => write!(
                 f,
@@ -223,14 +357,16 @@ impl fmt::Display for Problem {
             ),
             Problem::UnknownExec { name } => write!(
                 f,
-                "exec `{name}` names no flow of this script: add the flow or fix the name"
+                "exec {} names no flow of this script: add the flow or fix the name",
+                excerpt(name)
             ),
             Problem::InvalidTag { key, value, reason } => {
-                write!(f, "tag `{key}` = `{value}`: {reason}")
+                write!(f, "tag {} = {}: {reason}", excerpt(key), excerpt(value))
             }
             Problem::StatNotForKind { stat, kind } => write!(
                 f,
-                "`{stat}` does not apply to a {kind:?} metric (k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value)"
+                "{} does not apply to a {kind:?} metric (k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value)",
+                excerpt(stat)
             ),
             Problem::PercentileOutOfRange { value } => {
                 write!(f, "percentile p({value}) must be between 0 and 100")
@@ -240,11 +376,13 @@ impl fmt::Display for Problem {
             }
             Problem::UnknownMetric { name } => write!(
                 f,
-                "no metric `{name}` exists: it is not built in and the script declares no custom metric of that name"
+                "no metric {} exists: it is not built in and the script declares no custom metric of that name",
+                excerpt(name)
             ),
             Problem::KindMismatch { name, actual, used } => write!(
                 f,
-                "metric `{name}` is a {actual:?}, but is used as a {used:?}"
+                "metric {} is a {actual:?}, but is used as a {used:?}",
+                excerpt(name)
             ),
             Problem::BuiltinClash { kind } => write!(
                 f,
@@ -258,9 +396,13 @@ impl fmt::Display for Problem {
             ),
             Problem::SameSubMetric { other } => write!(
                 f,
-                "k6 reads this key and `{other}` as the same sub-metric: merge them"
+                "k6 reads this key and {} as the same sub-metric: merge them",
+                excerpt(other)
             ),
-            Problem::Invalid { field, reason } => write!(f, "{field}: {reason}"),
+            Problem::Invalid { field, reason } => {
+                // Validation quotes user text (headers, URLs, keys) in backticks.
+                write!(f, "{field}: {}", shorten_quoted(reason, &['`']))
+            }
         }
     }
 }

@@ -27,6 +27,10 @@
 //!
 //! Each file is atomic; a set of files is not a transaction. If writing fails half-way
 //! (a full disk), the files written so far stay written and the manifest records them.
+//! If the process dies half-way (killed, a power cut), the manifest written before
+//! the first file lists each file being written as `pending` with its new hash, so
+//! the next run takes the file, old or new, as k6dsl's; a temporary file the death
+//! left behind (`.NAME.k6dsl-PID-N.tmp`) is removed by the next write of the tree.
 //! Two processes writing one directory at the same time are not supported.
 //!
 //! ```
@@ -373,8 +377,13 @@ impl OutputDir {
         if current == contents {
             return Ok(Outcome::Unchanged);
         }
+        let current_hash = hash_hex(&current);
+        // A write that was cut short left this file old or new: both are k6dsl's.
+        if manifest.pending.get(path) == Some(&current_hash) {
+            return Ok(Outcome::Updated);
+        }
         match manifest.files.get(path) {
-            Some(hash) if *hash == hash_hex(&current) => Ok(Outcome::Updated),
+            Some(hash) if *hash == current_hash => Ok(Outcome::Updated),
             _ if self.force => Ok(Outcome::Forced),
             Some(_) => Err(Error::Edited { path: target }),
             None => Err(Error::NotGenerated { path: target }),
@@ -394,15 +403,31 @@ impl OutputDir {
         let manifest_unchanged = old_manifest_bytes.as_deref() == Some(new_bytes.as_slice());
         // Nothing to write, or nothing generated into a directory k6dsl never wrote.
         let nothing_ever = new_manifest.files.is_empty() && old_manifest_bytes.is_none();
+        remove_leftover_temp_files(&self.root, planned.iter().map(|f| f.path.as_str()))
+            .map_err(|e| Errors(vec![e]))?;
         if (manifest_unchanged || nothing_ever) && !report.wrote_anything() {
             return Ok(report);
         }
 
+        // Before the first file, what is about to change: should the process die
+        // half-way, the next run knows each file as k6dsl's, old or new.
+        let to_write: Vec<&Planned> = planned.iter().filter(|f| f.outcome.wrote()).collect();
+        if !to_write.is_empty() {
+            let mut pending = old_manifest.clone();
+            pending.pending = to_write
+                .iter()
+                .filter_map(|f| Some((f.path.clone(), new_manifest.files.get(&f.path)?.clone())))
+                .collect();
+            write_atomically(&self.root, MANIFEST_FILE, &manifest_bytes(&pending))
+                .map_err(|e| Errors(vec![e]))?;
+        }
+
         let mut written = Vec::new();
         let mut failure = None;
-        for file in &planned {
-            if !file.outcome.wrote() {
-                continue;
+        for file in to_write {
+            #[cfg(test)]
+            if crash::due(&self.root, &file.path) {
+                return Err(Errors(vec![crash::error(&self.root)]));
             }
             match write_atomically(&self.root, &file.path, &file.contents) {
                 Ok(()) => written.push(file.path.as_str()),
@@ -430,6 +455,7 @@ impl OutputDir {
                         if let Some(hash) = new_manifest.files.get(&file.path) {
                             partial.files.insert(file.path.clone(), hash.clone());
                         }
+                        partial.pending.remove(&file.path);
                     }
                 }
                 let mut errors = vec![error];
@@ -859,6 +885,11 @@ struct Manifest {
     hash: String,
     /// Path relative to the output directory → hash of what k6dsl wrote, in hex.
     files: BTreeMap<String, String>,
+    /// Files a write was about to replace when this manifest was written: path →
+    /// hash of the new contents. Empty (and left out) once the write completed; a
+    /// file matching either its `files` or its `pending` hash is k6dsl's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pending: BTreeMap<String, String>,
 }
 
 impl Default for Manifest {
@@ -870,6 +901,7 @@ impl Default for Manifest {
             version: MANIFEST_VERSION,
             hash: HASH_NAME.to_owned(),
             files: BTreeMap::new(),
+            pending: BTreeMap::new(),
         }
     }
 }
@@ -907,6 +939,7 @@ fn read_manifest(path: &Path) -> Result<(Manifest, Option<Vec<u8>>), Error> {
     if let Some((path, _)) = manifest
         .files
         .iter()
+        .chain(&manifest.pending)
         .find(|(path, _)| check_relative_path(path).is_err())
     {
         return Err(bad(format!(
@@ -971,6 +1004,69 @@ fn hash_hex(bytes: &[u8]) -> String {
 /// Temporary file names unique within this process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// The temporary file [`write_atomically`] writes `name` through:
+/// `.NAME.k6dsl-PID-N.tmp`.
+fn temp_name(name: &str) -> String {
+    format!(
+        ".{name}.k6dsl-{}-{}.tmp",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Whether `name` is one of [`temp_name`]'s: a temporary file of k6dsl's.
+fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let Some((_, numbers)) = rest.rsplit_once(".k6dsl-") else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    matches!(numbers.split_once('-'), Some((pid, n)) if digits(pid) && digits(n))
+}
+
+/// Removes the temporary files a write that died left in the directories of
+/// `paths` (and the root): only names of [`temp_name`]'s form, only regular files.
+fn remove_leftover_temp_files<'p>(
+    root: &Path,
+    paths: impl Iterator<Item = &'p str>,
+) -> Result<(), Error> {
+    let mut dirs = std::collections::BTreeSet::new();
+    dirs.insert(root.to_owned());
+    for path in paths {
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            dirs.insert(root.join(dir));
+        }
+    }
+    for dir in dirs {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // Not there (yet), or not a directory: nothing left in it.
+            Err(_) => continue,
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_file && name.to_str().is_some_and(is_temp_name) {
+                let path = entry.path();
+                match fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(source) => {
+                        return Err(Error::Io {
+                            action: "remove the leftover temporary file",
+                            path,
+                            source,
+                        })
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `root/path` atomically: a temporary file beside it, flushed to disk,
 /// renamed over it, and the directory flushed so the rename survives a crash.
 fn write_atomically(root: &Path, path: &str, contents: &[u8]) -> Result<(), Error> {
@@ -984,11 +1080,7 @@ fn write_atomically(root: &Path, path: &str, contents: &[u8]) -> Result<(), Erro
         source,
     })?;
     let name = path.rsplit('/').next().unwrap_or(path);
-    let temp = dir.join(format!(
-        ".{name}.k6dsl-{}-{}.tmp",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    let temp = dir.join(temp_name(name));
     let io = |action: &'static str, path: &Path| {
         let path = path.to_owned();
         move |source| Error::Io {
@@ -1036,6 +1128,54 @@ fn sync_dir(dir: &Path) -> Result<(), Error> {
     {
         let _ = dir;
         Ok(())
+    }
+}
+
+/// A process dying in the middle of a write, for tests: [`crash::before`] makes
+/// the write of one file stop as a kill would, after creating its temporary file
+/// and before renaming it, with nothing after it done.
+#[cfg(test)]
+mod crash {
+    use std::cell::RefCell;
+    use std::path::{Path, PathBuf};
+
+    use super::{fs, temp_name, Error};
+
+    thread_local! {
+        static AT: RefCell<Option<(PathBuf, String)>> = const { RefCell::new(None) };
+    }
+
+    /// The next write into `root` dies at `path`.
+    pub(super) fn before(root: &Path, path: &str) {
+        AT.with(|at| *at.borrow_mut() = Some((root.to_owned(), path.to_owned())));
+    }
+
+    /// Whether the write dies here; if so, leaves the half-written temporary file.
+    pub(super) fn due(root: &Path, path: &str) -> bool {
+        let due = AT.with(|at| {
+            let mut at = at.borrow_mut();
+            let due = at.as_ref().is_some_and(|(r, p)| r == root && p == path);
+            if due {
+                *at = None;
+            }
+            due
+        });
+        if due {
+            let target = root.join(path);
+            let dir = target.parent().unwrap();
+            fs::create_dir_all(dir).unwrap();
+            let name = path.rsplit('/').next().unwrap();
+            fs::write(dir.join(temp_name(name)), "half of it").unwrap();
+        }
+        due
+    }
+
+    pub(super) fn error(root: &Path) -> Error {
+        Error::Io {
+            action: "write (a simulated crash)",
+            path: root.to_owned(),
+            source: std::io::Error::other("killed"),
+        }
     }
 }
 
@@ -1430,6 +1570,101 @@ mod tests {
         .unwrap();
         let errors = out.write([("main.js", "2")]).unwrap_err();
         assert!(errors.to_string().contains("`../x`"), "{errors}");
+    }
+
+    /// The names in `dir` that are k6dsl's temporary files.
+    fn temp_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| is_temp_name(name))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn temp_names_are_recognised_and_nothing_else() {
+        assert!(is_temp_name(&temp_name("main.js")));
+        assert!(is_temp_name(".a.b.k6dsl-12-3.tmp"));
+        for name in [
+            "main.js",
+            ".main.js.tmp",
+            ".main.js.k6dsl-x-3.tmp",
+            ".main.js.k6dsl-12-.tmp",
+            "main.js.k6dsl-1-2.tmp",
+            ".k6dsl-1-2.tmp.bak",
+        ] {
+            assert!(!is_temp_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_write_that_dies_half_way_is_cleaned_up_and_its_files_known_next_time() {
+        let dir = Scratch::new("crash");
+        let out = OutputDir::new(&dir.0);
+        let v1 = [
+            ("a.js", "a1"),
+            ("lib/b.js", "b1"),
+            ("lib/c.js", "c1"),
+            ("d.js", "d1"),
+        ];
+        out.write(v1).unwrap();
+        // The process dies while writing lib/c.js: a.js and lib/b.js are new, c.js
+        // and d.js old, a temporary file is left beside c.js.
+        let v2 = [
+            ("a.js", "a2"),
+            ("lib/b.js", "b2"),
+            ("lib/c.js", "c2"),
+            ("d.js", "d2"),
+        ];
+        crash::before(&dir.0, "lib/c.js");
+        out.write(v2).unwrap_err();
+        assert_eq!(read(&dir.0.join("a.js")), "a2");
+        assert_eq!(read(&dir.0.join("lib/b.js")), "b2");
+        assert_eq!(read(&dir.0.join("lib/c.js")), "c1");
+        assert_eq!(temp_files(&dir.0.join("lib")).len(), 1);
+        // The manifest written before the first file records what was under way.
+        let record = manifest(&dir.0);
+        assert_eq!(record.files["a.js"], hash_hex(b"a1"));
+        assert_eq!(record.pending["a.js"], hash_hex(b"a2"));
+        assert_eq!(record.pending.len(), 4);
+
+        // The next run, with other contents still: no file is taken for a hand
+        // edit, the temporary file is gone, and the manifest is whole again.
+        let v3 = [
+            ("a.js", "a3"),
+            ("lib/b.js", "b3"),
+            ("lib/c.js", "c3"),
+            ("d.js", "d3"),
+        ];
+        let report = out.write(v3).unwrap();
+        assert!(
+            report.files.iter().all(|f| f.outcome == Outcome::Updated),
+            "{report}"
+        );
+        assert!(temp_files(&dir.0.join("lib")).is_empty());
+        assert!(temp_files(&dir.0).is_empty());
+        let record = manifest(&dir.0);
+        assert!(record.pending.is_empty());
+        assert_eq!(record.files["lib/c.js"], hash_hex(b"c3"));
+        assert!(!read(&dir.0.join(MANIFEST_FILE)).contains("pending"));
+
+        // A hand edit is still refused after a crash.
+        crash::before(&dir.0, "d.js");
+        out.write(v1).unwrap_err();
+        fs::write(dir.0.join("d.js"), "mine").unwrap();
+        let errors = out.write(v3).unwrap_err();
+        assert!(
+            errors.to_string().contains("d.js was changed by hand"),
+            "{errors}"
+        );
+        // ... and its temporary file was not removed by a refused write, only by
+        // the next one that writes.
+        assert_eq!(temp_files(&dir.0).len(), 1);
+        fs::write(dir.0.join("d.js"), "d1").unwrap();
+        out.write(v3).unwrap();
+        assert!(temp_files(&dir.0).is_empty());
     }
 
     #[test]

@@ -49,7 +49,8 @@
 //! let error = Plan::from_json(text).unwrap_err();
 //! assert_eq!(
 //!     error.to_string(),
-//!     "2:61: options.execution.scenarios[0].executor.vus: invalid type: string \"ten\", expected u32"
+//!     "2:61: options.execution.scenarios[0].executor.vus: invalid type: string \"ten\", \
+//!      expected a whole number from 0 to 4294967295, e.g. 10"
 //! );
 //! ```
 
@@ -230,21 +231,30 @@ impl Plan {
         match crate::validate::validate(&plan.script) {
             Ok(()) => Ok(plan),
             Err(errors) => {
-                let diagnostics = errors
-                    .iter()
+                let mut located: Vec<(Diagnostic, crate::Error)> = errors
+                    .0
+                    .into_iter()
                     .map(|error| {
-                        let candidates = places::candidates(&plan.script, error);
+                        let candidates = places::candidates(&plan.script, &error);
                         let (path, location) = locate::best(text, format, &candidates);
-                        Diagnostic {
+                        let diagnostic = Diagnostic {
                             location,
-                            path: render_path(&path),
+                            path: shown_path(&path),
                             message: error.to_string(),
-                        }
+                        };
+                        (diagnostic, error)
                     })
                     .collect();
+                // In file order, as a reader goes through the file; problems with
+                // no place in it last. The sort is stable: problems at one place
+                // keep validation's order.
+                located.sort_by_key(|(diagnostic, _)| {
+                    (diagnostic.location.is_none(), diagnostic.location)
+                });
+                let (diagnostics, errors) = located.into_iter().unzip();
                 Err(PlanError::Invalid {
                     diagnostics,
-                    errors,
+                    errors: Errors(errors),
                 })
             }
         }
@@ -388,12 +398,13 @@ pub enum PlanError {
     /// The text is not a plan: malformed JSON or YAML, or a value that does not
     /// match the schema. Reading stops at the first such problem.
     Unreadable(Diagnostic),
-    /// A well-formed plan that k6dsl's validation rejects: every problem.
+    /// A well-formed plan that k6dsl's validation rejects: every problem, in the
+    /// order of their places in the file.
     Invalid {
         /// Each problem, located in the text.
         diagnostics: Vec<Diagnostic>,
         /// The same problems as validation reports them, with their places in the
-        /// model.
+        /// model, in the same order as `diagnostics`.
         errors: Errors,
     },
 }
@@ -413,7 +424,7 @@ impl PlanError {
     /// let error = k6dsl::plan::Plan::from_json("{\"flows\": 1}").unwrap_err();
     /// assert_eq!(
     ///     error.in_file("plan.json").to_string(),
-    ///     "plan.json:1:11: flows: invalid type: integer `1`, expected a sequence"
+    ///     "plan.json:1:11: flows: invalid type: integer `1`, expected a list ([...])"
     /// );
     /// ```
     pub fn in_file<'a>(&'a self, file: &'a str) -> InFile<'a> {
@@ -463,12 +474,16 @@ fn read_json(text: &str) -> Result<ir::Script, Diagnostic> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let script = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = tracked_path(error.path());
-        json_diagnostic(text, error.into_inner(), &path)
+        let mut diagnostic = json_diagnostic(text, error.into_inner(), &path);
+        let message = words::explain(&diagnostic.message, text, Format::Json, &path);
+        diagnostic.message = bounded(&message);
+        diagnostic
     })?;
     // Nothing may follow the plan.
     deserializer
         .end()
         .map_err(|error| json_diagnostic(text, error, &[]))?;
+    // (Trailing text is reported without quoting it.)
     Ok(script)
 }
 
@@ -487,7 +502,7 @@ fn json_diagnostic(text: &str, error: serde_json::Error, path: &[Seg]) -> Diagno
     }));
     Diagnostic {
         location,
-        path: render_path(path),
+        path: shown_path(path),
         message,
     }
 }
@@ -547,10 +562,11 @@ fn read_yaml(text: &str) -> Result<ir::Script, Diagnostic> {
                     break;
                 }
             }
+            let message = words::explain(&message, text, Format::Yaml, &path);
             Err(Diagnostic {
                 location,
-                path: render_path(&path),
-                message,
+                path: shown_path(&path),
+                message: bounded(&message),
             })
         }
     }
@@ -563,6 +579,30 @@ fn strip_location(message: &str, line: usize, column: usize) -> String {
         Some(at) => format!("{}{}", &message[..at], &message[at + suffix.len()..]),
         None => message.to_owned(),
     }
+}
+
+/// A parser's message with the user text it quotes (`unknown field `…``,
+/// `string "…"`) cut to excerpts.
+fn bounded(message: &str) -> String {
+    crate::error::shorten_quoted(message, &['`', '"']).into_owned()
+}
+
+/// A path for a message: as [`render_path`], with long keys (map keys are user
+/// text) cut to excerpts.
+fn shown_path(path: &[Seg]) -> String {
+    let long =
+        |segment: &Seg| matches!(segment, Seg::Key(key) if key.len() > crate::error::EXCERPT_CHARS);
+    if !path.iter().any(long) {
+        return render_path(path);
+    }
+    let shown: Vec<Seg> = path
+        .iter()
+        .map(|segment| match segment {
+            Seg::Key(key) if long(segment) => Seg::Key(crate::error::excerpt(key).to_string()),
+            other => other.clone(),
+        })
+        .collect();
+    render_path(&shown)
 }
 
 /// A path as serde_path_to_error tracked it.
@@ -613,6 +653,207 @@ fn render_path(path: &[Seg]) -> String {
         }
     }
     out
+}
+
+// What was expected, in words: serde names Rust types (`expected u32`, `expected
+// enum Kind`), and serde_json says only `expected value` where an enum gets a
+// number, a boolean, null or a list.
+
+mod words {
+    use serde_json::Value;
+
+    use super::*;
+
+    /// The executor types, for the message about a wrong `type`.
+    const EXECUTOR_TYPE: &str = "a string: the executor type, e.g. \"constant-vus\"";
+
+    /// What a string does at a place in the plan, found by putting one there.
+    enum Shape {
+        /// A duration (`"30s"`).
+        Duration,
+        /// One of these spellings (`` `GET`, `POST` ``).
+        Variants(String),
+        /// Anything else.
+        Unknown,
+    }
+
+    /// `message`, a reader's error about the value at `path` in `text`, with what
+    /// was expected said in words and, where known, an example:
+    /// `invalid type: string "ten", expected a whole number, 0 or more, e.g. 10`.
+    /// Messages about anything else come back as they are.
+    pub(super) fn explain(message: &str, text: &str, format: Format, path: &[Seg]) -> String {
+        // The executor read out of order names the field inside its message.
+        let (inner, message) = match message.split_once(": ") {
+            Some((field, rest))
+                if !field.contains(' ') && !field.is_empty() && rest.contains("expected") =>
+            {
+                (Some(field), rest)
+            }
+            _ => (None, message),
+        };
+        let mut path = path.to_vec();
+        if let Some(field) = inner {
+            path.extend(field.split('.').map(Seg::key));
+        }
+        let prefix = inner.map(|field| format!("{field}: ")).unwrap_or_default();
+        let value = || as_value(text, format);
+        // serde_json's `expected value` in well-formed JSON: an enum given
+        // something that is neither a string nor an object.
+        if message == "expected value" {
+            let found = value().and_then(|v| at(&v, &path).map(describe));
+            return match (found, probe(text, format, &path)) {
+                (Some(found), Shape::Variants(list)) => format!(
+                    "{prefix}invalid type: {found}, expected {}",
+                    variants(&path, &list)
+                ),
+                _ => format!(
+                    "{prefix}expected a value here (an object, a list, a string, a number, \
+                     true, false or null)"
+                ),
+            };
+        }
+        // Enums that take a string of any spelling besides their own say only this.
+        if let Some(name) = message.strip_prefix("data did not match any variant of untagged enum ")
+        {
+            let words = match name {
+                "Method" => "a string: an HTTP method, e.g. \"GET\" or \"POST\"",
+                "JsonScalar" => "a string, a number, true, false or null",
+                _ => return format!("{prefix}{message}"),
+            };
+            return match value().and_then(|v| at(&v, &path).map(describe)) {
+                Some(found) => format!("{prefix}invalid type: {found}, expected {words}"),
+                None => format!("{prefix}expected {words}"),
+            };
+        }
+        let Some((head, expected)) = message.rsplit_once(", expected ") else {
+            return format!("{prefix}{message}");
+        };
+        let known_head = ["invalid type: ", "invalid value: ", "invalid length "];
+        if !known_head.iter().any(|known| head.starts_with(known)) {
+            return format!("{prefix}{message}");
+        }
+        let words = match expected {
+            "u8" | "u16" | "u32" => {
+                let max = match expected {
+                    "u8" => u64::from(u8::MAX),
+                    "u16" => u64::from(u16::MAX),
+                    _ => u64::from(u32::MAX),
+                };
+                format!("a whole number from 0 to {max}, e.g. 10")
+            }
+            "u64" | "usize" => "a whole number, 0 or more, e.g. 10".to_owned(),
+            "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number, e.g. 10".to_owned(),
+            "f32" | "f64" => "a number, e.g. 0.95".to_owned(),
+            "a boolean" => "true or false".to_owned(),
+            "a sequence" => "a list ([...])".to_owned(),
+            "a map" => "an object ({...})".to_owned(),
+            "a string" => match probe(text, format, &path) {
+                Shape::Duration => {
+                    "a string: a duration, e.g. \"30s\", \"1m30s\" or \"500ms\"".to_owned()
+                }
+                Shape::Variants(list) => variants(&path, &list),
+                Shape::Unknown => "a string".to_owned(),
+            },
+            other if other.starts_with("struct ") => "an object ({...})".to_owned(),
+            other if other.starts_with("a tuple of size ") || other.starts_with("tuple of ") => {
+                let size = other.rsplit(' ').next().unwrap_or("2");
+                format!("a list of {size} items")
+            }
+            other if other.starts_with("enum ") || other == "string or map" => {
+                match probe(text, format, &path) {
+                    Shape::Variants(list) => variants(&path, &list),
+                    _ => return format!("{prefix}{message}"),
+                }
+            }
+            _ => return format!("{prefix}{message}"),
+        };
+        format!("{prefix}{head}, expected {words}")
+    }
+
+    /// What one of `list` (`` `a`, `b` ``) at `path` is, in words.
+    fn variants(path: &[Seg], list: &str) -> String {
+        let executor_type = matches!(
+            path,
+            [.., Seg::Key(executor), Seg::Key(kind)] if executor == "executor" && kind == "type"
+        );
+        if executor_type {
+            format!("{EXECUTOR_TYPE} (one of {list})")
+        } else {
+            format!("one of {list}")
+        }
+    }
+
+    /// The plan's text as a JSON value, when it reads as one.
+    fn as_value(text: &str, format: Format) -> Option<Value> {
+        match format {
+            Format::Json => serde_json::from_str(text).ok(),
+            Format::Yaml => serde_norway::from_str(text).ok(),
+        }
+    }
+
+    fn at<'v>(value: &'v Value, path: &[Seg]) -> Option<&'v Value> {
+        path.iter().try_fold(value, |value, segment| match segment {
+            Seg::Key(key) => value.get(key),
+            Seg::Index(index) => value.get(index),
+        })
+    }
+
+    fn at_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
+        path.iter().try_fold(value, |value, segment| match segment {
+            Seg::Key(key) => value.get_mut(key),
+            Seg::Index(index) => value.get_mut(index),
+        })
+    }
+
+    /// A value as serde names what it found: integer `5`, a list.
+    fn describe(value: &Value) -> String {
+        match value {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) => format!("boolean `{b}`"),
+            Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+            Value::Number(n) => format!("integer `{n}`"),
+            Value::String(s) => format!("string {}", crate::error::excerpt(s).quoted_with('"')),
+            Value::Array(_) => "a list".to_owned(),
+            Value::Object(_) => "an object".to_owned(),
+        }
+    }
+
+    /// What a string at `path` would be: the plan is read again with one there
+    /// (only when a plan is already being rejected).
+    fn probe(text: &str, format: Format, path: &[Seg]) -> Shape {
+        const MARK: &str = "\u{1}k6dsl probe";
+        let Some(mut value) = as_value(text, format) else {
+            return Shape::Unknown;
+        };
+        let Some(slot) = at_mut(&mut value, path) else {
+            return Shape::Unknown;
+        };
+        *slot = Value::String(MARK.to_owned());
+        let Err(error) = serde_path_to_error::deserialize::<_, ir::Script>(value) else {
+            return Shape::Unknown;
+        };
+        let error_path = tracked_path(error.path());
+        let message = error.into_inner().to_string();
+        // An executor read out of order names the field inside the message.
+        let message = match path.split_last() {
+            Some((Seg::Key(last), parent)) if error_path == parent => message
+                .strip_prefix(&format!("{last}: "))
+                .map(str::to_owned)
+                .unwrap_or(message),
+            _ if error_path == path => message,
+            _ => return Shape::Unknown,
+        };
+        if let Some(rest) = message.strip_prefix("unknown variant `") {
+            if let Some((_, list)) = rest.split_once("`, expected ") {
+                let list = list.strip_prefix("one of ").unwrap_or(list);
+                return Shape::Variants(list.to_owned());
+            }
+        }
+        if message.starts_with("invalid duration") {
+            return Shape::Duration;
+        }
+        Shape::Unknown
+    }
 }
 
 /// Whether `value` is its type's default: plan files leave such fields out.
@@ -1674,7 +1915,7 @@ mod tests {
             serde_json::json!({"type": "constant-vus", "vus": -1, "duration": "1m"}),
         );
         assert!(
-            error.ends_with("options.execution.scenarios[0].executor.vus: invalid value: integer `-1`, expected u32"),
+            error.ends_with("options.execution.scenarios[0].executor.vus: invalid value: integer `-1`, expected a whole number from 0 to 4294967295, e.g. 10"),
             "{error}"
         );
         let error =
@@ -1698,7 +1939,7 @@ mod tests {
             serde_json::json!({"vus": "x", "type": "constant-vus", "duration": "1s"}),
         );
         assert!(
-            error.ends_with("executor: vus: invalid type: string \"x\", expected u32"),
+            error.ends_with("executor: vus: invalid type: string \"x\", expected a whole number from 0 to 4294967295, e.g. 10"),
             "{error}"
         );
         let error = scenario_error(serde_json::json!({"vus": 1, "type": "constant-vus"}));

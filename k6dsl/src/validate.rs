@@ -39,6 +39,7 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
     v.durations(script);
     v.code(script);
     v.errors.extend(crate::ir::files::problems(script));
+    v.case_collisions(script);
     if v.errors.is_empty() {
         Ok(())
     } else {
@@ -132,6 +133,56 @@ const MAX_SEGMENT_DENOMINATOR: u64 = 1_000_000;
 impl Validator {
     fn push(&mut self, place: Place, problem: Problem) {
         self.errors.push(Error { place, problem });
+    }
+
+    /// Flows (each `scripts/scenarios/<flow>.js` in a project) and data files
+    /// whose names differ only by case: one file on macOS and Windows, whose file
+    /// names ignore case. Names that are equal are another check's business.
+    fn case_collisions(&mut self, script: &Script) {
+        let mut flows: BTreeMap<String, &str> = BTreeMap::new();
+        for flow in &script.flows {
+            match flows.get(&flow.name.to_lowercase()) {
+                Some(first) if *first != flow.name => self.push(
+                    Place::Flow(flow.name.clone()),
+                    Problem::Invalid {
+                        field: "name",
+                        reason: format!(
+                            "`{}` and `{first}` differ only by case: their files \
+                             scripts/scenarios/{}.js and scripts/scenarios/{first}.js are one \
+                             file on macOS and Windows, which ignore case; rename one",
+                            flow.name, flow.name
+                        ),
+                    },
+                ),
+                Some(_) => {}
+                None => {
+                    flows.insert(flow.name.to_lowercase(), &flow.name);
+                }
+            }
+        }
+        // By the path the data set is written to beside the script.
+        let outputs: Vec<String> = script.data.iter().map(|d| d.script_file()).collect();
+        let mut files: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+        for (data, file) in script.data.iter().zip(&outputs) {
+            let file = file.as_str();
+            match files.get(&file.to_lowercase()) {
+                Some((first, first_set)) if *first != file => self.push(
+                    Place::Data(data.name.clone()),
+                    Problem::Invalid {
+                        field: "file",
+                        reason: format!(
+                            "`{file}` and `{first}` (data set `{first_set}`) differ only by \
+                             case: they are one file on macOS and Windows, which ignore case; \
+                             rename one"
+                        ),
+                    },
+                ),
+                Some(_) => {}
+                None => {
+                    files.insert(file.to_lowercase(), (file, &data.name));
+                }
+            }
+        }
     }
 
     fn metrics(&mut self, script: &Script) {

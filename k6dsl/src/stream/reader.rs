@@ -11,6 +11,10 @@ use super::time::parse_rfc3339_nanos;
 /// The most warnings a [`Reader`] keeps; later ones are only counted.
 const MAX_WARNINGS: usize = 100;
 
+/// The longest line a [`Reader`] reads by default, in bytes (1 MiB); k6's lines are
+/// a few hundred bytes. See [`Reader::with_max_line`].
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+
 /// The kind of a k6 metric, from its `Metric` line.
 ///
 /// ```
@@ -65,6 +69,10 @@ pub struct Warning {
     pub line: u64,
     /// Whether it is an unterminated last line (k6 was killed while writing it).
     pub truncated: bool,
+    /// When the line was longer than the reader's limit ([`Reader::with_max_line`]):
+    /// its length in bytes (without the newline). Such a line is skipped as it
+    /// is read, never held in memory whole.
+    pub too_long: Option<u64>,
     /// What was wrong with it.
     pub message: String,
 }
@@ -168,8 +176,8 @@ pub enum Event<'a> {
     Other(Cow<'a, str>),
     /// An empty line.
     Blank,
-    /// A line that is not valid JSON of the expected shape: skipped, with a
-    /// [`Warning`] in [`Reader::warnings`].
+    /// A line that is not valid JSON of the expected shape, or longer than the
+    /// reader's limit: skipped, with a [`Warning`] in [`Reader::warnings`].
     Invalid,
 }
 
@@ -177,7 +185,9 @@ pub enum Event<'a> {
 /// line buffer and one tag buffer: no allocation per line once they are large
 /// enough. A line that is not valid (typically the last one, cut when k6 was
 /// killed) becomes [`Event::Invalid`] plus a [`Warning`]; every line before it is
-/// read as usual.
+/// read as usual. A line longer than a limit ([`DEFAULT_MAX_LINE`], or
+/// [`Reader::with_max_line`]) is skipped the same way, read in chunks and dropped
+/// as it comes, so that one huge line cannot take the memory it would need.
 ///
 /// ```
 /// use k6dsl::stream::{Event, Reader};
@@ -205,6 +215,8 @@ pub struct Reader<R> {
     bytes: u64,
     warnings: Vec<Warning>,
     invalid: u64,
+    max_line: usize,
+    long: u64,
 }
 
 #[derive(Default)]
@@ -229,7 +241,33 @@ impl<R: BufRead> Reader<R> {
             bytes: 0,
             warnings: Vec::new(),
             invalid: 0,
+            max_line: DEFAULT_MAX_LINE,
+            long: 0,
         }
+    }
+
+    /// The same reader, skipping lines longer than `bytes` (without the newline)
+    /// with a [`Warning`] instead of [`DEFAULT_MAX_LINE`]. The reader never holds
+    /// more than about `bytes` of a line.
+    ///
+    /// ```
+    /// use k6dsl::stream::{Event, Reader};
+    ///
+    /// let text = format!("{}\n{{\"type\":\"Future\"}}\n", "x".repeat(10_000));
+    /// let mut reader = Reader::new(text.as_bytes()).with_max_line(1024);
+    /// assert!(matches!(reader.next_event()?, Some(Event::Invalid)));
+    /// assert!(matches!(reader.next_event()?, Some(Event::Other(_))));
+    /// assert_eq!(reader.long_lines(), 1);
+    /// assert_eq!(reader.warnings()[0].too_long, Some(10_000));
+    /// assert_eq!(
+    ///     reader.warnings()[0].to_string(),
+    ///     "line 1: skipped (10000 bytes, longer than the limit of 1024 bytes)"
+    /// );
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn with_max_line(mut self, bytes: usize) -> Reader<R> {
+        self.max_line = bytes;
+        self
     }
 
     /// The next line's event, `None` at the end of input. Errors are I/O errors
@@ -243,14 +281,29 @@ impl<R: BufRead> Reader<R> {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn next_event(&mut self) -> io::Result<Option<Event<'_>>> {
-        self.buf.clear();
-        let n = self.inner.read_until(b'\n', &mut self.buf)?;
+        let (n, complete, too_long) = self.read_line()?;
         if n == 0 {
             return Ok(None);
         }
         self.line += 1;
-        self.bytes += n as u64;
-        let complete = self.buf.last() == Some(&b'\n');
+        self.bytes += n;
+        if too_long {
+            self.long += 1;
+            self.invalid += 1;
+            let length = n - u64::from(complete);
+            if self.warnings.len() < MAX_WARNINGS {
+                self.warnings.push(Warning {
+                    line: self.line,
+                    truncated: !complete,
+                    too_long: Some(length),
+                    message: format!(
+                        "{length} bytes, longer than the limit of {} bytes",
+                        self.max_line
+                    ),
+                });
+            }
+            return Ok(Some(Event::Invalid));
+        }
         if self.buf.iter().all(u8::is_ascii_whitespace) {
             return Ok(Some(Event::Blank));
         }
@@ -262,12 +315,74 @@ impl<R: BufRead> Reader<R> {
                     self.warnings.push(Warning {
                         line: self.line,
                         truncated: !complete,
+                        too_long: None,
                         message: e.to_string(),
                     });
                 }
                 Ok(Some(Event::Invalid))
             }
         }
+    }
+
+    /// Reads the next line into `buf`, unless it is longer than the limit: then
+    /// it is read in the inner reader's chunks and dropped. Returns the bytes
+    /// read, whether the line ended with a newline, and whether it was too long.
+    fn read_line(&mut self) -> io::Result<(u64, bool, bool)> {
+        self.buf.clear();
+        let mut read = 0u64;
+        let mut too_long = false;
+        loop {
+            let chunk = match self.inner.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok((read, false, too_long));
+            }
+            let (take, ends) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                let content = self.buf.len() + take - usize::from(ends);
+                if content > self.max_line {
+                    too_long = true;
+                    self.buf.clear();
+                } else {
+                    self.buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            self.inner.consume(take);
+            read += take as u64;
+            if ends {
+                return Ok((read, true, too_long));
+            }
+        }
+    }
+
+    /// How many bytes the reader holds for the current line: bounded by about
+    /// twice the line limit, however long the lines are.
+    ///
+    /// ```
+    /// use std::io::{BufReader, Read};
+    ///
+    /// // A 10 MB line with no end, read with a 1 KiB limit.
+    /// let endless = std::io::repeat(b'x').take(10_000_000);
+    /// let mut reader = k6dsl::stream::Reader::new(BufReader::new(endless)).with_max_line(1024);
+    /// assert!(reader.next_event()?.is_some());
+    /// assert!(reader.buffer_capacity() <= 2 * 1024 + 2);
+    /// assert_eq!(reader.warnings()[0].too_long, Some(10_000_000));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// How many lines were skipped for being longer than the limit (they count
+    /// among [`Reader::invalid_lines`] too).
+    pub fn long_lines(&self) -> u64 {
+        self.long
     }
 
     /// The warnings so far (the first 100; [`Reader::invalid_lines`] counts all).
