@@ -509,3 +509,61 @@ where
     );
     String::from_utf8(output.stdout).expect("the example prints UTF-8")
 }
+
+/// A template literal as the TypeScript compiler parsed it from a file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct TemplateLiteral {
+    /// The text pieces, escapes resolved: one more than `expressions`.
+    pub texts: Vec<String>,
+    /// The source of each `${...}` expression, in order.
+    pub expressions: Vec<String>,
+}
+
+/// One file's template literals, and its syntax errors (none for valid code).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ParsedFile {
+    /// The file's name as given.
+    pub file: String,
+    /// Syntax errors the parser reported.
+    pub diagnostics: Vec<String>,
+    /// Every template literal in the file, in source order (nested ones after
+    /// the literal that holds them).
+    pub templates: Vec<TemplateLiteral>,
+}
+
+/// Parses JavaScript and TypeScript files (`.ts` by name) with the TypeScript
+/// compiler of `.tools/node`, and lists each file's template literals.
+///
+/// # Panics
+///
+/// When typescript is not installed in `.tools/node`, or node's output is not the
+/// expected JSON.
+pub fn template_literals(files: &[(String, String)]) -> Result<Vec<ParsedFile>, ToolError> {
+    let typescript = repo_root().join(".tools/node/node_modules/typescript");
+    assert!(
+        typescript.join("package.json").is_file(),
+        "typescript is not installed. Run `scripts/test`, or:\n    \
+         npm install --prefix .tools/node --no-save typescript@{TYPESCRIPT_VERSION}"
+    );
+    let dir = tempfile::Builder::new()
+        .prefix("k6dsl-")
+        .tempdir()
+        .expect("a temporary directory can be created");
+    let mut command = Command::new(node_binary());
+    command
+        .arg(repo_root().join("src/template-literals.cjs"))
+        .arg(&typescript);
+    for (i, (name, source)) in files.iter().enumerate() {
+        // Flat, numbered names: project paths hold directories.
+        let path = dir.path().join(format!("{i}-{}", name.replace('/', "_")));
+        std::fs::write(&path, source).expect("the file can be written");
+        command.arg(path);
+    }
+    let output = run(command, dir.path())?;
+    let mut parsed: Vec<ParsedFile> =
+        serde_json::from_slice(&output.stdout).expect("template-literals.cjs prints JSON");
+    for (file, (name, _)) in parsed.iter_mut().zip(files) {
+        file.file = name.clone();
+    }
+    Ok(parsed)
+}

@@ -1471,3 +1471,46 @@ proptest::proptest! {
         }
     }
 }
+
+/// The injection a plan could write before template literals were escaped whole:
+/// `"/products$"` then `"{console.log('x')}"` made `${console.log('x')}` live.
+#[test]
+fn k6dsl_gen_keeps_text_split_around_a_dollar_as_text() {
+    let plan = r#"{
+  "options": { "execution": { "scenarios": [
+    { "name": "s", "executor": { "type": "shared-iterations", "vus": 1, "iterations": 1 }, "exec": "s" }
+  ] } },
+  "flows": [ { "name": "s", "body": [ { "request": {
+    "method": "GET",
+    "url": [{"str": "/products$"}, {"str": "{console.log('x')}"}, "vu_id"],
+    "name": "products"
+  } } ] } ]
+}"#;
+    let scratch = tempfile::tempdir().unwrap();
+    let plan_path = scratch.path().join("plan.json");
+    std::fs::write(&plan_path, plan).unwrap();
+    let out_dir = scratch.path().join("out");
+    let output = k6dsl(
+        &[
+            "gen".as_ref(),
+            plan_path.as_os_str(),
+            "-o".as_ref(),
+            out_dir.as_os_str(),
+        ],
+        scratch.path(),
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let js = std::fs::read_to_string(out_dir.join("main.js")).unwrap();
+    assert!(
+        js.contains(r"`${BASE_URL}/products\${console.log('x')}${__VU}`"),
+        "{js}"
+    );
+    let parsed = tools::template_literals(&[("main.js".into(), js.clone())]).unwrap();
+    let url = parsed[0]
+        .templates
+        .iter()
+        .find(|t| t.texts.iter().any(|s| s.contains("/products")))
+        .expect("the URL is a template literal");
+    assert_eq!(url.expressions, ["BASE_URL", "__VU"], "{js}");
+    assert_eq!(url.texts, ["", "/products${console.log('x')}", ""]);
+}
