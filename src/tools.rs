@@ -567,3 +567,38 @@ pub fn template_literals(files: &[(String, String)]) -> Result<Vec<ParsedFile>, 
     }
     Ok(parsed)
 }
+
+/// The `k6dsl` command, built once per test binary (`cargo build -p k6dsl-cli`).
+///
+/// # Panics
+///
+/// When k6dsl-cli does not build, with cargo's errors.
+pub fn k6dsl_binary() -> &'static Path {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        let output = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "k6dsl-cli",
+                "--bin",
+                "k6dsl",
+                "--message-format=json",
+            ])
+            .current_dir(repo_root())
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "k6dsl-cli does not build:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "k6dsl")
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo reports the k6dsl executable")
+    })
+}

@@ -13,9 +13,8 @@
 //! And a file missing when k6dsl generates is an error naming the data set (or
 //! `tlsAuth` entry) and the path, with where it was looked for.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use demo_shop::DemoShop;
 use k6dsl::build::Generator;
@@ -413,39 +412,8 @@ fn a_tls_file_and_a_data_set_cannot_share_a_path() {
     );
 }
 
-/// The `k6dsl` binary, built once.
-fn k6dsl_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let output = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "k6dsl-cli",
-                "--bin",
-                "k6dsl",
-                "--message-format=json",
-            ])
-            .current_dir(tools::repo_root())
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "k6dsl-cli does not build:\n{}",
-            text(&output.stderr)
-        );
-        text(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "k6dsl")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the k6dsl executable")
-    })
-}
-
 fn k6dsl(args: &[&str], dir: &Path) -> Output {
-    Command::new(k6dsl_binary())
+    Command::new(tools::k6dsl_binary())
         .args(args)
         .current_dir(dir)
         .output()

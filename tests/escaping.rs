@@ -548,26 +548,6 @@ fn header<'r>(request: &'r demo_shop::RecordedRequest, name: &str) -> &'r [u8] {
         .map_or(&[][..], |(_, v)| v.as_slice())
 }
 
-/// Standard base64 with padding, as `encoding.b64encode` writes it.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 fn check_split_case_under_k6(shop: &DemoShop, case: &SplitCase) -> Result<(), TestCaseError> {
     shop.clear_requests();
     let script = case.script();
@@ -608,7 +588,7 @@ fn check_split_case_under_k6(shop: &DemoShop, case: &SplitCase) -> Result<(), Te
     );
     prop_assert_eq!(&text.body, &case.body.at_run_time().into_bytes());
     let credentials = format!("{}:1", case.user.at_run_time());
-    let authorization = format!("Basic {}", base64(credentials.as_bytes()));
+    let authorization = format!("Basic {}", demo_shop::base64_encode(credentials.as_bytes()));
     prop_assert_eq!(header(basic, "authorization"), authorization.as_bytes());
     Ok(())
 }

@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use k6dsl::plan::{Format, Plan, PlanError};
 use k6dsl::prelude::*;
@@ -1137,39 +1136,8 @@ fn validation_problems_are_located_in_yaml_too() {
 
 // The command line.
 
-/// The `k6dsl` binary, built once.
-fn k6dsl_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let output = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "k6dsl-cli",
-                "--bin",
-                "k6dsl",
-                "--message-format=json",
-            ])
-            .current_dir(tools::repo_root())
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "k6dsl-cli does not build:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "k6dsl")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the k6dsl executable")
-    })
-}
-
 fn k6dsl(args: &[&std::ffi::OsStr], dir: &Path) -> Output {
-    Command::new(k6dsl_binary())
+    Command::new(tools::k6dsl_binary())
         .args(args)
         .current_dir(dir)
         .output()

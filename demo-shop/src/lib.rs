@@ -953,8 +953,9 @@ async fn ntlm_auth(
     response
 }
 
-/// Standard base64 with padding, as NTLM over HTTP sends it.
-fn base64_encode(bytes: &[u8]) -> String {
+/// Standard base64 with padding, as NTLM over HTTP sends it (and as k6's
+/// `encoding.b64encode` writes it, which tests compare against).
+pub fn base64_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
