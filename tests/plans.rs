@@ -1482,3 +1482,31 @@ fn k6dsl_gen_keeps_text_split_around_a_dollar_as_text() {
     assert_eq!(url.expressions, ["BASE_URL", "__VU"], "{js}");
     assert_eq!(url.texts, ["", "/products${console.log('x')}", ""]);
 }
+
+/// Locating a problem reads the plan again: thousands of problems are all reported,
+/// the first hundred with their line and column, and none is lost.
+#[test]
+fn thousands_of_problems_are_all_reported_and_the_first_located() {
+    let thresholds: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                r#"{{"metric": "missing_{i}", "kind": "trend", "stat": "avg", "op": "lt", "bound": 1}}"#
+            )
+        })
+        .collect();
+    let plan = format!(
+        "{{\"options\": {{\"thresholds\": [\n{}\n]}}}}",
+        thresholds.join(",\n")
+    );
+    let Err(PlanError::Invalid { diagnostics, .. }) = Plan::load(&plan, Format::Json) else {
+        panic!("a plan with 3000 unknown metrics is refused");
+    };
+    assert_eq!(diagnostics.len(), 3000);
+    assert!(diagnostics[..100].iter().all(|d| d.location.is_some()));
+    assert_eq!(diagnostics[0].location.map(|l| l.line), Some(2));
+    assert!(
+        diagnostics[2999].message.contains("missing_2999"),
+        "{}",
+        diagnostics[2999]
+    );
+}

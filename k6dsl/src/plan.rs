@@ -197,7 +197,8 @@ impl Plan {
     /// # Errors
     ///
     /// [`PlanError::Unreadable`] as [`Plan::parse`]; [`PlanError::Invalid`] with every
-    /// problem k6dsl's validation finds, each located in `text`.
+    /// problem k6dsl's validation finds, each located in `text` (the first hundred:
+    /// past those, each message names its place in the model only).
     ///
     /// ```
     /// use k6dsl::plan::{Format, Plan};
@@ -234,9 +235,17 @@ impl Plan {
                 let mut located: Vec<(Diagnostic, crate::Error)> = errors
                     .0
                     .into_iter()
-                    .map(|error| {
-                        let candidates = places::candidates(&plan.script, &error);
-                        let (path, location) = locate::best(text, format, &candidates);
+                    .enumerate()
+                    .map(|(i, error)| {
+                        // Each search reads the text again: past the first hundred
+                        // problems, a message's own place has to do, so that a plan
+                        // with thousands of problems is still reported at once.
+                        let (path, location) = if i < LOCATED_PROBLEMS {
+                            let candidates = places::candidates(&plan.script, &error);
+                            locate::best(text, format, &candidates)
+                        } else {
+                            (Vec::new(), None)
+                        };
                         let diagnostic = Diagnostic {
                             location,
                             path: shown_path(&path),
@@ -361,6 +370,9 @@ impl fmt::Display for Location {
         write!(f, "{}:{}", self.line, self.column)
     }
 }
+
+/// How many of a plan's problems are located in its text (see [`Plan::load`]).
+const LOCATED_PROBLEMS: usize = 100;
 
 /// One problem in a plan: where (line and column, and the field path such as
 /// `options.execution.scenarios[0].executor.max_vus`) and what.

@@ -139,7 +139,18 @@ pub struct Script<L = load::Unscheduled> {
     /// Problems found while building (a body that cannot be serialised), reported
     /// with validation's.
     built: Vec<Error>,
+    /// Where flows and metrics of each name are in `ir`, so that adding one is not
+    /// a search of all (10,000 scenarios build in linear time).
+    by_name: ByName,
     load: PhantomData<L>,
+}
+
+/// Indices into the model's flows and metrics, by name.
+/// Derived from the model, so two equal models have equal indices.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ByName {
+    flows: std::collections::HashMap<String, Vec<usize>>,
+    metrics: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Script {
@@ -148,6 +159,7 @@ impl Script {
         Script {
             ir: ir::Script::default(),
             built: Vec::new(),
+            by_name: ByName::default(),
             load: PhantomData,
         }
     }
@@ -164,6 +176,7 @@ impl<L> Script<L> {
         Script {
             ir: self.ir,
             built: self.built,
+            by_name: self.by_name,
             load: PhantomData,
         }
     }
@@ -178,7 +191,13 @@ impl<L> Script<L> {
             self = self.threshold(threshold);
         }
         if let Some(flow) = flow {
-            if !self.ir.flows.contains(flow.to_ir()) {
+            let same_name = self
+                .by_name
+                .flows
+                .entry(flow.name().to_owned())
+                .or_default();
+            if !same_name.iter().any(|&i| self.ir.flows[i] == *flow.to_ir()) {
+                same_name.push(self.ir.flows.len());
                 self.ir.flows.push(flow.to_ir().clone());
                 self.uses(Place::Flow(flow.name().to_owned()), flow.uses());
             }
@@ -325,7 +344,9 @@ impl<L> Script<L> {
     fn declare(&mut self, decl: ir::MetricDecl) {
         // Identical declarations are one metric; conflicting ones stay for the
         // validator to report.
-        if !self.ir.metrics.contains(&decl) {
+        let same_name = self.by_name.metrics.entry(decl.name.clone()).or_default();
+        if !same_name.iter().any(|&i| self.ir.metrics[i] == decl) {
+            same_name.push(self.ir.metrics.len());
             self.ir.metrics.push(decl);
         }
     }
