@@ -882,3 +882,46 @@ fn metric_names_never_hide_what_the_script_uses() {
     assert_eq!(header(&seen[0], "x-region"), Some(&b"us"[..]));
     assert_eq!(run.metric("JSON").unwrap()["count"], 1);
 }
+
+/// A value named like the once-per-VU flag (`vuReady`) gets a name of its own: a
+/// `const vuReady` in the function would hide the flag and throw when the block
+/// checks it.
+#[test]
+fn extracted_values_never_hide_the_once_per_vu_flag() {
+    let shop = shop();
+    let flow = Flow::new("ready").steps(|f| {
+        f.once_per_vu(|once| {
+            once.request(
+                Request::get("/health")
+                    .name("warm_up")
+                    .check(Check::status(200)),
+            );
+        });
+        let echo = f.request(
+            Request::post("/echo/ready")
+                .name("ready")
+                .json(&serde_json::json!({ "ok": 1 }))
+                .check(Check::status(200)),
+        );
+        let ready = echo.json("method").named("vuReady");
+        f.request(
+            Request::get(text!["/echo/after/", ready])
+                .name("after")
+                .check(Check::status(200)),
+        );
+    });
+    let script = once(&flow, 2);
+    let js = script.to_javascript().unwrap();
+    assert!(js.contains("const vuReady2 = "), "{js}");
+    let run = run_against(&script, &shop, &[]);
+    assert_passed(&run, &js);
+    let paths = paths(&shop.requests());
+    assert_eq!(
+        paths
+            .iter()
+            .filter(|p| p.ends_with("/echo/after/POST"))
+            .count(),
+        2,
+        "{paths:?}"
+    );
+}
