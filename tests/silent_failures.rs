@@ -1,0 +1,138 @@
+//! Nothing fails silently: each mistake that used to give a script k6 runs without
+//! complaint (sending `undefined`, running no request, a threshold that never sees
+//! a sample, a metric sample k6 drops) is either an error at generation, with its
+//! place and what exists instead, or a loud guard in the generated script. Each
+//! test shows what the user sees: the exact message, and for the run-time guard
+//! what real k6 prints and exits with.
+
+use std::path::Path;
+
+use demo_shop::DemoShop;
+use k6dsl::plan::{Format, Plan};
+use k6dsl::prelude::*;
+use k6dsl_suite::tools::{self, Run};
+
+/// Starts a shop without artificial latency.
+fn shop() -> DemoShop {
+    DemoShop::builder()
+        .latency(std::time::Duration::ZERO)
+        .start()
+        .expect("the demo shop starts on 127.0.0.1")
+}
+
+/// The problems k6dsl reports for a model, as the user reads them.
+fn problems<L>(script: &Script<L>) -> Vec<String> {
+    match script.to_javascript() {
+        Ok(js) => panic!("k6dsl accepts a model it should reject:\n{js}"),
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The same model written as a JSON plan and read back: its problems as
+/// `k6dsl gen plan.json` prints them, each at its line, column and field path.
+fn plan_problems<L>(script: &Script<L>) -> Vec<String> {
+    let text = Plan::from(script).to_json();
+    let error = Plan::load(&text, Format::Json).expect_err("the plan is rejected");
+    let printed = error.in_file("plan.json").to_string();
+    printed.lines().map(str::to_owned).collect()
+}
+
+// ---------------------------------------------------------------------------------
+// a. A secret not set at run time stops the test in init code.
+// ---------------------------------------------------------------------------------
+
+/// One VU, one iteration of a flow sending the secret `SHOP_TOKEN` in a header.
+fn secret_script() -> Script<k6dsl::load::Shortcut> {
+    let flow = Flow::new("send").steps(|f| {
+        f.request(
+            Request::get("/echo/secret")
+                .name("secret")
+                .header("X-Token", Value::secret("SHOP_TOKEN"))
+                .check(Check::status(200)),
+        );
+    });
+    Script::new()
+        .shortcut(Shortcut::iterations(nz!(1), nz!(1)))
+        .default_flow(&flow)
+        .threshold(CHECKS.rate().eq(1))
+}
+
+const MISSING_SECRET: &str = "SHOP_TOKEN is not set: run k6 with -e SHOP_TOKEN=...";
+
+/// Without the secret k6 stops before any request, saying which and how to pass
+/// it; with it the request carries it.
+#[track_caller]
+fn judge_secret_runs(shop: &DemoShop, what: &str, run: impl Fn(&[(&str, &str)]) -> Run) {
+    let base = shop.base_url();
+    let missing = run(&[("BASE_URL", &base)]);
+    assert_eq!(
+        missing.exit_code, 107,
+        "{what}: k6 should stop in init code (exit 107, a script exception)\nstdout:\n{}\nstderr:\n{}",
+        missing.stdout, missing.stderr
+    );
+    assert!(
+        missing.stderr.contains(MISSING_SECRET),
+        "{what}: stderr should name the secret:\n{}",
+        missing.stderr
+    );
+    let empty = run(&[("BASE_URL", &base), ("SHOP_TOKEN", "")]);
+    assert_eq!(
+        empty.exit_code, 107,
+        "{what}: an empty secret is missing too"
+    );
+    assert!(
+        shop.requests().is_empty(),
+        "{what}: no request may leave without the secret"
+    );
+    let set = run(&[("BASE_URL", &base), ("SHOP_TOKEN", "t0ken")]);
+    assert_eq!(
+        set.exit_code, 0,
+        "{what}: with the secret k6 runs\nstderr:\n{}",
+        set.stderr
+    );
+    let seen = shop.requests();
+    assert_eq!(seen.len(), 1, "{what}");
+    let token = seen[0]
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-token"))
+        .map(|(_, value)| value.as_slice());
+    assert_eq!(token, Some(&b"t0ken"[..]), "{what}");
+    shop.clear_requests();
+}
+
+#[test]
+fn a_missing_secret_stops_the_test_in_init_code() {
+    let script = secret_script();
+    let js = script.to_javascript().unwrap();
+    assert!(
+        js.contains(
+            "if (__VU !== 0 && !__ENV.SHOP_TOKEN) {\n  throw new Error(\"SHOP_TOKEN is not set: run k6 with -e SHOP_TOKEN=...\");\n}"
+        ),
+        "{js}"
+    );
+    tools::prettier_check(&js).unwrap_or_else(|e| panic!("prettier would reformat: {e}"));
+    // k6 inspect reads the options as VU 0, without the secret.
+    tools::inspect(&js).unwrap_or_else(|e| panic!("k6 inspect needs no secret: {e}"));
+    let shop = shop();
+    judge_secret_runs(&shop, "JavaScript", |env| tools::k6_run(&js, &[], env));
+
+    let ts = script.to_typescript().unwrap();
+    tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc rejects: {e}\n{ts}"));
+    judge_secret_runs(&shop, "TypeScript", |env| tools::k6_run_ts(&ts, &[], env));
+
+    let files = script.to_project().unwrap();
+    let root = tempfile::Builder::new()
+        .prefix("k6dsl-project-")
+        .tempdir()
+        .unwrap();
+    for (path, contents) in &files {
+        let target = root.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, contents).unwrap();
+        assert!(!contents.contains("t0ken"), "{path} holds the secret");
+    }
+    judge_secret_runs(&shop, "project", |env| {
+        tools::k6_run_in(root.path(), Path::new("scripts/main.js"), env, &[])
+    });
+}
