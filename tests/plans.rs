@@ -73,7 +73,9 @@ fn kitchen_sink() -> Plan {
     let flow = Flow::new("work").steps(|f| {
         f.request(Request::get("/health").name("health"));
     });
+    // Scenarios without exec run the default flow.
     let executors = Script::new()
+        .default_flow(&flow)
         .scenario(
             Scenario::new(
                 "shared",

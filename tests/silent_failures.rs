@@ -136,3 +136,31 @@ fn a_missing_secret_stops_the_test_in_init_code() {
         tools::k6_run_in(root.path(), Path::new("scripts/main.js"), env, &[])
     });
 }
+
+// ---------------------------------------------------------------------------------
+// b. A scenario without exec in a script with flows but no default flow.
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn a_scenario_without_exec_names_the_flows_it_could_run() {
+    let browse = Flow::new("browse").steps(|f| {
+        f.request(Request::get("/products").name("products"));
+    });
+    let script = Script::new()
+        .scenario(Scenario::new("browsing", SharedIterations::new()).exec(&browse))
+        .scenario(Scenario::new(
+            "forgotten",
+            ConstantVus::new().vus(nz!(1)).duration(secs(5)),
+        ));
+    let message = "scenario `forgotten`: exec: the scenario runs no flow (k6 would run an empty default function and send no request): set its exec to one of the script's flows (browse; `.exec(&flow)` in Rust), or set a default flow";
+    assert_eq!(problems(&script), [message]);
+    assert_eq!(
+        plan_problems(&script),
+        [format!(
+            "plan.json:12:9: options.execution.scenarios[1]: {message}"
+        )]
+    );
+    // With a default flow, a scenario without exec runs it.
+    let script = script.default_flow(&browse);
+    script.to_javascript().unwrap();
+}

@@ -319,10 +319,26 @@ impl Validator {
                     },
                 );
             }
-            if let Some(exec) = &scenario.exec {
-                if !flows.contains(exec.as_str()) {
-                    self.push(place(), Problem::UnknownExec { name: exec.clone() });
+            match &scenario.exec {
+                Some(exec) if !flows.contains(exec.as_str()) => {
+                    self.push(place(), Problem::UnknownExec { name: exec.clone() })
                 }
+                // Without exec k6 runs the default function: an empty one when the
+                // script has flows but no default flow, which sends nothing.
+                None if script.default_flow.is_none() && !script.flows.is_empty() => self.push(
+                    place(),
+                    Problem::Invalid {
+                        field: "exec",
+                        reason: format!(
+                            "the scenario runs no flow (k6 would run an empty default function and send no request): set its exec to one of the script's flows ({}; `.exec(&flow)` in Rust), or set a default flow",
+                            some_of(
+                                script.flows.iter().map(|f| f.name.as_str()),
+                                script.flows.len()
+                            )
+                        ),
+                    },
+                ),
+                _ => {}
             }
             self.tags(place(), &scenario.tags);
             for key in scenario.env.keys() {
