@@ -164,3 +164,52 @@ fn a_scenario_without_exec_names_the_flows_it_could_run() {
     let script = script.default_flow(&browse);
     script.to_javascript().unwrap();
 }
+
+// ---------------------------------------------------------------------------------
+// c. A threshold on a tag key no sample carries.
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn a_threshold_tag_key_no_sample_carries_is_an_error_with_a_suggestion() {
+    let shop = Flow::new("shop").steps(|f| {
+        f.request(Request::get("/products").name("products").tag("team", "web"));
+    });
+    let script = Script::new()
+        .scenario(
+            Scenario::new("browse", SharedIterations::new())
+                .exec(&shop)
+                .tag("tier", "gold"),
+        )
+        // Fine: a system tag, k6dsl's request tags, custom ones of a request and
+        // a scenario.
+        .threshold(HTTP_REQ_DURATION.tag("status", "200").p(95).lt(500))
+        .threshold(HTTP_REQ_DURATION.tag("endpoint", "products").p(95).lt(500))
+        .threshold(HTTP_REQ_DURATION.tag("team", "web").p(95).lt(500))
+        .threshold(HTTP_REQ_DURATION.tag("tier", "gold").p(95).lt(500))
+        // Typos, and a system tag k6 attaches only when systemTags lists it.
+        .threshold(HTTP_REQ_DURATION.tag("endpiont", "products").p(95).lt(500))
+        .threshold(HTTP_REQS.tag("tem", "web").count().lt(10))
+        .threshold(HTTP_REQS.tag("vu", "1").count().lt(10));
+    let expected = [
+        "threshold `http_req_duration{endpiont:products}`: tag selector: no request, scenario or k6 system tag is called `endpiont` (did you mean `endpoint`?), so this threshold could never see a sample (the tags: name, endpoint, team, tier)",
+        "threshold `http_reqs{tem:web}`: tag selector: no request, scenario or k6 system tag is called `tem` (did you mean `team`?), so this threshold could never see a sample (the tags: name, endpoint, team, tier)",
+        "threshold `http_reqs{vu:1}`: tag selector: k6 does not attach the system tag `vu` here (systemTags: proto, subproto, status, method, url, name, group, check, error, error_code, tls_version, scenario, service, expected_response), so this threshold could never see a sample: add it to systemTags",
+    ];
+    assert_eq!(problems(&script), expected);
+    let placed = plan_problems(&script);
+    assert_eq!(placed.len(), 3, "{placed:#?}");
+    for (line, message) in placed.iter().zip(expected) {
+        assert!(line.ends_with(message), "{line}");
+    }
+    assert!(
+        placed[0].contains(": options.thresholds[4].selector: "),
+        "{}",
+        placed[0]
+    );
+    // Listed in systemTags, `vu` is attached.
+    let script = script.options(GeneralOptions::default().system_tags([
+        k6dsl::options::SystemTag::Vu,
+        k6dsl::options::SystemTag::Status,
+    ]));
+    assert_eq!(problems(&script).len(), 2);
+}

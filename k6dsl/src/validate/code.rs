@@ -735,6 +735,17 @@ fn is_env_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// The keys of the custom tags the script's requests set (repeats included).
+pub(super) fn request_tag_keys(script: &Script) -> Vec<&str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for (_, block) in blocks(script) {
+        crate::ir::code::for_each_request_in(block, &mut |r| {
+            keys.extend(r.tags.keys().map(String::as_str));
+        });
+    }
+    keys
+}
+
 /// The group paths (`::Outer::Inner`) and request names of the script's code.
 pub(super) fn group_paths_and_names(script: &Script) -> (BTreeSet<String>, BTreeSet<String>) {
     fn walk(
