@@ -387,7 +387,7 @@ fn vu_code_scripts() -> Vec<(&'static str, Plan)> {
                 .log_failures()
                 .record_duration(&timing),
         );
-        f.add(&level, r.json("stock"));
+        f.add(&level, r.json("stock").as_number());
     });
     out.push((
         "checks and outcomes",

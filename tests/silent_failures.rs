@@ -172,7 +172,11 @@ fn a_scenario_without_exec_names_the_flows_it_could_run() {
 #[test]
 fn a_threshold_tag_key_no_sample_carries_is_an_error_with_a_suggestion() {
     let shop = Flow::new("shop").steps(|f| {
-        f.request(Request::get("/products").name("products").tag("team", "web"));
+        f.request(
+            Request::get("/products")
+                .name("products")
+                .tag("team", "web"),
+        );
     });
     let script = Script::new()
         .scenario(
@@ -212,4 +216,85 @@ fn a_threshold_tag_key_no_sample_carries_is_an_error_with_a_suggestion() {
         k6dsl::options::SystemTag::Status,
     ]));
     assert_eq!(problems(&script).len(), 2);
+}
+
+// ---------------------------------------------------------------------------------
+// d. A value k6 cannot record in a metric.
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn an_extracted_value_added_to_a_metric_is_converted_or_refused() {
+    let size = Gauge::new("cart_size");
+    let price = Trend::new("price");
+    let users = DataSet::csv_rows("users", ["username", "age"], [["ann", "31"]]);
+    let raw = Flow::new("raw").steps(|f| {
+        let cart = f.request(Request::get("/products/1").name("product"));
+        let row = f.row(&users, RowSelection::PerVu);
+        f.add(&size, cart.json("stock"));
+        f.add(&price, cart.header("Content-Length"));
+        f.add(&price, row.field("age"));
+    });
+    let script = Script::new()
+        .default_flow(&raw)
+        .metric(&size)
+        .metric(&price);
+    let expected = [
+        "flow `raw`, adding to metric `cart_size`: value: a Gauge records numbers, and the extracted value `stock` is not known to be one (k6 would drop it with \"invalid value for metric\"): convert it with .as_number()",
+        "flow `raw`, adding to metric `price`: value: a Trend records numbers, and the extracted value `contentLength` is not known to be one (k6 would drop it with \"invalid value for metric\"): convert it with .as_number()",
+        "flow `raw`, adding to metric `price`: value: a Trend records numbers, and field `age` of a row of `users` is not known to be one (k6 would drop it with \"invalid value for metric\"): convert it with .as_number()",
+    ];
+    assert_eq!(problems(&script), expected);
+    let placed = plan_problems(&script);
+    assert_eq!(placed.len(), 3, "{placed:#?}");
+    for (line, message) in placed.iter().zip(expected) {
+        assert!(line.ends_with(message), "{line}");
+        assert!(line.contains(".add_to_metric"), "{line}");
+    }
+
+    // Converted, the values reach the metric (the echoed header is the JSON
+    // string "17"); numbers and booleans need nothing.
+    let ok = Rate::new("ok");
+    let converted = Flow::new("converted").steps(|f| {
+        let echo = f.request(
+            Request::get("/echo/count")
+                .name("echo")
+                .header("X-Count", "17"),
+        );
+        let product = f.request(Request::get("/products/1").name("product"));
+        f.add(&size, echo.json("headers.x-count").as_number());
+        f.add(&price, product.json("id").as_number());
+        f.add(&ok, product.json("id"));
+        f.add(&ok, true);
+    });
+    let script = Script::new()
+        .shortcut(Shortcut::iterations(nz!(1), nz!(1)))
+        .default_flow(&converted)
+        .metric(&size)
+        .metric(&price)
+        .metric(&ok);
+    let js = script.to_javascript().unwrap();
+    assert!(
+        js.contains("const xCount = echoRes.json(\"headers.x-count\");")
+            && js.contains("cartSize.add(Number(xCount));"),
+        "{js}"
+    );
+    let shop = shop();
+    let base = shop.base_url();
+    let run = tools::k6_run(&js, &[], &[("BASE_URL", &base)]);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("invalid value"),
+        "k6 warned:\n{}",
+        run.stderr
+    );
+    assert_eq!(run.metric("cart_size").unwrap()["value"], 17.0);
+    assert_eq!(run.metric("price").unwrap()["max"], 1.0);
+    assert_eq!(run.metric("ok").unwrap()["value"], 1.0);
+
+    let ts = script.to_typescript().unwrap();
+    tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc rejects: {e}\n{ts}"));
+    let run = tools::k6_run_ts(&ts, &[], &[("BASE_URL", &base)]);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("invalid value"), "{}", run.stderr);
+    assert_eq!(run.metric("cart_size").unwrap()["value"], 17.0);
 }

@@ -1186,7 +1186,10 @@ const DEFAULT_SYSTEM_TAGS: &[&str] = &[
 /// `` (did you mean `endpoint`?)`` when one of `candidates` is a likely typo of
 /// `word` (at most one edit per three letters, a swap of neighbours counting
 /// once, case ignored), else nothing.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
     let word = word.to_lowercase();
     candidates
         .into_iter()
@@ -1221,7 +1224,9 @@ impl<'s> KnownTags<'s> {
                 custom.push(key);
             }
         };
-        code::request_tag_keys(script).into_iter().for_each(&mut add);
+        code::request_tag_keys(script)
+            .into_iter()
+            .for_each(&mut add);
         if let ir::Execution::Scenarios(list) = &script.options.execution {
             list.iter()
                 .flat_map(|s| s.tags.keys())
@@ -1233,7 +1238,11 @@ impl<'s> KnownTags<'s> {
             .tags
             .keys()
             .for_each(|k| add(k.as_str()));
-        let keys = system.iter().copied().chain(custom.iter().copied()).collect();
+        let keys = system
+            .iter()
+            .copied()
+            .chain(custom.iter().copied())
+            .collect();
         KnownTags {
             scenario_set: scenarios.iter().copied().collect(),
             scenarios,

@@ -1944,6 +1944,10 @@ impl<'m, 'a> Function<'m, 'a> {
                 (format!("data{}", member(key)), ty)
             }
             Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
+            Expr::AsNumber(inner) => match self.typed_expr(inner, in_url) {
+                (code, Ty::Num) => (code, Ty::Num),
+                (code, _) => (format!("Number({code})"), Ty::Num),
+            },
         }
     }
 

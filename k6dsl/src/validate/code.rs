@@ -50,17 +50,46 @@ pub(super) struct Declared {
     /// Metric name → the kind of its first declaration.
     metrics: HashMap<String, MetricKind>,
     data: HashSet<String>,
+    /// Data set name → the fields that hold a number in every row.
+    numeric_fields: HashMap<String, BTreeSet<String>>,
 }
 
 impl Declared {
+    /// Whether every row of the data set holds a number at `field` (rows given in
+    /// Rust as JSON).
+    fn numeric_field(&self, data: &str, field: &str) -> bool {
+        self.numeric_fields
+            .get(data)
+            .is_some_and(|fields| fields.contains(field))
+    }
+
     fn new(script: &Script) -> Self {
         let mut metrics = HashMap::new();
         for decl in &script.metrics {
             metrics.entry(decl.name.clone()).or_insert(decl.kind);
         }
+        let mut numeric_fields = HashMap::new();
+        for data in &script.data {
+            if let crate::ir::code::DataSource::JsonRows { rows, .. } = &data.source {
+                let objects: Vec<_> = rows.iter().filter_map(|r| r.as_object()).collect();
+                if let Some(first) = objects.first() {
+                    let numeric = first
+                        .keys()
+                        .filter(|key| {
+                            objects
+                                .iter()
+                                .all(|o| o.get(*key).is_some_and(|v| v.is_number()))
+                        })
+                        .cloned()
+                        .collect();
+                    numeric_fields.insert(data.name.clone(), numeric);
+                }
+            }
+        }
         Declared {
             metrics,
             data: script.data.iter().map(|d| d.name.clone()).collect(),
+            numeric_fields,
         }
     }
 }
@@ -69,6 +98,8 @@ impl Declared {
 struct Scope<'s> {
     owner: &'s str,
     defined: BTreeSet<u32>,
+    /// The rows picked, by id, and their data set's name.
+    rows: HashMap<u32, String>,
 }
 
 impl Validator {
@@ -95,6 +126,7 @@ impl Validator {
             let mut scope = Scope {
                 owner,
                 defined: BTreeSet::new(),
+                rows: HashMap::new(),
             };
             self.block(block, &at, &mut scope, setup_keys.as_ref());
         }
@@ -106,6 +138,7 @@ impl Validator {
             let mut scope = Scope {
                 owner: "setup",
                 defined: BTreeSet::new(),
+                rows: HashMap::new(),
             };
             // Values setup returns must come from setup itself.
             for_each_def(&setup.body, &mut |var| {
@@ -342,6 +375,7 @@ impl Validator {
                     let what = format!("adding to metric `{metric}`");
                     self.metric_use(at.place(what.clone()), metric, None);
                     self.uses(value, at, scope, setup, &what);
+                    self.metric_value(at.place(what), metric, value, scope);
                 }
                 Step::PickRow { var, data, .. } => {
                     if !self.declared.data.contains(data.as_str()) {
@@ -356,9 +390,52 @@ impl Validator {
                         );
                     }
                     scope.defined.insert(var.id);
+                    scope.rows.insert(var.id, data.clone());
                 }
             }
         }
+    }
+
+    /// A Trend, Counter or Gauge records only numbers: k6 drops anything else
+    /// with a warning ("invalid value for metric"), so a value that is not known
+    /// to be a number must be converted with `.as_number()`.
+    fn metric_value(&mut self, place: Place, metric: &str, value: &Expr, scope: &Scope<'_>) {
+        let kind = match self.declared.metrics.get(metric) {
+            Some(kind) if *kind != MetricKind::Rate => *kind,
+            _ => return,
+        };
+        let what = match value {
+            Expr::Num(_) | Expr::Bool(_) | Expr::VuId | Expr::Iteration | Expr::AsNumber(_) => {
+                return
+            }
+            Expr::Field(base, field) => match &**base {
+                Expr::Var(var) => match scope.rows.get(&var.id) {
+                    Some(data) if self.declared.numeric_field(data, field) => return,
+                    Some(data) => format!("field `{field}` of a row of `{data}`"),
+                    None => format!("a field of the extracted value `{}`", var.hint),
+                },
+                _ => format!("field `{field}`"),
+            },
+            Expr::Var(var) if scope.rows.contains_key(&var.id) => {
+                format!("a row of `{}`", scope.rows[&var.id])
+            }
+            Expr::Var(var) => format!("the extracted value `{}`", var.hint),
+            Expr::Str(_) | Expr::Concat(_) => "text".to_owned(),
+            Expr::Env { name, .. } | Expr::Secret { name } => {
+                format!("the environment variable `{name}` (text)")
+            }
+            Expr::ScenarioName => "the scenario's name".to_owned(),
+            Expr::SetupData(key) => format!("setup data `{key}`"),
+        };
+        self.push(
+            place,
+            Problem::Invalid {
+                field: "value",
+                reason: format!(
+                    "a {kind:?} records numbers, and {what} is not known to be one (k6 would drop it with \"invalid value for metric\"): convert it with .as_number()"
+                ),
+            },
+        );
     }
 
     fn request(
