@@ -298,3 +298,53 @@ fn an_extracted_value_added_to_a_metric_is_converted_or_refused() {
     assert!(!run.stderr.contains("invalid value"), "{}", run.stderr);
     assert_eq!(run.metric("cart_size").unwrap()["value"], 17.0);
 }
+
+// ---------------------------------------------------------------------------------
+// e. A row field that is not a column of its data set.
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn a_row_field_that_is_no_column_is_an_error_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "\"username\",password\r\nann,pw\r\n").unwrap();
+    let json = dir.path().join("products.json");
+    std::fs::write(&json, r#"[{"id": 1, "sku": "a"}, {"id": 2, "price": 3}]"#).unwrap();
+    let sets = [
+        DataSet::json_rows(
+            "users",
+            &[serde_json::json!({ "username": "ann", "password": "pw" })],
+        ),
+        DataSet::csv_rows("logins", ["username", "password"], [["ann", "pw"]]),
+        DataSet::csv_file("people", csv.to_str().unwrap()),
+        DataSet::json_file("products", json.to_str().unwrap()),
+    ];
+    let flow = Flow::new("login").steps(|f| {
+        for (i, set) in sets.iter().enumerate() {
+            let row = f.row(set, RowSelection::PerVu);
+            let field = if i == 3 { "prise" } else { "usernme" };
+            f.request(
+                Request::post("/auth/login")
+                    .name(format!("login{i}"))
+                    .json_object([("username", row.field(field))]),
+            );
+        }
+    });
+    let script = Script::new().default_flow(&flow);
+    let expected = [
+        "flow `login`, request `login0`: value: the rows of `users` have no field `usernme` (did you mean `username`?) (their fields: username, password)",
+        "flow `login`, request `login1`: value: the rows of `logins` have no field `usernme` (did you mean `username`?) (their fields: username, password)",
+        "flow `login`, request `login2`: value: the rows of `people` have no field `usernme` (did you mean `username`?) (their fields: username, password)",
+        "flow `login`, request `login3`: value: the rows of `products` have no field `prise` (did you mean `price`?) (their fields: id, sku, price)",
+    ];
+    assert_eq!(problems(&script), expected);
+    let placed = plan_problems(&script);
+    assert_eq!(placed.len(), 4, "{placed:#?}");
+    for (i, (line, message)) in placed.iter().zip(expected).enumerate() {
+        assert!(line.ends_with(message), "{line}");
+        assert!(
+            line.contains(&format!(": default_flow.body[{}].request: ", 2 * i + 1)),
+            "{line}"
+        );
+    }
+}

@@ -52,6 +52,64 @@ pub(super) struct Declared {
     data: HashSet<String>,
     /// Data set name → the fields that hold a number in every row.
     numeric_fields: HashMap<String, BTreeSet<String>>,
+    /// Data set name → its rows' fields, where known: rows given in the model,
+    /// and CSV and JSON files that can be read now.
+    columns: HashMap<String, Vec<String>>,
+}
+
+/// The fields of a data set's rows, when k6dsl can know them: the CSV header, or
+/// the keys of JSON rows that are all objects (in order of first appearance).
+fn columns(source: &crate::ir::code::DataSource) -> Option<Vec<String>> {
+    use crate::ir::code::DataSource;
+    let json_keys = |rows: &[serde_json::Value]| -> Option<Vec<String>> {
+        let mut keys: Vec<String> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for row in rows {
+            for key in row.as_object()?.keys() {
+                if seen.insert(key.clone()) {
+                    keys.push(key.clone());
+                }
+            }
+        }
+        Some(keys)
+    };
+    match source {
+        DataSource::CsvRows { header, .. } => Some(header.clone()),
+        DataSource::JsonRows { rows, .. } => json_keys(rows),
+        DataSource::CsvFile(path) => std::fs::read_to_string(path)
+            .ok()
+            .map(|text| csv_header(&text)),
+        DataSource::JsonFile(path) => {
+            let text = std::fs::read_to_string(path).ok()?;
+            match serde_json::from_str::<serde_json::Value>(&text).ok()? {
+                serde_json::Value::Array(rows) => json_keys(&rows),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The first record of a CSV text, read as the generated `parseCsv` reads it
+/// (quotes, doubled quotes, `\r\n`).
+fn csv_header(text: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            '\n' | '\r' if !quoted => break,
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
 }
 
 impl Declared {
@@ -86,10 +144,16 @@ impl Declared {
                 }
             }
         }
+        let columns = script
+            .data
+            .iter()
+            .filter_map(|d| Some((d.name.clone(), columns(&d.source)?)))
+            .collect();
         Declared {
             metrics,
             data: script.data.iter().map(|d| d.name.clone()).collect(),
             numeric_fields,
+            columns,
         }
     }
 }
@@ -658,8 +722,26 @@ impl Validator {
         what: &str,
     ) {
         let mut problems = Vec::new();
+        let declared = &self.declared;
         visit_expr(value, &mut |e| {
             match e {
+            Expr::Field(base, field) => {
+                if let Expr::Var(var) = &**base {
+                    let known = scope
+                        .rows
+                        .get(&var.id)
+                        .and_then(|data| Some((data, declared.columns.get(data)?)));
+                    if let Some((data, columns)) = known {
+                        if !columns.contains(field) {
+                            problems.push(format!(
+                                "the rows of `{data}` have no field `{field}`{} (their fields: {})",
+                                super::did_you_mean(field, columns.iter().map(String::as_str)),
+                                super::some_of(columns.iter().map(String::as_str), columns.len())
+                            ));
+                        }
+                    }
+                }
+            }
             Expr::Var(var) if var.owner != scope.owner => problems.push(format!(
                 "uses `{}`, a value of `{}`: values extracted in one function cannot be used in another (share them from setup instead)",
                 var.hint, var.owner
