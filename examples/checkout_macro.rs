@@ -71,7 +71,7 @@ fn script(profile: Profile) -> Script<k6dsl::load::Scenarios> {
                 check: status == 201,
             };
             let items = cart.json("items.#").named("itemCount");
-            add(cart_size, items);
+            add(cart_size, items.as_number());
         }
         group "Checkout" {
             let order = post("/checkout") {

@@ -109,7 +109,7 @@ pub fn parts(think: bool) -> Parts {
                     .check(Check::status(201)),
             );
             let items = cart.json("items.#").named("itemCount");
-            g.add(&cart_size, items);
+            g.add(&cart_size, items.as_number());
         });
         f.group("Checkout", |g| {
             let order = g.request(

@@ -1211,7 +1211,8 @@ fn every_combination_of_scenario_fields() {
             &flow,
         )
     };
-    let mut script = Script::new().scenario(scenario(0));
+    // Scenarios without exec run the default flow.
+    let mut script = Script::new().default_flow(&flow).scenario(scenario(0));
     for fields in 1..32 {
         script = script.scenario(scenario(fields));
     }
@@ -3543,7 +3544,13 @@ mod properties {
                     .map(|plan| build_scenario(plan, &flows))
                     .collect();
                 let (first, rest) = scenarios.split_first().expect("a scenario");
-                let mut script = Script::new().scenario(first.clone());
+                let mut script = Script::new();
+                if plans.iter().any(|plan| plan.flow.is_none()) {
+                    // k6dsl refuses a scenario without exec that would run an
+                    // empty default function.
+                    script = script.default_flow(&Flow::new("fallback"));
+                }
+                let mut script = script.scenario(first.clone());
                 for scenario in rest {
                     script = script.scenario(scenario.clone());
                 }

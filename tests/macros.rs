@@ -252,7 +252,7 @@ fn flows_by_macros_equal_the_builders_for_every_step_field_and_check() {
                     log_failures: true,
                     record_duration: timing,
                 };
-                add(size, product.json("name"));
+                add(size, product.json("price").as_number());
             }
         }
         post("/echo/form") { name: "form", form: { user: "a b", id: unique.field("id") } }
@@ -315,7 +315,7 @@ fn flows_by_macros_equal_the_builders_for_every_step_field_and_check() {
                             .log_failures()
                             .record_duration(&timing),
                     );
-                    d.add(&size, product.json("name"));
+                    d.add(&size, product.json("price").as_number());
                 });
             });
             f.request(

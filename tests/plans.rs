@@ -72,7 +72,9 @@ fn kitchen_sink() -> Plan {
     let flow = Flow::new("work").steps(|f| {
         f.request(Request::get("/health").name("health"));
     });
+    // Scenarios without exec run the default flow.
     let executors = Script::new()
+        .default_flow(&flow)
         .scenario(
             Scenario::new(
                 "shared",
@@ -384,7 +386,7 @@ fn vu_code_scripts() -> Vec<(&'static str, Plan)> {
                 .log_failures()
                 .record_duration(&timing),
         );
-        f.add(&level, r.json("stock"));
+        f.add(&level, r.json("stock").as_number());
     });
     out.push((
         "checks and outcomes",

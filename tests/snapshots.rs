@@ -48,7 +48,9 @@ fn shortcuts() {
 #[test]
 fn every_executor() {
     let flow = Flow::new("work");
+    // Scenarios without exec run the default flow.
     let script = Script::new()
+        .default_flow(&flow)
         .scenario(
             Scenario::new(
                 "shared",

@@ -426,7 +426,7 @@ fn every_feature() -> Script<k6dsl::load::Scenarios> {
                     .json(&serde_json::json!({ "product_id": 7, "quantity": 1 }))
                     .check(Check::status(201)),
             );
-            f.add(&cart_items, cart.json("items.#"));
+            f.add(&cart_items, cart.json("items.#").as_number());
             f.add(&quantities, item.field("quantity"));
             f.add(&failures, 0);
             f.add(&ok_rate, true);
@@ -729,7 +729,9 @@ fn every_feature_as_a_typescript_project_typechecks_and_runs() {
 #[test]
 fn every_executor_and_option_is_typed() {
     let flow = Flow::new("work");
+    // Scenarios without exec run the default flow.
     let executors = Script::new()
+        .default_flow(&flow)
         .scenario(
             Scenario::new(
                 "shared",

@@ -115,6 +115,25 @@ impl Value {
         Value::from(Expr::Field(Box::new(self.0.clone()), name.into()))
     }
 
+    /// This value as a number (`Number(value)`), for a Trend, Counter or Gauge: k6
+    /// records only numbers in them, and an extracted value (JSON, a header, text
+    /// found in the body) or a CSV field is not one until converted.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let cart_size = Gauge::new("cart_size");
+    /// let flow = Flow::new("cart").steps(|f| {
+    ///     let cart = f.request(Request::get("/cart").name("cart"));
+    ///     f.add(&cart_size, cart.json("items.#").named("count").as_number());
+    /// });
+    /// let js = Script::new().default_flow(&flow).to_javascript()?;
+    /// assert!(js.contains("cartSize.add(Number(count));"), "{js}");
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn as_number(&self) -> Self {
+        Value::from(Expr::AsNumber(Box::new(self.0.clone())))
+    }
+
     /// Renames the JavaScript variable holding an extracted value (`productId`).
     /// Has no effect on other values.
     pub fn named(self, hint: impl Into<String>) -> Self {

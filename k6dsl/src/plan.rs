@@ -1438,7 +1438,9 @@ mod places {
             "threshold bound" => "bound",
             "base URL" => "base_url.default",
             "summary path" => "lifecycle.summary_json",
-            "endpoint selector" | "group selector" | "scenario selector" => "selector",
+            "endpoint selector" | "group selector" | "scenario selector" | "tag selector" => {
+                "selector"
+            }
             "header" => "headers",
             "cookie" => "cookies",
             "tag" => "tags",

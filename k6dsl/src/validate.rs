@@ -319,10 +319,26 @@ impl Validator {
                     },
                 );
             }
-            if let Some(exec) = &scenario.exec {
-                if !flows.contains(exec.as_str()) {
-                    self.push(place(), Problem::UnknownExec { name: exec.clone() });
+            match &scenario.exec {
+                Some(exec) if !flows.contains(exec.as_str()) => {
+                    self.push(place(), Problem::UnknownExec { name: exec.clone() })
                 }
+                // Without exec k6 runs the default function: an empty one when the
+                // script has flows but no default flow, which sends nothing.
+                None if script.default_flow.is_none() && !script.flows.is_empty() => self.push(
+                    place(),
+                    Problem::Invalid {
+                        field: "exec",
+                        reason: format!(
+                            "the scenario runs no flow (k6 would run an empty default function and send no request): set its exec to one of the script's flows ({}; `.exec(&flow)` in Rust), or set a default flow",
+                            some_of(
+                                script.flows.iter().map(|f| f.name.as_str()),
+                                script.flows.len()
+                            )
+                        ),
+                    },
+                ),
+                _ => {}
             }
             self.tags(place(), &scenario.tags);
             for key in scenario.env.keys() {
@@ -736,6 +752,34 @@ impl Validator {
                 }
             }
         }
+        // Tag keys: k6's system tags, the requests' `name` and `endpoint`, and the
+        // custom tags of requests, scenarios and the test.
+        for key in selector.keys() {
+            if !has_code || key.is_empty() || tags.keys.contains(key.as_str()) {
+                continue;
+            }
+            let reason = match crate::options::SystemTag::ALL
+                .iter()
+                .find(|tag| tag.as_k6() == key)
+            {
+                Some(_) => format!(
+                    "k6 does not attach the system tag `{key}` here (systemTags: {}), so this threshold could never see a sample: add it to systemTags",
+                    tags.system.join(", ")
+                ),
+                None => format!(
+                    "no request, scenario or k6 system tag is called `{key}`{}, so this threshold could never see a sample (the tags: {})",
+                    did_you_mean(key, tags.keys.iter().copied()),
+                    some_of(tags.custom.iter().copied(), tags.custom.len())
+                ),
+            };
+            self.push(
+                place.clone(),
+                Problem::Invalid {
+                    field: "tag selector",
+                    reason,
+                },
+            );
+        }
     }
 
     /// Integers in pass-through JSON that JavaScript cannot hold exactly.
@@ -1112,6 +1156,48 @@ struct KnownTags<'s> {
     scenario_set: BTreeSet<&'s str>,
     groups: BTreeSet<String>,
     names: BTreeSet<String>,
+    /// Every tag key a sample can carry: the system tags k6 attaches, the
+    /// requests' `name` and `endpoint`, and the custom ones.
+    keys: BTreeSet<&'s str>,
+    /// The system tags k6 attaches (its default set unless `systemTags` is set).
+    system: Vec<&'static str>,
+    /// Tag keys the script sets itself (`name` and `endpoint` first), for messages.
+    custom: Vec<&'s str>,
+}
+
+/// The system tags k6 attaches when `systemTags` is not set.
+const DEFAULT_SYSTEM_TAGS: &[&str] = &[
+    "proto",
+    "subproto",
+    "status",
+    "method",
+    "url",
+    "name",
+    "group",
+    "check",
+    "error",
+    "error_code",
+    "tls_version",
+    "scenario",
+    "service",
+    "expected_response",
+];
+
+/// `` (did you mean `endpoint`?)`` when one of `candidates` is a likely typo of
+/// `word` (at most one edit per three letters, a swap of neighbours counting
+/// once, case ignored), else nothing.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::osa_distance(&word, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
 }
 
 impl<'s> KnownTags<'s> {
@@ -1125,11 +1211,46 @@ impl<'s> KnownTags<'s> {
             _ => vec!["default"],
         };
         let (groups, names) = code::group_paths_and_names(script);
+        let system: Vec<&'static str> = match &script.options.general.system_tags {
+            Some(tags) => tags.iter().map(|t| t.as_k6()).collect(),
+            None => DEFAULT_SYSTEM_TAGS.to_vec(),
+        };
+        // In order of first use, each once (a set beside the list: a scan per key
+        // would make validation quadratic in the number of requests).
+        let mut custom: Vec<&str> = vec!["name", "endpoint"];
+        let mut seen: BTreeSet<&str> = custom.iter().copied().collect();
+        let mut add = |key: &'s str| {
+            if seen.insert(key) {
+                custom.push(key);
+            }
+        };
+        code::request_tag_keys(script)
+            .into_iter()
+            .for_each(&mut add);
+        if let ir::Execution::Scenarios(list) = &script.options.execution {
+            list.iter()
+                .flat_map(|s| s.tags.keys())
+                .for_each(|k| add(k.as_str()));
+        }
+        script
+            .options
+            .general
+            .tags
+            .keys()
+            .for_each(|k| add(k.as_str()));
+        let keys = system
+            .iter()
+            .copied()
+            .chain(custom.iter().copied())
+            .collect();
         KnownTags {
             scenario_set: scenarios.iter().copied().collect(),
             scenarios,
             groups,
             names,
+            keys,
+            system,
+            custom,
         }
     }
 }

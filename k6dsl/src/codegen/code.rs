@@ -550,6 +550,50 @@ impl<'a> Module<'a> {
         out
     }
 
+    /// A guard per secret the code reads, so that a secret missing at run time
+    /// stops the test in init code with its name and how to pass it, instead of
+    /// sending `undefined`:
+    ///
+    /// ```js
+    /// if (__VU !== 0 && !__ENV.SHOP_PASSWORD) {
+    ///   throw new Error("SHOP_PASSWORD is not set: run k6 with -e SHOP_PASSWORD=...");
+    /// }
+    /// ```
+    ///
+    /// It throws in each VU's init (k6 exits with 107 before any iteration), not
+    /// in the first init k6 runs as VU 0 to read the options: `k6 inspect` and
+    /// `k6 archive` (which would store a secret passed with `-e`) work without
+    /// the secrets.
+    pub fn secret_guards(&self) -> Vec<String> {
+        let mut secrets = BTreeSet::new();
+        for_each_expr(self.script, &mut |e| {
+            if let Expr::Secret { name } = e {
+                secrets.insert(name.clone());
+            }
+        });
+        let mut out = Vec::new();
+        for (i, name) in secrets.iter().enumerate() {
+            let message = string_literal(&format!("{name} is not set: run k6 with -e {name}=..."));
+            let comment = if i == 0 {
+                "// Secrets are read at run time, never written here: each VU stops when one is\n// missing (k6 inspect, which runs this as VU 0, works without them).\n"
+            } else {
+                ""
+            };
+            let throw = Doc::Concat(vec![
+                call("throw new Error", vec![Doc::text(message)], false),
+                Doc::text(";"),
+            ]);
+            let guard = Doc::broken_group(vec![
+                Doc::text(format!("if (__VU !== 0 && !{}) {{", env_access(name))),
+                Doc::Indent(vec![Doc::HardLine, throw]),
+                Doc::HardLine,
+                Doc::text("}"),
+            ]);
+            out.push(format!("{comment}{}", guard.render()));
+        }
+        out
+    }
+
     /// `const users = new SharedArray(...)` for each data set, opening its file at
     /// `to_root` + its path (`"./"` beside a single script, `"../../"` from a
     /// project's `scripts/lib/`); `export` prefixes each declaration.
@@ -1900,6 +1944,10 @@ impl<'m, 'a> Function<'m, 'a> {
                 (format!("data{}", member(key)), ty)
             }
             Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
+            Expr::AsNumber(inner) => match self.typed_expr(inner, in_url) {
+                (code, Ty::Num) => (code, Ty::Num),
+                (code, _) => (format!("Number({code})"), Ty::Num),
+            },
         }
     }
 

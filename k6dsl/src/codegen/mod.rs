@@ -149,6 +149,7 @@ fn single_file(script: &ir::Script, target: Target) -> String {
         }
     };
     sections.push(constants);
+    sections.push(module.secret_guards());
     sections.push(data_sets);
     sections.push(metric_declarations(script, &metric_vars, ""));
     sections.push(module.vu_state_decl().into_iter().collect());

@@ -216,7 +216,7 @@ fn project_in(
 
     // lib/config: settings and options.
     {
-        let mut sections = vec![module.constants("export ")];
+        let mut sections = vec![module.constants("export "), module.secret_guards()];
         let options = options::options(&script.options, "../../");
         let mut imports = Vec::new();
         let mut head = "const load = ".to_owned();

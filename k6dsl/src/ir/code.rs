@@ -120,6 +120,9 @@ pub enum Expr {
     SetupData(String),
     /// Parts joined as text (a template literal).
     Concat(Vec<Expr>),
+    /// The value converted to a number (`Number(value)`): what a Trend, Counter or
+    /// Gauge records of an extracted value.
+    AsNumber(Box<Expr>),
 }
 
 impl Expr {
@@ -686,7 +689,7 @@ fn json_exprs(json: &Json, f: &mut impl FnMut(&Expr)) {
 pub fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
     f(expr);
     match expr {
-        Expr::Field(base, _) => visit_expr(base, f),
+        Expr::Field(base, _) | Expr::AsNumber(base) => visit_expr(base, f),
         Expr::Concat(parts) => parts.iter().for_each(|p| visit_expr(p, f)),
         _ => {}
     }

@@ -50,17 +50,110 @@ pub(super) struct Declared {
     /// Metric name → the kind of its first declaration.
     metrics: HashMap<String, MetricKind>,
     data: HashSet<String>,
+    /// Data set name → the fields that hold a number in every row.
+    numeric_fields: HashMap<String, BTreeSet<String>>,
+    /// Data set name → its rows' fields, where known: rows given in the model,
+    /// and CSV and JSON files that can be read now.
+    columns: HashMap<String, Vec<String>>,
+}
+
+/// The fields of a data set's rows, when k6dsl can know them: the CSV header, or
+/// the keys of JSON rows that are all objects (in order of first appearance).
+fn columns(source: &crate::ir::code::DataSource) -> Option<Vec<String>> {
+    use crate::ir::code::DataSource;
+    let json_keys = |rows: &[serde_json::Value]| -> Option<Vec<String>> {
+        let mut keys: Vec<String> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for row in rows {
+            for key in row.as_object()?.keys() {
+                if seen.insert(key.clone()) {
+                    keys.push(key.clone());
+                }
+            }
+        }
+        Some(keys)
+    };
+    match source {
+        DataSource::CsvRows { header, .. } => Some(header.clone()),
+        DataSource::JsonRows { rows, .. } => json_keys(rows),
+        DataSource::CsvFile(path) => std::fs::read_to_string(path)
+            .ok()
+            .map(|text| csv_header(&text)),
+        DataSource::JsonFile(path) => {
+            let text = std::fs::read_to_string(path).ok()?;
+            match serde_json::from_str::<serde_json::Value>(&text).ok()? {
+                serde_json::Value::Array(rows) => json_keys(&rows),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The first record of a CSV text, read as the generated `parseCsv` reads it
+/// (quotes, doubled quotes, `\r\n`).
+fn csv_header(text: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            '\n' | '\r' if !quoted => break,
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
 }
 
 impl Declared {
+    /// Whether every row of the data set holds a number at `field` (rows given in
+    /// Rust as JSON).
+    fn numeric_field(&self, data: &str, field: &str) -> bool {
+        self.numeric_fields
+            .get(data)
+            .is_some_and(|fields| fields.contains(field))
+    }
+
     fn new(script: &Script) -> Self {
         let mut metrics = HashMap::new();
         for decl in &script.metrics {
             metrics.entry(decl.name.clone()).or_insert(decl.kind);
         }
+        let mut numeric_fields = HashMap::new();
+        for data in &script.data {
+            if let crate::ir::code::DataSource::JsonRows { rows, .. } = &data.source {
+                let objects: Vec<_> = rows.iter().filter_map(|r| r.as_object()).collect();
+                if let Some(first) = objects.first() {
+                    let numeric = first
+                        .keys()
+                        .filter(|key| {
+                            objects
+                                .iter()
+                                .all(|o| o.get(*key).is_some_and(|v| v.is_number()))
+                        })
+                        .cloned()
+                        .collect();
+                    numeric_fields.insert(data.name.clone(), numeric);
+                }
+            }
+        }
+        let columns = script
+            .data
+            .iter()
+            .filter_map(|d| Some((d.name.clone(), columns(&d.source)?)))
+            .collect();
         Declared {
             metrics,
             data: script.data.iter().map(|d| d.name.clone()).collect(),
+            numeric_fields,
+            columns,
         }
     }
 }
@@ -69,6 +162,8 @@ impl Declared {
 struct Scope<'s> {
     owner: &'s str,
     defined: BTreeSet<u32>,
+    /// The rows picked, by id, and their data set's name.
+    rows: HashMap<u32, String>,
 }
 
 impl Validator {
@@ -95,6 +190,7 @@ impl Validator {
             let mut scope = Scope {
                 owner,
                 defined: BTreeSet::new(),
+                rows: HashMap::new(),
             };
             self.block(block, &at, &mut scope, setup_keys.as_ref());
         }
@@ -106,6 +202,7 @@ impl Validator {
             let mut scope = Scope {
                 owner: "setup",
                 defined: BTreeSet::new(),
+                rows: HashMap::new(),
             };
             // Values setup returns must come from setup itself.
             for_each_def(&setup.body, &mut |var| {
@@ -342,6 +439,7 @@ impl Validator {
                     let what = format!("adding to metric `{metric}`");
                     self.metric_use(at.place(what.clone()), metric, None);
                     self.uses(value, at, scope, setup, &what);
+                    self.metric_value(at.place(what), metric, value, scope);
                 }
                 Step::PickRow { var, data, .. } => {
                     if !self.declared.data.contains(data.as_str()) {
@@ -356,9 +454,52 @@ impl Validator {
                         );
                     }
                     scope.defined.insert(var.id);
+                    scope.rows.insert(var.id, data.clone());
                 }
             }
         }
+    }
+
+    /// A Trend, Counter or Gauge records only numbers: k6 drops anything else
+    /// with a warning ("invalid value for metric"), so a value that is not known
+    /// to be a number must be converted with `.as_number()`.
+    fn metric_value(&mut self, place: Place, metric: &str, value: &Expr, scope: &Scope<'_>) {
+        let kind = match self.declared.metrics.get(metric) {
+            Some(kind) if *kind != MetricKind::Rate => *kind,
+            _ => return,
+        };
+        let what = match value {
+            Expr::Num(_) | Expr::Bool(_) | Expr::VuId | Expr::Iteration | Expr::AsNumber(_) => {
+                return
+            }
+            Expr::Field(base, field) => match &**base {
+                Expr::Var(var) => match scope.rows.get(&var.id) {
+                    Some(data) if self.declared.numeric_field(data, field) => return,
+                    Some(data) => format!("field `{field}` of a row of `{data}`"),
+                    None => format!("a field of the extracted value `{}`", var.hint),
+                },
+                _ => format!("field `{field}`"),
+            },
+            Expr::Var(var) if scope.rows.contains_key(&var.id) => {
+                format!("a row of `{}`", scope.rows[&var.id])
+            }
+            Expr::Var(var) => format!("the extracted value `{}`", var.hint),
+            Expr::Str(_) | Expr::Concat(_) => "text".to_owned(),
+            Expr::Env { name, .. } | Expr::Secret { name } => {
+                format!("the environment variable `{name}` (text)")
+            }
+            Expr::ScenarioName => "the scenario's name".to_owned(),
+            Expr::SetupData(key) => format!("setup data `{key}`"),
+        };
+        self.push(
+            place,
+            Problem::Invalid {
+                field: "value",
+                reason: format!(
+                    "a {kind:?} records numbers, and {what} is not known to be one (k6 would drop it with \"invalid value for metric\"): convert it with .as_number()"
+                ),
+            },
+        );
     }
 
     fn request(
@@ -581,8 +722,26 @@ impl Validator {
         what: &str,
     ) {
         let mut problems = Vec::new();
+        let declared = &self.declared;
         visit_expr(value, &mut |e| {
             match e {
+            Expr::Field(base, field) => {
+                if let Expr::Var(var) = &**base {
+                    let known = scope
+                        .rows
+                        .get(&var.id)
+                        .and_then(|data| Some((data, declared.columns.get(data)?)));
+                    if let Some((data, columns)) = known {
+                        if !columns.contains(field) {
+                            problems.push(format!(
+                                "the rows of `{data}` have no field `{field}`{} (their fields: {})",
+                                super::did_you_mean(field, columns.iter().map(String::as_str)),
+                                super::some_of(columns.iter().map(String::as_str), columns.len())
+                            ));
+                        }
+                    }
+                }
+            }
             Expr::Var(var) if var.owner != scope.owner => problems.push(format!(
                 "uses `{}`, a value of `{}`: values extracted in one function cannot be used in another (share them from setup instead)",
                 var.hint, var.owner
@@ -733,6 +892,17 @@ fn is_env_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The keys of the custom tags the script's requests set (repeats included).
+pub(super) fn request_tag_keys(script: &Script) -> Vec<&str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for (_, block) in blocks(script) {
+        crate::ir::code::for_each_request_in(block, &mut |r| {
+            keys.extend(r.tags.keys().map(String::as_str));
+        });
+    }
+    keys
 }
 
 /// The group paths (`::Outer::Inner`) and request names of the script's code.

@@ -81,7 +81,7 @@ fn main() {
                 check: json("items.0.id") exists,
                 record_duration: add_time,
             };
-            add(cart_size, cart.json("items.#"));
+            add(cart_size, cart.json("items.#").as_number());
         }
         batch [
             get("/a") { name: "a" },
