@@ -1,0 +1,154 @@
+//! Results that must not mislead, each shown through a real k6 run against the demo
+//! shop: a threshold whose metric received no samples is "no samples" (never an
+//! observed 0 that passes) in the typed result, `assert_passed`, Markdown, HTML
+//! and JUnit.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+use demo_shop::DemoShop;
+use k6dsl::prelude::*;
+use k6dsl::report::Report;
+use k6dsl::run::{Outcome, RunResult, Runner, Verdict};
+use k6dsl_suite::tools;
+
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("k6dsl-silent-")
+        .tempdir()
+        .expect("a temporary directory can be created")
+}
+
+fn runner(dir: &tempfile::TempDir) -> Runner {
+    Runner::new()
+        .k6(tools::k6_binary())
+        .dir(dir.path())
+        .timeout(Duration::from_secs(60))
+        .echo(false)
+}
+
+fn panic_message(result: &RunResult) -> String {
+    let panic = catch_unwind(AssertUnwindSafe(|| result.assert_passed()))
+        .expect_err("assert_passed panics");
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .expect("the panic message is text")
+}
+
+/// Two scenarios: `browse` requests the product list, `idle` only sleeps, so every
+/// sub-metric of `{scenario:idle}` receives no samples at run time (the tag exists,
+/// validation accepts it; nothing carries it).
+#[test]
+fn a_threshold_on_a_metric_without_samples_says_no_samples_everywhere() {
+    let shop = DemoShop::start().expect("the demo shop starts");
+    let browse_flow = Flow::new("browse").steps(|f| {
+        f.request(
+            Request::get("/products")
+                .name("products")
+                .check(Check::status(200)),
+        );
+    });
+    let idle_flow = Flow::new("idle").steps(|f| f.sleep(Duration::from_millis(10)));
+    let browse = Scenario::new(
+        "browse",
+        SharedIterations::new().vus(nz!(1)).iterations(nz!(3)),
+    )
+    .exec(&browse_flow);
+    let idle = Scenario::new(
+        "idle",
+        SharedIterations::new().vus(nz!(1)).iterations(nz!(1)),
+    )
+    .exec(&idle_flow);
+    let script = Script::new()
+        .threshold(HTTP_REQ_DURATION.for_scenario(&browse).p(95).lt(5000))
+        // Trend: told by its sample count.
+        .threshold(HTTP_REQ_DURATION.for_scenario(&idle).p(95).lt(500))
+        // Rate: told by passes + fails.
+        .threshold(CHECKS.for_scenario(&idle).rate().gt(0.9))
+        // Counter: k6 judges it at 0, truthfully (no requests is a count of 0).
+        .threshold(HTTP_REQS.for_scenario(&idle).count().lt(1))
+        .scenario(browse)
+        .scenario(idle);
+    let dir = scratch();
+    let result = runner(&dir)
+        .env("BASE_URL", shop.base_url())
+        .run(&script)
+        .expect("k6 runs");
+
+    // k6 itself passes the run: it skips thresholds without samples.
+    assert_eq!(result.verdict, Verdict::Passed, "{}", result.report());
+    let held = result
+        .threshold("http_req_duration{scenario:browse}", "p(95)<5000")
+        .expect("declared");
+    assert_eq!(held.outcome, Outcome::Passed, "{held:?}");
+    assert!(held.observed.is_some_and(|v| v > 0.0), "{held:?}");
+    let counted = result
+        .threshold("http_reqs{scenario:idle}", "count<1")
+        .expect("declared");
+    assert_eq!(counted.outcome, Outcome::Passed, "{counted:?}");
+    assert_eq!(counted.observed, Some(0.0), "{counted:?}");
+    for (metric, expression) in [
+        ("http_req_duration{scenario:idle}", "p(95)<500"),
+        ("checks{scenario:idle}", "rate>0.9"),
+    ] {
+        let t = result.threshold(metric, expression).expect("declared");
+        assert_eq!(t.outcome, Outcome::NoSamples, "{t:?}");
+        assert_eq!(t.observed, None, "no observed 0: {t:?}");
+        assert!(!t.passed());
+    }
+    // The summary k6 wrote shows them as held at 0: the very thing not to trust.
+    let summary = result.summary.as_ref().expect("a summary");
+    assert_eq!(
+        summary["metrics"]["http_req_duration{scenario:idle}"]["thresholds"]["p(95)<500"],
+        false
+    );
+    assert_eq!(
+        summary["metrics"]["http_req_duration{scenario:idle}"]["count"],
+        0
+    );
+
+    // assert_passed fails and says why.
+    assert!(!result.is_clean());
+    let message = panic_message(&result);
+    assert!(
+        message.contains("http_req_duration{scenario:idle}"),
+        "{message}"
+    );
+    assert!(message.contains("no samples"), "{message}");
+    assert!(!message.contains("scenario:browse"), "{message}");
+
+    let report = Report::with_timeline(&result, None);
+    let markdown = report.markdown();
+    assert!(
+        markdown.contains(
+            "| `http_req_duration{scenario:idle}` | `p(95)<500` | - | `< 500` | **no samples** (judged nothing) |"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("2 threshold(s) judged nothing"),
+        "{markdown}"
+    );
+    let html = report.html();
+    assert!(
+        html.contains(
+            "<tr><td><code>checks{scenario:idle}</code></td><td><code>rate&gt;0.9</code></td>\
+             <td class=\"num\">-</td><td>&gt; 0.9</td><td class=\"fail\">no samples (judged nothing)</td></tr>"
+        ),
+        "{html}"
+    );
+    let junit = report.junit();
+    assert!(
+        junit.contains(
+            "<failure message=\"threshold checks{scenario:idle}: rate&gt;0.9 judged nothing: \
+             metric checks{scenario:idle} received no samples during the run"
+        ),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(r#"<testsuite name="thresholds" tests="4" failures="2""#),
+        "{junit}"
+    );
+}
