@@ -152,3 +152,98 @@ fn a_threshold_on_a_metric_without_samples_says_no_samples_everywhere() {
         "{junit}"
     );
 }
+
+/// k6 merges checks by name within a group; k6dsl names a check that two requests
+/// of one group share after its request, so each keeps its own counts.
+#[test]
+fn same_named_checks_on_two_requests_of_one_group_stay_apart() {
+    let shop = DemoShop::start().expect("the demo shop starts");
+    let flow = Flow::new("items").steps(|f| {
+        f.group("Items", |g| {
+            // The echo endpoint answers any method with 200.
+            g.request(
+                Request::put("/echo/items/1")
+                    .name("put item")
+                    .check(Check::status(200)),
+            );
+            // Products cannot be deleted: 405.
+            g.request(
+                Request::delete("/products/1")
+                    .name("delete item")
+                    .check(Check::status(200)),
+            );
+        });
+    });
+    let script = Script::new().scenario(
+        Scenario::new(
+            "items",
+            SharedIterations::new().vus(nz!(1)).iterations(nz!(3)),
+        )
+        .exec(&flow),
+    );
+    let dir = scratch();
+    let result = runner(&dir)
+        .env("BASE_URL", shop.base_url())
+        .run(&script)
+        .expect("k6 runs");
+    assert_eq!(result.verdict, Verdict::Passed, "{}", result.report());
+
+    // k6's own summary has two entries.
+    let summary = result.summary.as_ref().expect("a summary");
+    let k6_checks = &summary["root_group"]["groups"]["Items"]["checks"];
+    assert_eq!(
+        k6_checks["status is 200 (put item)"]["passes"], 3,
+        "{k6_checks}"
+    );
+    assert_eq!(
+        k6_checks["status is 200 (delete item)"]["fails"], 3,
+        "{k6_checks}"
+    );
+
+    let mut lines: Vec<(&str, &str, u64, u64)> = result
+        .checks
+        .iter()
+        .map(|c| (c.group.as_str(), c.name.as_str(), c.passes, c.fails))
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            ("::Items", "status is 200 (delete item)", 0, 3),
+            ("::Items", "status is 200 (put item)", 3, 0),
+        ]
+    );
+
+    let message = panic_message(&result);
+    assert!(message.contains("status is 200 (delete item)"), "{message}");
+    assert!(!message.contains("put item"), "{message}");
+
+    let report = Report::with_timeline(&result, None);
+    let markdown = report.markdown();
+    assert!(
+        markdown.contains("| ::Items | status is 200 (delete item) | 0 | 3 |"),
+        "{markdown}"
+    );
+    let html = report.html();
+    for row in [
+        "<tr><td>::Items</td><td>status is 200 (delete item)</td><td class=\"num\">0</td>\
+         <td class=\"num fail\">3</td>",
+        "<tr><td>::Items</td><td>status is 200 (put item)</td><td class=\"num\">3</td>\
+         <td class=\"num \">0</td>",
+    ] {
+        assert!(html.contains(row), "{row}\n{html}");
+    }
+    let junit = report.junit();
+    assert!(
+        junit
+            .contains("<testcase classname=\"checks.::Items\" name=\"status is 200 (put item)\"/>"),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(
+            "<failure message=\"check &quot;status is 200 (delete item)&quot; in ::Items \
+             failed 3 of 3 times\""
+        ),
+        "{junit}"
+    );
+}

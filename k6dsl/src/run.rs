@@ -1212,6 +1212,24 @@ fn parse_checks(summary: &serde_json::Value) -> Vec<CheckResult> {
     out
 }
 
+/// Whether the check k6 reports as `reported` is one the script named `name`:
+/// the same name, or `name (request)`, as the generated code names a check that
+/// two requests of one group share (k6 would merge their counts otherwise).
+///
+/// ```
+/// use k6dsl::run::is_check_named;
+/// assert!(is_check_named("status is 200", "status is 200"));
+/// assert!(is_check_named("status is 200 (put item)", "status is 200"));
+/// assert!(!is_check_named("status is 2000", "status is 200"));
+/// ```
+pub fn is_check_named(reported: &str, name: &str) -> bool {
+    reported == name
+        || reported
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(" ("))
+            .is_some_and(|rest| rest.ends_with(')'))
+}
+
 /// Everything one run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -1273,7 +1291,8 @@ impl RunResult {
             .fold((0, 0), |(p, f), c| (p + c.passes, f + c.fails))
     }
 
-    /// Passes and fails of every check with this name, summed over groups.
+    /// Passes and fails of every check with this name, summed over groups and
+    /// over the requests it was given a request's name for (see [`is_check_named`]).
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
@@ -1282,7 +1301,7 @@ impl RunResult {
     pub fn check(&self, name: &str) -> (u64, u64) {
         self.checks
             .iter()
-            .filter(|c| c.name == name)
+            .filter(|c| is_check_named(&c.name, name))
             .fold((0, 0), |(p, f), c| (p + c.passes, f + c.fails))
     }
 
