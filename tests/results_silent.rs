@@ -1,7 +1,9 @@
 //! Results that must not mislead, each shown through a real k6 run against the demo
 //! shop: a threshold whose metric received no samples is "no samples" (never an
 //! observed 0 that passes) in the typed result, `assert_passed`, Markdown, HTML
-//! and JUnit.
+//! and JUnit; checks of the same name on two requests of one group keep their own
+//! counts; a single-file script's `handleSummary` never claims a file k6 could not
+//! write.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
@@ -246,4 +248,63 @@ fn same_named_checks_on_two_requests_of_one_group_stay_apart() {
         ),
         "{junit}"
     );
+}
+
+/// k6 does not create the folder `handleSummary` writes into; when it is missing,
+/// k6 logs an error and still exits 0. The script's own text names the target and
+/// the condition, and never says the file was written.
+#[test]
+fn handle_summary_never_claims_a_file_k6_could_not_write() {
+    let shop = DemoShop::start().expect("the demo shop starts");
+    let flow = Flow::new("browse").steps(|f| {
+        f.request(
+            Request::get("/products")
+                .name("products")
+                .check(Check::status(200)),
+        );
+    });
+    let script = Script::new()
+        .scenario(
+            Scenario::new(
+                "browse",
+                SharedIterations::new().vus(nz!(1)).iterations(nz!(1)),
+            )
+            .exec(&flow),
+        )
+        .summary_json("results/summary.json");
+    let promise = "full summary: results/summary.json, if its folder exists (k6 creates none)";
+    let base = shop.base_url();
+    let env = [("BASE_URL", base.as_str())];
+    for (name, js) in [
+        ("JavaScript", script.to_javascript().unwrap()),
+        ("TypeScript", script.to_typescript().unwrap()),
+    ] {
+        let run = if name == "JavaScript" {
+            tools::k6_run(&js, &[], &env)
+        } else {
+            tools::k6_run_ts(&js, &[], &env)
+        };
+        // Without the folder: k6 says it could not open the file, the script's
+        // text does not claim it wrote one, and there is none.
+        assert_eq!(run.exit_code, 0, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("could not open 'results/summary.json'"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.contains(promise), "{name}: {}", run.stdout);
+        assert!(!run.stdout.contains("written"), "{name}: {}", run.stdout);
+        assert!(!run.dir.path().join("results/summary.json").exists());
+    }
+
+    // With the folder: the same text, and the file is there.
+    let files = [("results/.keep".to_owned(), String::new())];
+    let run = tools::k6_run(&script.to_javascript().unwrap(), &files, &env);
+    assert_eq!(run.exit_code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("could not open"), "{}", run.stderr);
+    assert!(run.stdout.contains(promise), "{}", run.stdout);
+    let summary = std::fs::read_to_string(run.dir.path().join("results/summary.json"))
+        .expect("handleSummary wrote the JSON summary");
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert!(summary["metrics"]["http_reqs"].is_object());
 }
