@@ -194,12 +194,14 @@ pub struct Run {
 }
 
 impl Run {
-    /// Passes and fails of a check, by its name, summed over groups.
+    /// Passes and fails of a check, by its name, summed over groups and requests
+    /// (`k6dsl::run::is_check_named`).
     pub fn check(&self, name: &str) -> (u64, u64) {
         fn walk(group: &serde_json::Value, name: &str, total: &mut (u64, u64)) {
             if let Some(checks) = group["checks"].as_object() {
                 for check in checks.values() {
-                    if check["name"] == name {
+                    let reported = check["name"].as_str().unwrap_or_default();
+                    if k6dsl::run::is_check_named(reported, name) {
                         total.0 += check["passes"].as_u64().unwrap_or(0);
                         total.1 += check["fails"].as_u64().unwrap_or(0);
                     }

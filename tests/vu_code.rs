@@ -517,7 +517,7 @@ fn setup_teardown_summary_and_per_vu_login() {
     assert!(summary["metrics"]["checks"].is_object());
     assert!(run
         .stdout
-        .contains("summary written to results/summary.json"));
+        .contains("full summary: results/summary.json, if its folder exists"));
 }
 
 #[derive(serde::Serialize)]

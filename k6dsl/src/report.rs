@@ -407,6 +407,7 @@ impl<'a> Report<'a> {
                     Outcome::Passed => "passed",
                     Outcome::Failed => "**FAILED**",
                     Outcome::NotReported => "**not reported**",
+                    Outcome::NoSamples => "**no samples** (judged nothing)",
                 };
                 let _ = writeln!(
                     out,
@@ -420,6 +421,18 @@ impl<'a> Report<'a> {
                     },
                 );
             }
+        }
+        let judged_nothing = r
+            .thresholds
+            .iter()
+            .filter(|t| t.outcome == Outcome::NoSamples)
+            .count();
+        if judged_nothing > 0 {
+            let _ = writeln!(
+                out,
+                "\n⚠️ {judged_nothing} threshold(s) judged nothing: their metric received no \
+                 samples during the run, and k6 skips such a threshold (its summary shows 0)."
+            );
         }
         out.push_str("\n## Failing checks\n\n");
         let failing: Vec<_> = r.checks.iter().filter(|c| c.fails > 0).collect();
@@ -446,8 +459,9 @@ impl<'a> Report<'a> {
     /// JUnit XML: suites `run` (one case: the verdict), `thresholds` (one case per
     /// threshold), `checks` (one case per check, classname `checks.GROUP`) and
     /// `groups` (one case per group, failing when a check in it or in a group inside
-    /// it fails). Failed or unreported thresholds, checks with fails, and a verdict
-    /// other than passed are `<failure>`s with a message.
+    /// it fails). Failed or unreported thresholds, thresholds whose metric received
+    /// no samples ([`Outcome::NoSamples`]: they judged nothing), checks with fails,
+    /// and a verdict other than passed are `<failure>`s with a message.
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
@@ -485,6 +499,7 @@ impl<'a> Report<'a> {
                         Outcome::NotReported => {
                             Some(format!("threshold {} was not reported by k6", t.name()))
                         }
+                        Outcome::NoSamples => Some(no_samples_message(t)),
                     },
                 })
                 .collect(),
@@ -661,6 +676,7 @@ impl<'a> Report<'a> {
                     Outcome::Passed => ("pass", "passed"),
                     Outcome::Failed => ("fail", "FAILED"),
                     Outcome::NotReported => ("fail", "not reported"),
+                    Outcome::NoSamples => ("fail", "no samples (judged nothing)"),
                 };
                 let _ = writeln!(
                     out,
@@ -936,6 +952,16 @@ fn exit_code(result: &RunResult) -> String {
     result
         .exit_code
         .map_or_else(|| "none".into(), |c| c.to_string())
+}
+
+/// What a threshold that judged nothing means, for JUnit and the Markdown notes.
+fn no_samples_message(t: &ThresholdResult) -> String {
+    format!(
+        "threshold {} judged nothing: metric {} received no samples during the run \
+         (k6 skips such a threshold and shows 0)",
+        t.name(),
+        t.metric
+    )
 }
 
 fn observed(t: &ThresholdResult) -> String {

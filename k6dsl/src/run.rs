@@ -707,6 +707,12 @@ fn summary_trend_stats(script: Option<&[TrendStat]>, thresholds: &[ir::Threshold
             }
         }
     }
+    // A Trend's sample count tells a threshold that judged nothing (k6 skips a
+    // threshold whose metric has no samples and reports it as not failed) from one
+    // that held: see `Outcome::NoSamples`.
+    if !stats.iter().any(|s| s == "count") {
+        stats.push("count".into());
+    }
     stats.join(",")
 }
 
@@ -894,6 +900,25 @@ impl MetricValues {
         }
     }
 
+    /// How many samples the metric received, when its summary tells: a Trend's
+    /// `count` (the runner always asks k6 for it), a Rate's passes plus fails.
+    /// `None` for a Counter or a Gauge, whose summary reads the same (all zeros)
+    /// with no samples as with samples of 0 (k6 judges their thresholds at 0).
+    ///
+    /// ```
+    /// use k6dsl::run::MetricValues;
+    /// let never = MetricValues::Rate { rate: 0.0, passes: 0, fails: 0 };
+    /// assert_eq!(never.samples(), Some(0));
+    /// assert_eq!(MetricValues::Counter { count: 0.0, rate: 0.0 }.samples(), None);
+    /// ```
+    pub fn samples(&self) -> Option<u64> {
+        match self {
+            MetricValues::Trend(stats) => stats.get("count").map(|c| *c as u64),
+            MetricValues::Rate { passes, fails, .. } => Some(passes + fails),
+            MetricValues::Counter { .. } | MetricValues::Gauge { .. } => None,
+        }
+    }
+
     /// A Trend statistic by its k6 name (`"p(95)"`), else `None`.
     ///
     /// ```
@@ -958,6 +983,20 @@ pub enum Outcome {
     Failed,
     /// The summary does not have it (k6 stopped before writing one, say).
     NotReported,
+    /// Its metric (or sub-metric: no sample carried the selector's tags) received
+    /// no samples, so k6 judged nothing: k6 skips such a threshold, reports it as
+    /// not failed and shows the statistic as 0. It does not count as passed
+    /// ([`ThresholdResult::passed`] is false, so [`RunResult::assert_passed`]
+    /// panics and JUnit has a failure saying so), though k6's exit code (and so
+    /// the [`Verdict`]) is unaffected.
+    ///
+    /// k6 1.1 skips thresholds without samples on Trends and Rates only; a Counter
+    /// or Gauge without samples is judged at 0 (`count>0` fails, `count<1` holds:
+    /// a count of nothing is 0), so those stay [`Outcome::Passed`] or
+    /// [`Outcome::Failed`]. Told from the summary: a Trend's `count` (the runner
+    /// always asks k6 for it) or a Rate's passes plus fails is 0, or k6 calls the
+    /// threshold held while the value it shows breaks the bound.
+    NoSamples,
 }
 
 /// One threshold and how it fared.
@@ -1036,12 +1075,21 @@ fn parse_thresholds(
         .map(|threshold| {
             let metric = threshold.key();
             let expression = threshold.expression();
+            let values = metrics.get(&metric);
+            let observed = values.and_then(|m| m.stat(threshold.stat));
             let outcome = match reported(&metric, &expression) {
+                Some(false)
+                    if values.and_then(MetricValues::samples) == Some(0)
+                        || observed.is_some_and(|v| !holds(v, threshold.op, threshold.bound)) =>
+                {
+                    Outcome::NoSamples
+                }
                 Some(false) => Outcome::Passed,
                 Some(true) => Outcome::Failed,
                 None => Outcome::NotReported,
             };
-            let observed = metrics.get(&metric).and_then(|m| m.stat(threshold.stat));
+            // The 0 k6 shows for a metric without samples is no observation.
+            let observed = observed.filter(|_| outcome != Outcome::NoSamples);
             ThresholdResult {
                 declared: Some(threshold.clone()),
                 metric,
@@ -1064,24 +1112,40 @@ fn parse_thresholds(
                 {
                     continue;
                 }
-                let observed = metrics
-                    .get(metric)
-                    .and_then(|m| stat_of_expression(expression).and_then(|s| m.stat(s)));
+                let values = metrics.get(metric);
+                let outcome = if failed.as_bool().unwrap_or(true) {
+                    Outcome::Failed
+                } else if values.and_then(MetricValues::samples) == Some(0) {
+                    Outcome::NoSamples
+                } else {
+                    Outcome::Passed
+                };
+                let observed = values
+                    .and_then(|m| stat_of_expression(expression).and_then(|s| m.stat(s)))
+                    .filter(|_| outcome != Outcome::NoSamples);
                 results.push(ThresholdResult {
                     declared: None,
                     metric: metric.clone(),
                     expression: expression.clone(),
-                    outcome: if failed.as_bool().unwrap_or(true) {
-                        Outcome::Failed
-                    } else {
-                        Outcome::Passed
-                    },
+                    outcome,
                     observed,
                 });
             }
         }
     }
     results
+}
+
+/// Whether `value op bound` holds, as k6 compares.
+fn holds(value: f64, op: ir::Comparison, bound: f64) -> bool {
+    match op {
+        ir::Comparison::Lt => value < bound,
+        ir::Comparison::Le => value <= bound,
+        ir::Comparison::Gt => value > bound,
+        ir::Comparison::Ge => value >= bound,
+        ir::Comparison::Eq | ir::Comparison::LooseEq => value == bound,
+        ir::Comparison::Ne => value != bound,
+    }
 }
 
 /// The statistic on the left of a k6 threshold expression.
@@ -1148,6 +1212,24 @@ fn parse_checks(summary: &serde_json::Value) -> Vec<CheckResult> {
     out
 }
 
+/// Whether the check k6 reports as `reported` is one the script named `name`:
+/// the same name, or `name (request)`, as the generated code names a check that
+/// two requests of one group share (k6 would merge their counts otherwise).
+///
+/// ```
+/// use k6dsl::run::is_check_named;
+/// assert!(is_check_named("status is 200", "status is 200"));
+/// assert!(is_check_named("status is 200 (put item)", "status is 200"));
+/// assert!(!is_check_named("status is 2000", "status is 200"));
+/// ```
+pub fn is_check_named(reported: &str, name: &str) -> bool {
+    reported == name
+        || reported
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(" ("))
+            .is_some_and(|rest| rest.ends_with(')'))
+}
+
 /// Everything one run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -1209,7 +1291,8 @@ impl RunResult {
             .fold((0, 0), |(p, f), c| (p + c.passes, f + c.fails))
     }
 
-    /// Passes and fails of every check with this name, summed over groups.
+    /// Passes and fails of every check with this name, summed over groups and
+    /// over the requests it was given a request's name for (see [`is_check_named`]).
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
@@ -1218,7 +1301,7 @@ impl RunResult {
     pub fn check(&self, name: &str) -> (u64, u64) {
         self.checks
             .iter()
-            .filter(|c| c.name == name)
+            .filter(|c| is_check_named(&c.name, name))
             .fold((0, 0), |(p, f), c| (p + c.passes, f + c.fails))
     }
 
@@ -1282,12 +1365,15 @@ impl RunResult {
                         match t.outcome {
                             Outcome::Failed => "FAILED".into(),
                             Outcome::NotReported => "not reported".into(),
+                            Outcome::NoSamples => {
+                                "no samples: the metric received none, so k6 judged nothing".into()
+                            }
                             Outcome::Passed => "passed".into(),
                         },
                     ]
                 })
                 .collect();
-            out.push_str("\nthresholds not met:\n");
+            out.push_str("\nthresholds not met (or that judged nothing):\n");
             out.push_str(&table(
                 ["metric", "threshold", "observed", "bound", "result"],
                 &rows,
@@ -1540,6 +1626,54 @@ mod tests {
     }
 
     #[test]
+    fn thresholds_without_samples_are_told_from_held_ones() {
+        // As k6 1.1 writes them: a skipped threshold is `false` (not failed) at 0.
+        let summary = serde_json::json!({"metrics": {
+            "http_req_duration{name:x}": {"avg": 0, "count": 0, "p(95)": 0,
+                "thresholds": {"p(95)<500": false}},
+            "http_req_duration": {"avg": 3, "count": 2, "p(95)": 4,
+                "thresholds": {"p(95)<500": false}},
+            "checks{name:x}": {"passes": 0, "fails": 0, "value": 0,
+                "thresholds": {"rate>0.9": false}},
+            "errors": {"count": 0, "rate": 0, "thresholds": {"count<1": false}},
+            "odd": {"count": 0, "rate": 0, "thresholds": {"count>0": false}}
+        }});
+        let metrics = parse_metrics(&summary);
+        let builtin = crate::metric::builtin::HTTP_REQ_DURATION;
+        let declared = [
+            builtin
+                .clone()
+                .tag("name", "x")
+                .p(95)
+                .lt(500)
+                .to_ir()
+                .clone(),
+            builtin.p(95).lt(500).to_ir().clone(),
+            crate::metric::Metric::<crate::metric::kind::Counter>::new("odd")
+                .count()
+                .gt(0)
+                .to_ir()
+                .clone(),
+        ];
+        let results = parse_thresholds(&summary, &declared, &metrics);
+        let outcome = |metric: &str| {
+            let t = results.iter().find(|t| t.metric == metric).unwrap();
+            (t.outcome, t.observed)
+        };
+        assert_eq!(
+            outcome("http_req_duration{name:x}"),
+            (Outcome::NoSamples, None)
+        );
+        assert_eq!(outcome("http_req_duration"), (Outcome::Passed, Some(4.0)));
+        // Read from the summary alone (no declaration): a Rate's passes + fails.
+        assert_eq!(outcome("checks{name:x}"), (Outcome::NoSamples, None));
+        // A Counter at 0 whose bound holds at 0 is a true count of nothing.
+        assert_eq!(outcome("errors"), (Outcome::Passed, Some(0.0)));
+        // Held while its value breaks the bound: k6 did not judge it.
+        assert_eq!(outcome("odd"), (Outcome::NoSamples, None));
+    }
+
+    #[test]
     fn trend_stats_cover_every_threshold() {
         let t = crate::metric::builtin::HTTP_REQ_DURATION
             .p(99.9)
@@ -1548,11 +1682,11 @@ mod tests {
             .clone();
         assert_eq!(
             summary_trend_stats(None, std::slice::from_ref(&t)),
-            "avg,min,med,max,p(90),p(95),p(99.9)"
+            "avg,min,med,max,p(90),p(95),p(99.9),count"
         );
         assert_eq!(
             summary_trend_stats(Some(&[TrendStat::Percentile(99.9)]), &[t]),
-            "p(99.9)"
+            "p(99.9),count"
         );
     }
 }

@@ -284,7 +284,9 @@ impl<L> Script<L> {
 
     /// Adds `handleSummary`, writing k6's end-of-test summary as JSON to `path`
     /// (relative to where k6 runs, e.g. `results/summary.json`) and a short text
-    /// summary to stdout.
+    /// summary to stdout, which names that file as the target, not as written: k6
+    /// does not create its folder, and when the folder is missing it logs
+    /// "could not open" (and still exits 0).
     pub fn summary_json(mut self, path: impl Into<String>) -> Self {
         self.ir.lifecycle.summary_json = Some(path.into());
         self

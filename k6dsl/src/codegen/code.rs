@@ -913,7 +913,11 @@ function summaryText(data, path) {
     const { passes, fails } = checks.values;
     lines.push(`checks: ${passes} passed, ${fails} failed`);
   }
-  lines.push(`summary written to ${path}`, \"\");
+  // Only the target: k6 writes the file after this, into a folder that exists.
+  lines.push(
+    `full summary: ${path}, if its folder exists (k6 creates none)`,
+    \"\",
+  );
   return lines.join(\"\\n\");
 }",
     ),
@@ -1035,7 +1039,11 @@ function summaryText(data: SummaryData, path: string): string {
     const { passes, fails } = checks.values;
     lines.push(`checks: ${passes} passed, ${fails} failed`);
   }
-  lines.push(`summary written to ${path}`, "");
+  // Only the target: k6 writes the file after this, into a folder that exists.
+  lines.push(
+    `full summary: ${path}, if its folder exists (k6 creates none)`,
+    "",
+  );
   return lines.join("\n");
 }"#,
     ),

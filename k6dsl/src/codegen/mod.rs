@@ -10,6 +10,7 @@
 //! says; where k6's API wants a string or a number they are converted
 //! (`String(x)`, `Number(x)`) exactly as JavaScript would convert them implicitly.
 
+mod check_names;
 mod code;
 mod doc;
 mod identifier_table;
@@ -97,6 +98,7 @@ fn new_module(script: &ir::Script, target: Target) -> (code::Module<'_>, Vec<Str
 
 /// The single-file script in either language.
 fn single_file(script: &ir::Script, target: Target) -> String {
+    let script = &*check_names::distinct(script);
     let (mut module, metric_vars) = new_module(script, target);
 
     // Functions first: writing them records the imports and helpers they need.

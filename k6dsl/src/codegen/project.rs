@@ -109,6 +109,7 @@ fn project_in(
     target: Target,
     data_files: Vec<(String, String)>,
 ) -> Vec<(String, String)> {
+    let script = &*super::check_names::distinct(script);
     let ts = target == Target::TypeScript;
     let ext = target.extension();
     let layout = Layout::new(target);
