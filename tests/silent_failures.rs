@@ -348,3 +348,68 @@ fn a_row_field_that_is_no_column_is_an_error_with_a_suggestion() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// f. Header values with control characters, and tlsAuth text that is not PEM.
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn control_characters_in_headers_and_non_pem_tls_auth_are_errors() {
+    use k6dsl::options::{GeneralOptions, Pem, TlsAuth};
+    let flow = Flow::new("headers").steps(|f| {
+        f.request(
+            Request::get("/a")
+                .name("literal")
+                .header("X-Escape", "colour \u{1b}[31m"),
+        );
+        f.request(
+            Request::get("/b")
+                .name("split")
+                .header("X-Split", text!["id-", Value::vu(), "\r\nX-Injected: 1"]),
+        );
+        f.request(
+            Request::get("/c")
+                .name("env")
+                .header("X-Region", Value::env("REGION", "eu\u{7f}")),
+        );
+        f.request(Request::get("/d").name("tab").header("X-Tab", "a\tb"));
+    });
+    let scratch = tempfile::tempdir().unwrap();
+    let der_key = scratch.path().join("client.der");
+    std::fs::write(&der_key, [0x30, 0x82, 0x01, 0x0a]).unwrap();
+    let script = Script::new()
+        .shortcut(Shortcut::iterations(nz!(1), nz!(1)))
+        .default_flow(&flow)
+        .options(GeneralOptions::default().tls_auth(TlsAuth {
+            domains: vec!["example.com".into()],
+            cert: Pem::Inline("MIIBszCCAVmgAwIBAgIU".into()),
+            key: Pem::File(der_key.display().to_string()),
+            password_env: None,
+        }));
+    let key_path = der_key.display().to_string();
+    assert_eq!(
+        problems(&script),
+        [
+            "option `tlsAuth`: tlsAuth: entry 0: cert text is not a PEM certificate: k6 needs \
+             `-----BEGIN CERTIFICATE-----` ... `-----END CERTIFICATE-----` (convert DER with \
+             `openssl x509 -inform der` or `openssl pkey -inform der`)"
+                .to_owned(),
+            format!(
+                "option `tlsAuth`: tlsAuth: entry 0: key file `{key_path}` is not a PEM private \
+                 key: k6 needs `-----BEGIN PRIVATE KEY-----` ... `-----END PRIVATE KEY-----` \
+                 (convert DER with `openssl x509 -inform der` or `openssl pkey -inform der`)"
+            ),
+            "flow `headers`, request `literal`: header: the value of `X-Escape` contains the \
+             control character U+001B, which HTTP forbids in a header (k6 would fail the \
+             request): remove it"
+                .to_owned(),
+            "flow `headers`, request `split`: header: the value of `X-Split` contains a line \
+             break, which HTTP forbids in a header (k6 would fail the request): remove it"
+                .to_owned(),
+            "flow `headers`, request `env`: header: the value of `X-Region` contains the \
+             control character U+007F, which HTTP forbids in a header (k6 would fail the \
+             request): remove it"
+                .to_owned(),
+        ]
+    );
+}

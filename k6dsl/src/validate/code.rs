@@ -551,16 +551,18 @@ impl Validator {
                     invalid("header", format!("`{name}` is not a valid header name")),
                 );
             }
-            if let Expr::Str(text) = value {
-                if text.contains(['\r', '\n', '\0']) {
-                    self.push(
-                        place(),
-                        invalid(
-                            "header",
-                            format!("the value of `{name}` contains a line break or NUL, which HTTP forbids"),
+            if let Some(c) = header_control_char(value) {
+                self.push(
+                    place(),
+                    invalid(
+                        "header",
+                        format!(
+                            "the value of `{name}` contains {}, which HTTP forbids in a \
+                             header (k6 would fail the request): remove it",
+                            describe_control(c)
                         ),
-                    );
-                }
+                    ),
+                );
             }
         }
         for key in request.tags.keys() {
@@ -881,6 +883,31 @@ impl Validator {
     }
 }
 
+/// The first character HTTP forbids in a header value (controls but tab: RFC 9110
+/// field-value, and Go's `ValidHeaderFieldValue`), in the text k6dsl writes: the
+/// literal parts and the defaults of environment values.
+fn header_control_char(value: &Expr) -> Option<char> {
+    let forbidden = |text: &str| text.chars().find(|&c| c.is_ascii_control() && c != '\t');
+    match value {
+        Expr::Str(text) => forbidden(text),
+        Expr::Env {
+            default: Some(default),
+            ..
+        } => forbidden(default),
+        Expr::Concat(parts) => parts.iter().find_map(header_control_char),
+        _ => None,
+    }
+}
+
+/// `a line break`, `NUL`, `U+001B`: a control character as a message names it.
+fn describe_control(c: char) -> String {
+    match c {
+        '\n' | '\r' => "a line break".into(),
+        '\0' => "NUL".into(),
+        c => format!("the control character U+{:04X}", c as u32),
+    }
+}
+
 /// RFC 9110 token characters (header names, methods, cookie names).
 fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
@@ -997,7 +1024,7 @@ mod tests {
                 "threshold `group_duration{group:::Missing}`: group selector: no group has the path `::Missing` (the script has: ::a::b), so this threshold could never see a sample",
                 "flow `bad`, group `a::b`: group name `a::b` is not allowed: k6 rejects `::` in group and check names (it separates group paths)",
                 "flow `bad`, group `a::b`, request `x`: header: `Bad Header` is not a valid header name",
-                "flow `bad`, group `a::b`, request `x`: header: the value of `X-Ok` contains a line break or NUL, which HTTP forbids",
+                "flow `bad`, group `a::b`, request `x`: header: the value of `X-Ok` contains a line break, which HTTP forbids in a header (k6 would fail the request): remove it",
                 "flow `bad`, group `a::b`, request `x`: tag: `endpoint` is set from the request's name: use .name(...)",
                 "flow `bad`, group `a::b`, request `x`, check `status is 42`: status: 42 is not an HTTP status (100 to 599)",
                 "flow `bad`, group `a::b`, request `x`, check `twice`: check name `twice` is used more than once",
