@@ -1309,6 +1309,35 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
+/// Why a `tlsAuth` certificate or key is not the PEM block k6 needs (`label` is
+/// `CERTIFICATE` or `PRIVATE KEY`, which also matches `RSA PRIVATE KEY` and
+/// `ENCRYPTED PRIVATE KEY`); k6 refuses the whole script otherwise. A file is read
+/// now; one that cannot be read is reported with the files the test copies.
+fn pem_problem(pem: &crate::options::Pem, label: &str) -> Option<String> {
+    let (text, source) = match pem {
+        crate::options::Pem::Inline(text) => (text.clone(), "text".to_owned()),
+        crate::options::Pem::File(path) => (
+            String::from_utf8_lossy(&std::fs::read(path).ok()?).into_owned(),
+            format!("file {}", crate::error::excerpt(path)),
+        ),
+    };
+    let begin = text.find("-----BEGIN ");
+    let has_label = begin.is_some_and(|at| {
+        text[at..]
+            .lines()
+            .next()
+            .is_some_and(|line| line.contains(label) && line.trim_end().ends_with("-----"))
+    });
+    if has_label && text.contains("-----END ") {
+        return None;
+    }
+    Some(format!(
+        "{source} is not a PEM {}: k6 needs `-----BEGIN {label}-----` ... `-----END {label}-----` \
+         (convert DER with `openssl x509 -inform der` or `openssl pkey -inform der`)",
+        label.to_lowercase()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1447,33 +1476,4 @@ mod tests {
         assert!(!is_valid_scenario_name(""));
         assert!(!is_valid_scenario_name("a b"));
     }
-}
-
-/// Why a `tlsAuth` certificate or key is not the PEM block k6 needs (`label` is
-/// `CERTIFICATE` or `PRIVATE KEY`, which also matches `RSA PRIVATE KEY` and
-/// `ENCRYPTED PRIVATE KEY`); k6 refuses the whole script otherwise. A file is read
-/// now; one that cannot be read is reported with the files the test copies.
-fn pem_problem(pem: &crate::options::Pem, label: &str) -> Option<String> {
-    let (text, source) = match pem {
-        crate::options::Pem::Inline(text) => (text.clone(), "text".to_owned()),
-        crate::options::Pem::File(path) => (
-            String::from_utf8_lossy(&std::fs::read(path).ok()?).into_owned(),
-            format!("file {}", crate::error::excerpt(path)),
-        ),
-    };
-    let begin = text.find("-----BEGIN ");
-    let has_label = begin.is_some_and(|at| {
-        text[at..]
-            .lines()
-            .next()
-            .is_some_and(|line| line.contains(label) && line.trim_end().ends_with("-----"))
-    });
-    if has_label && text.contains("-----END ") {
-        return None;
-    }
-    Some(format!(
-        "{source} is not a PEM {}: k6 needs `-----BEGIN {label}-----` ... `-----END {label}-----` \
-         (convert DER with `openssl x509 -inform der` or `openssl pkey -inform der`)",
-        label.to_lowercase()
-    ))
 }
