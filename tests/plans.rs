@@ -193,7 +193,7 @@ fn kitchen_sink() -> Plan {
                     domains: vec!["example.com".into()],
                     // A file that exists: k6dsl copies it when it generates.
                     cert: Pem::File("tests/fixtures/test-client-cert.pem".into()),
-                    key: Pem::Inline("-----BEGIN PRIVATE KEY-----\n...\n".into()),
+                    key: Pem::Inline(include_str!("fixtures/test-client-key.pem").into()),
                     password_env: Some("KEY_PASSWORD".into()),
                 })
                 .throw(false)
