@@ -847,8 +847,8 @@ fn every_executor_and_option_is_typed() {
         .tls_cipher_suites(TlsCipherSuite::ALL.iter().copied())
         .tls_auth(TlsAuth {
             domains: vec!["example.com".into()],
-            cert: Pem::Inline("-----BEGIN CERTIFICATE-----".into()),
-            key: Pem::Inline("-----BEGIN PRIVATE KEY-----".into()),
+            cert: Pem::Inline(include_str!("fixtures/test-client-cert.pem").into()),
+            key: Pem::Inline(include_str!("fixtures/test-client-key.pem").into()),
             password_env: Some("KEY_PASSWORD".into()),
         })
         .blacklist_ip("10.0.0.0/8".parse().unwrap())
