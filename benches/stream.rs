@@ -1,4 +1,4 @@
-//! Streaming analysis of `--out json` (`k6dsl::stream`) against `wc -l` on the same
+//! Streaming analysis of `--out json` (`k6dsl::results::stream`) against `wc -l` on the same
 //! file: generates a synthetic k6 NDJSON file (default about 300 MB) in the target
 //! directory, reads it with `wc -l` (twice, the first to warm the page cache; the
 //! second is timed), then aggregates it with the default configuration and with
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use k6dsl::stream::{Aggregate, Config};
+use k6dsl::results::stream::{Aggregate, Config};
 
 /// SplitMix64: deterministic input.
 struct Rng(u64);

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use k6dsl::profile::Profile;
-use k6dsl::report::Report;
+use k6dsl::results::report::Report;
 use k6dsl::run::{Runner, Verdict};
 
 const USAGE: &str = "usage: run_checkout --out DIR";

@@ -1,4 +1,4 @@
-//! `k6dsl::build` in real `cargo build`s of the sample crate `examples/build-script`,
+//! `k6dsl::output::build_script` in real `cargo build`s of the sample crate `examples/build-script`,
 //! whose build script generates `k6/smoke.js` and `k6/data/users.csv` from
 //! `src/settings.rs` and the watched `users.csv`.
 //!

@@ -3,10 +3,10 @@
 //! `--summary-export` of a run against the demo shop, compared with itself and with a
 //! doctored copy.
 
-use k6dsl::compare::{
+use k6dsl::prelude::*;
+use k6dsl::results::compare::{
     Baseline, CompareError, Direction, Series, Stat, Status, Tolerance, Tolerances,
 };
-use k6dsl::prelude::*;
 use k6dsl_suite::tools;
 
 fn latency(key: &str, p95: f64) -> Baseline {
@@ -441,7 +441,7 @@ fn a_real_summary_export_loads_and_compares() {
 
     let key = "http_req_duration{endpoint:products}";
     let products = &baseline.metrics[key];
-    assert_eq!(products.kind, k6dsl::ir::MetricKind::Trend);
+    assert_eq!(products.kind, k6dsl::model::MetricKind::Trend);
     for stat in [Stat::Avg, Stat::Med, Stat::P90, Stat::P95, Stat::Max] {
         assert!(
             products.stats.contains_key(&stat),

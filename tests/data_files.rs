@@ -6,7 +6,7 @@
 //!
 //! - the runner (`Runner::run`): the run directory;
 //! - the project tree (`Script::to_project`, `to_project_ts`): `data/`;
-//! - the build script generator (`k6dsl::build::Generator`): beside the script;
+//! - the build script generator (`k6dsl::output::build_script::Generator`): beside the script;
 //! - the command line (`k6dsl gen`, `--tree`), with paths relative to its current
 //!   directory.
 //!
@@ -17,8 +17,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use demo_shop::DemoShop;
-use k6dsl::build::Generator;
 use k6dsl::options::{GeneralOptions, Pem, TlsAuth};
+use k6dsl::output::build_script::Generator;
 use k6dsl::plan::Plan;
 use k6dsl::prelude::*;
 use k6dsl::run::Runner;
@@ -396,9 +396,9 @@ fn a_file_that_is_not_utf8_text_is_refused_when_read() {
 fn a_tls_file_and_a_data_set_cannot_share_a_path() {
     let inputs = Inputs::new();
     let mut plan = Plan::from(&model(|name| inputs.absolute(name)));
-    plan.script.data.push(k6dsl::ir::code::DataSet {
+    plan.script.data.push(k6dsl::model::vu::DataSet {
         name: "rows".into(),
-        source: k6dsl::ir::code::DataSource::JsonRows {
+        source: k6dsl::model::vu::DataSource::JsonRows {
             file: "data/tls-auth-0-cert.pem".into(),
             rows: vec![],
         },

@@ -17,8 +17,8 @@
 //! - k6's spellings of enums (`roundRobin`, `tls1.2`, `preferIPv4`, ...) are written
 //!   out in this file rather than taken from the library.
 //!
-//! The comparisons destructure the model exhaustively (`ir::Scenario`, every
-//! [`Executor`], [`GeneralOptions`], `ir::Threshold`), so a new field does not compile
+//! The comparisons destructure the model exhaustively (`model::Scenario`, every
+//! [`Executor`], [`GeneralOptions`], `model::Threshold`), so a new field does not compile
 //! here until it is checked against k6 too.
 //!
 //! Layout: helpers that run k6 and compare values; then executors, scenario fields,
@@ -29,7 +29,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
 
-use k6dsl::ir::{self, Comparison, Execution, Executor, Stage, Stat};
+use k6dsl::model::{self, Comparison, Execution, Executor, Stage, Stat};
 use k6dsl::options::{
     Cidr, Dns, DnsPolicy, DnsSelect, DnsTtl, ExecutionSegment, Fraction, GeneralOptions,
     HostAddress, HttpDebug, Pem, SummaryTimeUnit, SystemTag, TlsAuth, TlsCipherSuite, TlsVersion,
@@ -165,7 +165,7 @@ fn vus(count: Option<u32>) -> Option<u64> {
 
 /// All of `options` as k6 printed it.
 #[track_caller]
-fn expect_options(printed: &Value, model: &ir::Options) {
+fn expect_options(printed: &Value, model: &model::Options) {
     expect_execution(printed, &model.execution);
     expect_thresholds(field(printed, "thresholds"), &model.thresholds);
     expect_general(printed, &model.general);
@@ -205,7 +205,7 @@ fn expect_execution(printed: &Value, execution: &Execution) {
             let kind =
                 |name| expect_str(field(derived, "executor"), Some(name), "derived executor");
             match shortcut {
-                ir::Shortcut::Duration { vus, duration } => {
+                model::Shortcut::Duration { vus, duration } => {
                     expect_count(top("vus"), Some(u64::from(*vus)), "vus");
                     expect_duration(top("duration"), Some(*duration), "duration");
                     expect_count(top("iterations"), None, "iterations");
@@ -218,7 +218,7 @@ fn expect_execution(printed: &Value, execution: &Execution) {
                         "derived duration",
                     );
                 }
-                ir::Shortcut::Iterations {
+                model::Shortcut::Iterations {
                     vus,
                     iterations,
                     duration,
@@ -240,7 +240,7 @@ fn expect_execution(printed: &Value, execution: &Execution) {
                         "derived maxDuration",
                     );
                 }
-                ir::Shortcut::Stages { vus, stages } => {
+                model::Shortcut::Stages { vus, stages } => {
                     expect_count(top("vus"), Some(u64::from(*vus)), "vus");
                     expect_stages(top("stages"), stages, "stages");
                     expect_duration(top("duration"), None, "duration");
@@ -275,8 +275,8 @@ fn expect_execution(printed: &Value, execution: &Execution) {
 }
 
 #[track_caller]
-fn expect_scenario(printed: &Value, model: &ir::Scenario) {
-    let ir::Scenario {
+fn expect_scenario(printed: &Value, model: &model::Scenario) {
+    let model::Scenario {
         name,
         executor,
         start_time,
@@ -471,8 +471,8 @@ fn operator(op: Comparison) -> &'static str {
 
 /// One printed threshold entry against its model.
 #[track_caller]
-fn expect_threshold(printed: &Value, model: &ir::Threshold, what: &str) {
-    let ir::Threshold {
+fn expect_threshold(printed: &Value, model: &model::Threshold, what: &str) {
+    let model::Threshold {
         metric: _,
         kind: _,
         selector: _,
@@ -517,12 +517,12 @@ fn expect_threshold(printed: &Value, model: &ir::Threshold, what: &str) {
 
 /// Every threshold under the key k6 reads as its metric and selector, in order.
 #[track_caller]
-fn expect_thresholds(printed: &Value, model: &[ir::Threshold]) {
+fn expect_thresholds(printed: &Value, model: &[model::Threshold]) {
     if model.is_empty() {
         assert_eq!(printed, &Value::Null, "the model has no thresholds");
         return;
     }
-    let mut expected: Vec<(SubMetric, Vec<&ir::Threshold>)> = Vec::new();
+    let mut expected: Vec<(SubMetric, Vec<&model::Threshold>)> = Vec::new();
     for threshold in model {
         let sub_metric = (threshold.metric.clone(), threshold.selector.clone());
         match expected.iter_mut().find(|(key, _)| *key == sub_metric) {

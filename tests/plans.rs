@@ -565,15 +565,16 @@ fn the_vu_code_scripts_round_trip() {
 
 /// Model parts as ir values, so that the property test can reach every number.
 fn bound_and_duration_plan(bound: f64, percentile: f64, duration: Duration) -> Plan {
-    use k6dsl::ir;
-    let mut script = ir::Script::default();
-    script.options.execution = ir::Execution::Shortcut(ir::Shortcut::Duration { vus: 1, duration });
-    script.options.thresholds.push(ir::Threshold {
+    use k6dsl::model;
+    let mut script = model::Script::default();
+    script.options.execution =
+        model::Execution::Shortcut(model::Shortcut::Duration { vus: 1, duration });
+    script.options.thresholds.push(model::Threshold {
         metric: "http_req_duration".into(),
-        kind: ir::MetricKind::Trend,
+        kind: model::MetricKind::Trend,
         selector: Default::default(),
-        stat: ir::Stat::Percentile(percentile),
-        op: ir::Comparison::Lt,
+        stat: model::Stat::Percentile(percentile),
+        op: model::Comparison::Lt,
         bound,
         abort_on_fail: true,
         delay_abort_eval: Some(duration),

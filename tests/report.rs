@@ -1,4 +1,4 @@
-//! `k6dsl::report` end to end: the `run_checkout` example runs the checkout smoke
+//! `k6dsl::results::report` end to end: the `run_checkout` example runs the checkout smoke
 //! profile under k6 against the in-process demo shop (once for this whole file) and
 //! writes `report.html`, `junit.xml` and `summary.md`; the JUnit is well-formed XML
 //! with one case per threshold, check and group, the Markdown names every threshold,
@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use k6dsl::profile::Profile;
-use k6dsl::report::{Report, Timeline};
+use k6dsl::results::report::{Report, Timeline};
 use k6dsl::run::{CheckResult, MetricValues, Outcome, RunResult, ThresholdResult, Verdict};
 use k6dsl_suite::{checkout, tools};
 

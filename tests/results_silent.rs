@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use demo_shop::DemoShop;
 use k6dsl::prelude::*;
-use k6dsl::report::Report;
+use k6dsl::results::report::Report;
 use k6dsl::run::{Outcome, RunResult, Runner, Verdict};
 use k6dsl_suite::tools;
 

@@ -1,10 +1,10 @@
-//! Streaming analysis of `--out json` (`k6dsl::stream`): histogram accuracy against
+//! Streaming analysis of `--out json` (`k6dsl::results::stream`): histogram accuracy against
 //! exact percentiles, merging, truncated input, and a real k6 run against the demo
 //! shop compared with k6's own summary.
 
 use std::time::Duration;
 
-use k6dsl::stream::{Aggregate, Config, Histogram, TagKeys};
+use k6dsl::results::stream::{Aggregate, Config, Histogram, TagKeys};
 use k6dsl_suite::tools;
 use proptest::prelude::*;
 
@@ -337,7 +337,7 @@ fn long_line(len: usize) -> Vec<u8> {
 
 #[test]
 fn a_line_over_the_limit_is_skipped_without_holding_it() {
-    use k6dsl::stream::{Event, Reader};
+    use k6dsl::results::stream::{Event, Reader};
 
     let text = synthetic(5, 20);
     let half = &text[..text.len() / 2];
@@ -556,6 +556,6 @@ export default function () {
         }
     }
     let info = aggregate.metric("http_req_duration").unwrap();
-    assert_eq!(info.kind, Some(k6dsl::stream::MetricKind::Trend));
+    assert_eq!(info.kind, Some(k6dsl::results::stream::MetricKind::Trend));
     assert_eq!(info.contains, "time");
 }

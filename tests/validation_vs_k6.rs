@@ -23,8 +23,8 @@
 use std::num::NonZeroU64;
 use std::time::Duration;
 
-use k6dsl::ir::{self, Execution, Executor, MetricKind, Stat};
 use k6dsl::metric::builtin;
+use k6dsl::model::{self, Execution, Executor, MetricKind, Stat};
 use k6dsl::options::{
     Dns, DnsTtl, ExecutionSegment, Fraction, GeneralOptions, HostAddress, Pem, TlsAuth,
     TlsCipherSuite, TlsVersion, TrendStat,
@@ -39,7 +39,7 @@ use serde_json::{json, Value};
 
 /// k6dsl rejects the model, and one of its problems reads exactly `message`.
 #[track_caller]
-fn we_reject(model: &ir::Script, message: &str) {
+fn we_reject(model: &model::Script, message: &str) {
     let errors = match k6dsl::generate(model) {
         Ok(js) => panic!("k6dsl accepts a model it should reject ({message}):\n{js}"),
         Err(errors) => errors,
@@ -72,13 +72,13 @@ fn k6_accepts(js: &str) -> Value {
 
 /// k6dsl generates the script and k6 accepts it.
 #[track_caller]
-fn both_accept(model: &ir::Script) -> Value {
+fn both_accept(model: &model::Script) -> Value {
     let js = k6dsl::generate(model).unwrap_or_else(|e| panic!("k6dsl rejects the model: {e}"));
     k6_accepts(&js)
 }
 
 /// The model of a script with these scenarios.
-fn scenarios(list: impl IntoIterator<Item = Scenario>) -> ir::Script {
+fn scenarios(list: impl IntoIterator<Item = Scenario>) -> model::Script {
     let mut list = list.into_iter();
     let mut script = Script::new().scenario(list.next().expect("at least one scenario"));
     for scenario in list {
@@ -88,12 +88,12 @@ fn scenarios(list: impl IntoIterator<Item = Scenario>) -> ir::Script {
 }
 
 /// The model of a script with one scenario called `s`.
-fn one_scenario(executor: impl k6dsl::executor::ExecutorConfig) -> ir::Script {
+fn one_scenario(executor: impl k6dsl::executor::ExecutorConfig) -> model::Script {
     scenarios([Scenario::new("s", executor)])
 }
 
 /// The executor of the first scenario of `model`, to set what the builders cannot.
-fn executor_of(model: &mut ir::Script) -> &mut Executor {
+fn executor_of(model: &mut model::Script) -> &mut Executor {
     match &mut model.options.execution {
         Execution::Scenarios(list) => &mut list[0].executor,
         other => panic!("no scenarios: {other:?}"),
@@ -101,18 +101,18 @@ fn executor_of(model: &mut ir::Script) -> &mut Executor {
 }
 
 /// The first scenario of `model`.
-fn scenario_of(model: &mut ir::Script) -> &mut ir::Scenario {
+fn scenario_of(model: &mut model::Script) -> &mut model::Scenario {
     match &mut model.options.execution {
         Execution::Scenarios(list) => &mut list[0],
         other => panic!("no scenarios: {other:?}"),
     }
 }
 
-fn shortcut(shortcut: Shortcut) -> ir::Script {
+fn shortcut(shortcut: Shortcut) -> model::Script {
     Script::new().shortcut(shortcut).into_ir()
 }
 
-fn options(options: GeneralOptions) -> ir::Script {
+fn options(options: GeneralOptions) -> model::Script {
     Script::new().options(options).into_ir()
 }
 
@@ -134,7 +134,7 @@ fn metric_names_follow_k6s_rule() {
             // (Messages quote at most 100 characters of a name.)
             &format!(
                 "metric {0}: metric name {0} is not allowed: {rule}",
-                k6dsl::error::excerpt(name)
+                k6dsl::validate::problem::excerpt(name)
             ),
         );
     }
@@ -357,7 +357,8 @@ export function work() {}"#,
 #[test]
 fn shortcut_vus_and_duration() {
     let mut model = shortcut(Shortcut::duration(nz!(1), secs(10)));
-    if let Execution::Shortcut(ir::Shortcut::Duration { vus, .. }) = &mut model.options.execution {
+    if let Execution::Shortcut(model::Shortcut::Duration { vus, .. }) = &mut model.options.execution
+    {
         *vus = 0;
     }
     we_reject(&model, "top-level shortcut: vus must be greater than 0");
@@ -404,7 +405,7 @@ export default function () {}"#,
     both_accept(&shortcut(Shortcut::iterations(nz!(3), nz!(3))));
 
     let mut model = shortcut(Shortcut::iterations(nz!(1), nz!(1)));
-    if let Execution::Shortcut(ir::Shortcut::Iterations {
+    if let Execution::Shortcut(model::Shortcut::Iterations {
         vus, iterations, ..
     }) = &mut model.options.execution
     {
@@ -540,7 +541,7 @@ export default function () {}"#,
     both_accept(&one_scenario_named("Az09_-"));
 }
 
-fn one_scenario_named(name: &str) -> ir::Script {
+fn one_scenario_named(name: &str) -> model::Script {
     scenarios([Scenario::new(name, SharedIterations::new())])
 }
 
@@ -1038,7 +1039,7 @@ export default function () {}"#,
 
 /// The model of a script with one threshold, changed by `change` (to reach what the
 /// typed builders cannot express).
-fn threshold_model(change: impl FnOnce(&mut ir::Threshold)) -> ir::Script {
+fn threshold_model(change: impl FnOnce(&mut model::Threshold)) -> model::Script {
     let mut model = Script::new()
         .threshold(HTTP_REQ_DURATION.avg().lt(1))
         .into_ir();

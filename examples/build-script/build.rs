@@ -12,7 +12,7 @@
 use std::num::NonZeroU32;
 use std::path::Path;
 
-use k6dsl::build::Generator;
+use k6dsl::output::build_script::Generator;
 use k6dsl::prelude::*;
 
 #[path = "src/settings.rs"]

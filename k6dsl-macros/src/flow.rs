@@ -89,7 +89,7 @@ pub fn flow_value(
     let body = block(krate, statements, errors);
     quote! {
         #krate::Flow::new(#name)
-            .steps(|#steps: &mut #krate::code::Steps| { #body })
+            .steps(|#steps: &mut #krate::steps::Steps| { #body })
             #pacing
     }
 }
@@ -100,7 +100,7 @@ pub fn expand_setup(krate: &TokenStream, input: TokenStream, errors: &mut Errors
     let steps = steps_ident();
     let body = block(krate, split_statements(input), errors);
     quote! {
-        #krate::code::Setup::new(|#steps: &mut #krate::code::SetupSteps| { #body })
+        #krate::steps::Setup::new(|#steps: &mut #krate::steps::SetupSteps| { #body })
     }
 }
 
@@ -113,7 +113,7 @@ pub fn expand_teardown(
     let steps = steps_ident();
     let body = block(krate, split_statements(input), errors);
     quote! {
-        #krate::code::Teardown::new(|#steps: &mut #krate::code::Steps| { #body })
+        #krate::steps::Teardown::new(|#steps: &mut #krate::steps::Steps| { #body })
     }
 }
 
@@ -248,13 +248,13 @@ fn step(krate: &TokenStream, tokens: &[TokenTree], errors: &mut Errors) -> Token
             let name = string_value(&name, errors);
             let inner = block(krate, split_statements(body.stream()), errors);
             quote_spanned! {kw.span()=>
-                #steps.group(#name, |#steps: &mut #krate::code::Steps| { #inner })
+                #steps.group(#name, |#steps: &mut #krate::steps::Steps| { #inner })
             }
         }
         ("once_per_vu", [TokenTree::Group(body)]) if body.delimiter() == Delimiter::Brace => {
             let inner = block(krate, split_statements(body.stream()), errors);
             quote_spanned! {kw.span()=>
-                #steps.once_per_vu(|#steps: &mut #krate::code::Steps| { #inner })
+                #steps.once_per_vu(|#steps: &mut #krate::steps::Steps| { #inner })
             }
         }
         (_, [TokenTree::Group(args), ..])
@@ -289,11 +289,11 @@ fn step(krate: &TokenStream, tokens: &[TokenTree], errors: &mut Errors) -> Token
                     let max: TokenStream = rest[at + 2..].iter().cloned().collect();
                     let min = duration(krate, &min, errors);
                     let max = duration(krate, &max, errors);
-                    quote_spanned!(kw.span()=> #steps.think(#krate::code::ThinkTime::between(#min, #max)))
+                    quote_spanned!(kw.span()=> #steps.think(#krate::steps::ThinkTime::between(#min, #max)))
                 }
                 None => {
                     let d = duration(krate, &rest.into_iter().collect(), errors);
-                    quote_spanned!(kw.span()=> #steps.think(#krate::code::ThinkTime::fixed(#d)))
+                    quote_spanned!(kw.span()=> #steps.think(#krate::steps::ThinkTime::fixed(#d)))
                 }
             }
         }
@@ -361,7 +361,7 @@ fn row_selection(krate: &TokenStream, tokens: &TokenStream, errors: &mut Errors)
         Some((name, span)) => match SELECTIONS.iter().find(|(n, _)| *n == name) {
             Some((_, variant)) => {
                 let variant = Ident::new(variant, span);
-                quote_spanned!(span=> #krate::ir::code::RowSelection::#variant)
+                quote_spanned!(span=> #krate::model::vu::RowSelection::#variant)
             }
             None => {
                 errors.at(
@@ -415,10 +415,10 @@ fn request(
         }
     };
     let constructor = match custom_method {
-        Some(m) => quote_spanned!(method.span()=> #krate::code::Request::method(#m, #url)),
+        Some(m) => quote_spanned!(method.span()=> #krate::steps::Request::method(#m, #url)),
         None => {
             let builder = Ident::new(&method.to_string(), method.span());
-            quote_spanned!(method.span()=> #krate::code::Request::#builder(#url))
+            quote_spanned!(method.span()=> #krate::steps::Request::#builder(#url))
         }
     };
     let mut calls = Vec::new();
@@ -618,7 +618,7 @@ fn value_map(
         .into_iter()
         .map(|(key, rest)| {
             let v = rust_expr(&rest, errors);
-            let v = quote_spanned!(key.span()=> #krate::code::Value::from(#v));
+            let v = quote_spanned!(key.span()=> #krate::steps::Value::from(#v));
             (key, v)
         })
         .collect()
@@ -637,7 +637,7 @@ fn variant(
         Some((name, span)) => match variants.iter().find(|(n, _)| *n == name) {
             Some((_, v)) => {
                 let v = Ident::new(v, span);
-                quote_spanned!(span=> #krate::ir::code::#ty::#v)
+                quote_spanned!(span=> #krate::model::vu::#ty::#v)
             }
             None => {
                 errors.at(
@@ -669,7 +669,7 @@ fn check(krate: &TokenStream, value: &TokenStream, errors: &mut Errors) -> Token
             tokens.truncate(tokens.len() - 2);
         }
     }
-    let c = quote!(#krate::code::Check);
+    let c = quote!(#krate::steps::Check);
     let all: TokenStream = tokens.iter().cloned().collect();
     let span = span_of(&all).unwrap_or_else(Span::call_site);
     let is_op = |t: &TokenTree, text: &str| -> bool {

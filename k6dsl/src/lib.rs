@@ -35,53 +35,68 @@
 //! # Ok::<(), k6dsl::Errors>(())
 //! ```
 //!
-//! Layout: [`ir`] is the model; [`executor`], [`scenario`](Scenario), [`metric`],
-//! [`options`] and [`Script`] are the typed builders over it; [`validate`] checks it;
-//! [`codegen`] writes JavaScript.
+//! ## The pipeline
+//!
+//! Each folder of the source is one stage, and each stage only uses the ones before it:
+//!
+//! ```text
+//! front ends                  model        checks       back end           files      k6       results
+//! dsl/ (builders, macros) ─┐
+//! plan/ (JSON, YAML)      ─┴─► model/ ──► validate/ ──► codegen/ (JS, TS) ──► output/ ──► run/ ──► results/
+//! ```
+//!
+//! - **Front ends** make the [`model`]: the typed builders ([`Script`], [`Scenario`],
+//!   [`Flow`], [`executor`], [`metric`], [`steps`], [`profile`]) and the `scenario!`,
+//!   `flow!` and `thresholds!` macros over them, or a [`plan`] read from JSON or YAML.
+//! - The [`model`] is plain data, the single truth between front ends and back ends.
+//! - [`validate`] checks what the types cannot, once, and reports every [`Problem`]
+//!   with its [`Place`] in one [`Errors`].
+//! - [`codegen`] is the only part that knows JavaScript and TypeScript: the model
+//!   becomes one script or a k6 project tree.
+//! - [`output`] writes generated files safely (atomically, only what changed, never
+//!   over a file a person edited); [`output::build_script`] does it from `build.rs`.
+//! - [`run`] starts k6 on a script, never hangs, and reads its verdict, thresholds,
+//!   checks and metrics back as a [`run::RunResult`].
+//! - [`results`] turns what a run left behind into answers: the streamed `--out json`
+//!   ([`results::stream`]), HTML/JUnit/Markdown reports ([`results::report`]) and
+//!   comparisons with baselines ([`results::compare`]).
 
 #![warn(missing_docs)]
 
-pub mod build;
-pub mod code;
+mod dsl;
+
 pub mod codegen;
-pub mod compare;
-pub mod error;
-pub mod executor;
-pub mod ir;
-pub mod macros;
-pub mod metric;
-pub mod options;
+pub mod model;
 pub mod output;
 pub mod plan;
-pub mod profile;
-pub mod report;
+pub mod results;
 pub mod run;
-mod scenario;
-mod script;
-pub mod stream;
-pub mod time;
 pub mod validate;
 
-pub use error::{Error, Errors, Place, Problem};
-pub use scenario::{Flow, Scenario};
-pub use script::{
+pub use dsl::scenario::{Flow, Scenario};
+pub use dsl::script::{
     generate, generate_project, generate_project_ts, generate_typescript, load, Script, Shortcut,
 };
+pub use dsl::{executor, metric, profile, steps};
+pub use model::{options, time};
+pub use validate::problem::{Error, Errors, Place, Problem};
 
 /// Everything a test file usually needs, in one import.
 pub mod prelude {
-    pub use crate::code::{Check, DataSet, Request, Setup, Steps, Teardown, ThinkTime, Value};
-    pub use crate::executor::{
+    pub use crate::dsl::executor::{
         ConstantArrivalRate, ConstantVus, ExternallyControlled, PerVuIterations,
         RampingArrivalRate, RampingVus, SharedIterations,
     };
-    pub use crate::ir::code::{Compression, ResponseType, RowSelection};
-    pub use crate::metric::builtin::*;
-    pub use crate::metric::{Counter, Gauge, Rate, Trend};
+    pub use crate::dsl::metric::builtin::*;
+    pub use crate::dsl::metric::{Counter, Gauge, Rate, Trend};
+    pub use crate::dsl::steps::{
+        Check, DataSet, Request, Setup, Steps, Teardown, ThinkTime, Value,
+    };
+    pub use crate::model::options::GeneralOptions;
+    pub use crate::model::time::{hours, millis, mins, secs};
+    pub use crate::model::vu::{Compression, ResponseType, RowSelection};
     pub use crate::nz;
-    pub use crate::options::GeneralOptions;
     pub use crate::text;
-    pub use crate::time::{hours, millis, mins, secs};
     pub use crate::{Flow, Scenario, Script, Shortcut};
 }
 
@@ -100,7 +115,7 @@ pub mod __private {
     /// The type `scenarios!` stands for when it failed.
     pub type NoScenarios = [crate::Scenario; 0];
     /// The type `thresholds!` stands for when it failed.
-    pub type NoThresholds = [crate::metric::Threshold; 0];
+    pub type NoThresholds = [crate::dsl::metric::Threshold; 0];
 }
 
 /// The README's examples, compiled and run as doctests so they stay true.

@@ -1,5 +1,5 @@
 //! A crate whose build script generates its k6 load test with
-//! [`k6dsl::build`](https://docs.rs/k6dsl): `cargo build` writes the demo shop's smoke
+//! [`k6dsl::output::build_script`](https://docs.rs/k6dsl): `cargo build` writes the demo shop's smoke
 //! test to `k6/smoke.js` (and the users it logs in as to `k6/data/users.csv`), from
 //! the settings in [`settings`] and the list in `users.csv`.
 //!

@@ -25,16 +25,16 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{
+use crate::model::{
     self,
-    code::{Block, Step},
+    vu::{Block, Step},
 };
 
 /// The script with every check name k6 would merge across requests of one group
 /// suffixed with its request's name; the script itself when there is none.
-pub(crate) fn distinct(script: &ir::Script) -> Cow<'_, ir::Script> {
+pub(crate) fn distinct(script: &model::Script) -> Cow<'_, model::Script> {
     let mut users: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for (_, block) in ir::code::blocks(script) {
+    for (_, block) in model::vu::blocks(script) {
         collect(block, "", &mut users);
     }
     let selected: BTreeSet<&str> = script
@@ -80,7 +80,7 @@ fn collect(block: &Block, group: &str, users: &mut BTreeMap<(String, String), BT
 }
 
 fn note(
-    request: &ir::code::Request,
+    request: &model::vu::Request,
     group: &str,
     users: &mut BTreeMap<(String, String), BTreeSet<String>>,
 ) {
@@ -104,7 +104,7 @@ fn rename(block: &mut Block, group: &str, shared: &BTreeSet<(String, String)>) {
     }
 }
 
-fn suffix(request: &mut ir::code::Request, group: &str, shared: &BTreeSet<(String, String)>) {
+fn suffix(request: &mut model::vu::Request, group: &str, shared: &BTreeSet<(String, String)>) {
     for check in &mut request.checks {
         if shared.contains(&(group.to_owned(), check.name.clone())) {
             check.name = format!("{} ({})", check.name, request.name);

@@ -384,7 +384,7 @@ fn is_canonical_number(key: &str) -> bool {
 /// A finite number as JavaScript reads it.
 pub fn number_literal(value: f64) -> String {
     debug_assert!(value.is_finite(), "validation admits only finite numbers");
-    crate::ir::plain_number(value)
+    crate::model::plain_number(value)
 }
 
 /// An identifier checked by validation, written as is.

@@ -1,6 +1,6 @@
 //! The code generator: the only part of k6dsl that knows JavaScript.
 //!
-//! It takes a validated [`ir::Script`] and writes a k6 ES module: imports, custom
+//! It takes a validated [`model::Script`] and writes a k6 ES module: imports, custom
 //! metrics in init code, `export const options`, then the exported functions. Output
 //! is deterministic: the same model always gives the same bytes.
 //!
@@ -11,8 +11,8 @@
 //! (`String(x)`, `Number(x)`) exactly as JavaScript would convert them implicitly.
 
 mod check_names;
-mod code;
 mod doc;
+mod flows;
 mod identifier_table;
 pub mod js;
 mod options;
@@ -29,7 +29,7 @@ pub use js::is_identifier;
 use js::{Ident, Str};
 pub use project::{project, project_ts, TSCONFIG};
 
-use crate::ir::{self, Execution};
+use crate::model::{self, Execution};
 
 /// The language generated code is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,7 +55,7 @@ impl Target {
 /// Layout: imports; init constants (base URL, environment defaults); data sets;
 /// custom metrics; per-VU state; `options`; `setup`; the default function and the
 /// flows; `teardown`; `handleSummary`; then the inline helpers they use.
-pub fn javascript(script: &ir::Script) -> String {
+pub fn javascript(script: &model::Script) -> String {
     single_file(script, Target::JavaScript)
 }
 
@@ -75,15 +75,15 @@ pub fn javascript(script: &ir::Script) -> String {
 /// assert!(ts.contains("export const options: Options = {"));
 /// assert!(ts.contains("${encodeURIComponent(String(productId))}"));
 /// ```
-pub fn typescript(script: &ir::Script) -> String {
+pub fn typescript(script: &model::Script) -> String {
     single_file(script, Target::TypeScript)
 }
 
 /// The generator's module state for `script`, and the custom metrics' variable
 /// names (in declaration order).
-fn new_module(script: &ir::Script, target: Target) -> (code::Module<'_>, Vec<String>) {
+fn new_module(script: &model::Script, target: Target) -> (flows::Module<'_>, Vec<String>) {
     let metric_vars = metric_variables(script);
-    let module = code::Module::new(
+    let module = flows::Module::new(
         script,
         script
             .metrics
@@ -97,7 +97,7 @@ fn new_module(script: &ir::Script, target: Target) -> (code::Module<'_>, Vec<Str
 }
 
 /// The single-file script in either language.
-fn single_file(script: &ir::Script, target: Target) -> String {
+fn single_file(script: &model::Script, target: Target) -> String {
     let script = &*check_names::distinct(script);
     let (mut module, metric_vars) = new_module(script, target);
 
@@ -143,7 +143,7 @@ fn single_file(script: &ir::Script, target: Target) -> String {
                 types.push(module.setup_interface(""));
             }
             if module.needs.helpers.contains("summaryText") {
-                types.push(code::SUMMARY_DATA.to_owned());
+                types.push(flows::SUMMARY_DATA.to_owned());
             }
             // One section each: declarations are separated by blank lines.
             sections.extend(types.into_iter().map(|t| vec![t]));
@@ -188,7 +188,7 @@ fn single_file(script: &ir::Script, target: Target) -> String {
         imports.add("k6/metrics", decl.kind.js_class());
     }
     for name in &module.needs.types {
-        if let Some((name, from)) = code::K6_TYPES.iter().find(|(n, _)| n == name) {
+        if let Some((name, from)) = flows::K6_TYPES.iter().find(|(n, _)| n == name) {
             imports.type_import(from, name);
         }
     }
@@ -250,7 +250,7 @@ pub(crate) fn options_type(options: &js::Value, export: &str) -> (&'static str, 
 
 /// `const loginDuration = new Trend("login_duration", true);` for each custom
 /// metric; `export` prefixes each.
-fn metric_declarations(script: &ir::Script, vars: &[String], export: &str) -> Vec<String> {
+fn metric_declarations(script: &model::Script, vars: &[String], export: &str) -> Vec<String> {
     script
         .metrics
         .iter()
@@ -271,7 +271,7 @@ fn metric_declarations(script: &ir::Script, vars: &[String], export: &str) -> Ve
 }
 
 /// Whether anything runs `default`: no scenarios, or a scenario without `exec`.
-fn needs_default_function(script: &ir::Script) -> bool {
+fn needs_default_function(script: &model::Script) -> bool {
     script.default_flow.is_some()
         || match &script.options.execution {
             Execution::Scenarios(scenarios) => scenarios.iter().any(|s| s.exec.is_none()),
@@ -281,9 +281,9 @@ fn needs_default_function(script: &ir::Script) -> bool {
 
 /// JavaScript variable names for the custom metrics: `login_duration` becomes
 /// `loginDuration`, kept clear of keywords, flow names and imported names.
-fn metric_variables(script: &ir::Script) -> Vec<String> {
+fn metric_variables(script: &model::Script) -> Vec<String> {
     let mut taken: BTreeSet<String> = script.flows.iter().map(|f| f.name.clone()).collect();
-    taken.extend(code::RESERVED_NAMES.iter().map(|name| (*name).to_owned()));
+    taken.extend(flows::RESERVED_NAMES.iter().map(|name| (*name).to_owned()));
     script
         .metrics
         .iter()

@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use super::js::{Object, Value};
-use crate::ir::files::tls_auth_file;
-use crate::ir::{Execution, Executor, Options, Scenario, Shortcut, Stage, Threshold};
-use crate::options::{
+use crate::model::files::tls_auth_file;
+use crate::model::options::{
     DnsPolicy, DnsSelect, DnsTtl, GeneralOptions, HttpDebug, Pem, TlsVersions, TrendStat,
 };
-use crate::time::go_duration;
+use crate::model::time::go_duration;
+use crate::model::{Execution, Executor, Options, Scenario, Shortcut, Stage, Threshold};
 
 fn duration(d: Duration) -> Value {
     Value::Str(go_duration(d))
@@ -305,7 +305,7 @@ fn general(object: &mut Object, o: &GeneralOptions, to_root: &str) {
             .map(|(entry, auth)| {
                 let pem = |pem: &Pem, part: &str| match pem {
                     Pem::Inline(text) => Value::Str(text.clone()),
-                    // The copy k6dsl writes beside the script (crate::ir::files).
+                    // The copy k6dsl writes beside the script (crate::model::files).
                     Pem::File(_) => {
                         let file = format!("{to_root}{}", tls_auth_file(entry, part));
                         Value::Expr(format!("open({})", super::js::string_literal(&file)))
@@ -366,7 +366,7 @@ fn general(object: &mut Object, o: &GeneralOptions, to_root: &str) {
                             TrendStat::Max => "max".to_owned(),
                             TrendStat::Count => "count".to_owned(),
                             TrendStat::Percentile(p) => {
-                                format!("p({})", crate::ir::plain_number(*p))
+                                format!("p({})", crate::model::plain_number(*p))
                             }
                         })
                         .collect(),

@@ -10,7 +10,7 @@
 //! scripts/lib/utils.js         small helpers (think time, extraction, CSV)
 //! scripts/scenarios/<name>.js  one function per flow
 //! data/                        the files the test opens: data rows given in Rust, copies of
-//!                              data files and tlsAuth PEM files (see crate::ir::files)
+//!                              data files and tlsAuth PEM files (see crate::model::files)
 //! results/.gitkeep             where handleSummary and --out write
 //! README.md                    how to run it
 //! ```
@@ -29,11 +29,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use genco::lang::js::Tokens;
 use genco::prelude::*;
 
-use super::code::{self, Needs, K6_TYPES, SHARED_CHECKS, SHARED_CHECKS_TS, SUMMARY_DATA};
 use super::doc::{delimited, Doc};
+use super::flows::{self, Needs, K6_TYPES, SHARED_CHECKS, SHARED_CHECKS_TS, SUMMARY_DATA};
 use super::js::{string_literal, Str};
 use super::{metric_declarations, needs_default_function, options, options_type, render, Target};
-use crate::ir::{self, code::Expr};
+use crate::model::{self, vu::Expr};
 
 /// The `tsconfig.json` of a TypeScript project: for editors, and for `npx tsc`,
 /// which checks the scripts against `@types/k6` without writing anything (k6 runs
@@ -92,20 +92,23 @@ struct Part {
 
 /// Every file of the project, by path from the project root, in a fixed order.
 /// `data_files` are the files the test opens, by path from the root
-/// ([`crate::ir::files::read`]): written as they are, and listed in the README.
-pub fn project(script: &ir::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
+/// ([`crate::model::files::read`]): written as they are, and listed in the README.
+pub fn project(script: &model::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
     project_in(script, Target::JavaScript, data_files)
 }
 
 /// Every file of the project in TypeScript (`scripts/main.ts`, `scripts/lib/*.ts`,
 /// `scripts/scenarios/*.ts`, `tsconfig.json`, ...), by path from the project root,
 /// in a fixed order. `data_files` as for [`project`].
-pub fn project_ts(script: &ir::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
+pub fn project_ts(
+    script: &model::Script,
+    data_files: Vec<(String, String)>,
+) -> Vec<(String, String)> {
     project_in(script, Target::TypeScript, data_files)
 }
 
 fn project_in(
-    script: &ir::Script,
+    script: &model::Script,
     target: Target,
     data_files: Vec<(String, String)>,
 ) -> Vec<(String, String)> {
@@ -117,7 +120,7 @@ fn project_in(
     module.shared_checks = true;
 
     let mut parts: Vec<Part> = Vec::new();
-    let mut take = |module: &mut code::Module, path: String, body: Vec<String>| {
+    let mut take = |module: &mut flows::Module, path: String, body: Vec<String>| {
         let needs = std::mem::take(&mut module.needs);
         let vu_state = module.vu_state_decl();
         module.vu_state.clear();
@@ -302,7 +305,7 @@ fn project_in(
             )]);
         }
         helpers.extend(
-            code::helper_code(&used_helpers, target)
+            flows::helper_code(&used_helpers, target)
                 .into_iter()
                 .map(|code| vec![code.replacen("function ", "export function ", 1)]),
         );
@@ -556,14 +559,14 @@ fn relative(from: &str, to: &str) -> String {
 }
 
 /// The project's README: what is in it and how to run it.
-fn readme(script: &ir::Script, files: &[(String, String)], target: Target) -> String {
+fn readme(script: &model::Script, files: &[(String, String)], target: Target) -> String {
     let main = format!("scripts/main.{}", target.extension());
     let mut env: BTreeMap<String, Option<String>> = BTreeMap::new();
     env.insert(
         script.base_url.env.clone(),
         Some(script.base_url.default.clone()),
     );
-    ir::code::for_each_expr(script, &mut |e| match e {
+    model::vu::for_each_expr(script, &mut |e| match e {
         Expr::Env { name, default } => {
             env.entry(name.clone()).or_insert_with(|| default.clone());
         }

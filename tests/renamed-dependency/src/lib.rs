@@ -4,7 +4,7 @@
 
 #[cfg(test)]
 mod tests {
-    use load::code::Value;
+    use load::steps::Value;
 
     #[test]
     fn every_macro_expands_under_another_crate_name() {

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use crate::code::{Steps, Uses};
-use crate::executor::ExecutorConfig;
-use crate::ir;
-use crate::metric::Threshold;
+use crate::dsl::executor::ExecutorConfig;
+use crate::dsl::metric::Threshold;
+use crate::dsl::steps::{Steps, Uses};
+use crate::model;
 
 /// A function that scenarios execute: an exported JavaScript function. A scenario
 /// holds its flow itself, so `exec` always names a function the script defines.
@@ -18,7 +18,7 @@ use crate::metric::Threshold;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
-    ir: ir::Flow,
+    ir: model::Flow,
     uses: Uses,
 }
 
@@ -28,7 +28,7 @@ impl Flow {
     /// until [`steps`](Self::steps) gives it one.
     pub fn new(name: impl Into<String>) -> Self {
         Flow {
-            ir: ir::Flow {
+            ir: model::Flow {
                 name: name.into(),
                 body: Vec::new(),
                 pacing: None,
@@ -37,7 +37,7 @@ impl Flow {
         }
     }
 
-    /// Writes what one iteration does (see [`crate::code`]).
+    /// Writes what one iteration does (see [`crate::dsl::steps`]).
     #[must_use]
     pub fn steps(mut self, body: impl FnOnce(&mut Steps)) -> Self {
         let mut steps = Steps::new(&self.ir.name);
@@ -66,7 +66,7 @@ impl Flow {
     }
 
     /// The model of this flow.
-    pub fn to_ir(&self) -> &ir::Flow {
+    pub fn to_ir(&self) -> &model::Flow {
         &self.ir
     }
 }
@@ -85,7 +85,7 @@ impl Flow {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
-    ir: ir::Scenario,
+    ir: model::Scenario,
     flow: Option<Flow>,
     thresholds: Vec<Threshold>,
 }
@@ -96,7 +96,7 @@ impl Scenario {
     /// [`exec`](Self::exec) says otherwise.
     pub fn new(name: impl Into<String>, executor: impl ExecutorConfig) -> Self {
         Scenario {
-            ir: ir::Scenario {
+            ir: model::Scenario {
                 name: name.into(),
                 executor: executor.into_executor(),
                 start_time: None,
@@ -173,11 +173,11 @@ impl Scenario {
     }
 
     /// The model of this scenario.
-    pub fn to_ir(&self) -> &ir::Scenario {
+    pub fn to_ir(&self) -> &model::Scenario {
         &self.ir
     }
 
-    pub(crate) fn into_parts(self) -> (ir::Scenario, Option<Flow>, Vec<Threshold>) {
+    pub(crate) fn into_parts(self) -> (model::Scenario, Option<Flow>, Vec<Threshold>) {
         (self.ir, self.flow, self.thresholds)
     }
 }

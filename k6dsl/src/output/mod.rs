@@ -56,6 +56,8 @@
 //! # Ok::<(), k6dsl::output::Errors>(())
 //! ```
 
+pub mod build_script;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;

@@ -1,7 +1,7 @@
 //! Generating k6 scripts at build time, from a crate's `build.rs`.
 //!
 //! A [`Generator`] takes built [`Script`]s, generates them (with their data files)
-//! into a directory through [`output`](crate::output) — atomically, rewriting only
+//! into a directory through [`crate::output`] — atomically, rewriting only
 //! files whose contents changed, and refusing to overwrite a file a person edited —
 //! and prints what cargo needs to rerun the build script at the right times.
 //!
@@ -9,14 +9,14 @@
 //! // build.rs
 //! use k6dsl::prelude::*;
 //!
-//! fn main() -> Result<(), k6dsl::build::Error> {
+//! fn main() -> Result<(), k6dsl::output::build_script::Error> {
 //!     let smoke = Flow::new("smoke").steps(|f| {
 //!         f.request(Request::get("/products").name("products").check(Check::status(200)));
 //!     });
 //!     let script = Script::new()
 //!         .scenario(Scenario::new("smoke", ConstantVus::new().vus(nz!(1)).duration(secs(10))).exec(&smoke))
 //!         .threshold(HTTP_REQ_FAILED.rate().lt(0.01));
-//!     k6dsl::build::Generator::new("k6")
+//!     k6dsl::output::build_script::Generator::new("k6")
 //!         .script("smoke.js", &script)
 //!         .watch("load/users.csv")
 //!         .write()?;
@@ -69,20 +69,20 @@ use crate::Script;
 /// # std::fs::create_dir_all(&dir).unwrap();
 /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
 /// let generate = || {
-///     k6dsl::build::Generator::new(dir.join("k6"))
+///     k6dsl::output::build_script::Generator::new(dir.join("k6"))
 ///         .build_script(dir.join("build.rs"))
 ///         .file("smoke.js", "// generated\n")
 ///         .write_to(&mut std::io::sink())
 /// };
-/// # std::env::remove_var(k6dsl::build::FORCE_ENV);
+/// # std::env::remove_var(k6dsl::output::build_script::FORCE_ENV);
 /// generate()?;
 /// std::fs::write(dir.join("k6/smoke.js"), "// edited\n").unwrap();
 /// assert!(generate().unwrap_err().to_string().contains("K6DSL_FORCE=1 cargo build"));
-/// std::env::set_var(k6dsl::build::FORCE_ENV, "1");
+/// std::env::set_var(k6dsl::output::build_script::FORCE_ENV, "1");
 /// generate()?;
 /// assert_eq!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap(), "// generated\n");
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::build::Error>(())
+/// # Ok::<(), k6dsl::output::build_script::Error>(())
 /// ```
 pub const FORCE_ENV: &str = "K6DSL_FORCE";
 
@@ -90,7 +90,7 @@ pub const FORCE_ENV: &str = "K6DSL_FORCE";
 ///
 /// ```
 /// use k6dsl::prelude::*;
-/// use k6dsl::build::Generator;
+/// use k6dsl::output::build_script::Generator;
 ///
 /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-generator-{}", std::process::id()));
 /// # let _ = std::fs::remove_dir_all(&dir);
@@ -111,7 +111,7 @@ pub const FORCE_ENV: &str = "K6DSL_FORCE";
 /// assert!(cargo.contains("k6dsl: created "));
 /// assert!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap().contains("http.get("));
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::build::Error>(())
+/// # Ok::<(), k6dsl::output::build_script::Error>(())
 /// ```
 #[derive(Debug)]
 #[must_use]
@@ -131,7 +131,7 @@ impl Generator {
     /// scripts run in the package's directory) or absolute, e.g. from `OUT_DIR`.
     ///
     /// ```
-    /// let generator = k6dsl::build::Generator::new("k6");
+    /// let generator = k6dsl::output::build_script::Generator::new("k6");
     /// # let _ = generator;
     /// ```
     pub fn new(out_dir: impl Into<PathBuf>) -> Self {
@@ -156,7 +156,7 @@ impl Generator {
     ///
     /// ```
     /// use k6dsl::prelude::*;
-    /// use k6dsl::build::{Error, Generator};
+    /// use k6dsl::output::build_script::{Error, Generator};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-script-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
@@ -190,7 +190,7 @@ impl Generator {
     /// assert!(matches!(&error, Error::Generate(failures) if failures[0].0 == "bad.js"));
     /// assert!(error.to_string().starts_with("k6dsl could not generate `bad.js`: the k6 test has 1 problem:"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn script<L>(mut self, path: impl Into<String>, script: &Script<L>) -> Self {
         let path = path.into();
@@ -205,8 +205,8 @@ impl Generator {
                     self.files.push((format!("{dir}{file}"), contents));
                 }
                 self.files.push((path, javascript));
-                for file in crate::ir::files::list(script.to_ir()) {
-                    if let crate::ir::files::Source::Copy(from) = file.source {
+                for file in crate::model::files::list(script.to_ir()) {
+                    if let crate::model::files::Source::Copy(from) = file.source {
                         let from = PathBuf::from(from);
                         if !self.inputs.contains(&from) {
                             self.inputs.push(from);
@@ -227,14 +227,14 @@ impl Generator {
     /// # let _ = std::fs::remove_dir_all(&dir);
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
-    /// k6dsl::build::Generator::new(dir.join("k6"))
+    /// k6dsl::output::build_script::Generator::new(dir.join("k6"))
     ///     .build_script(dir.join("build.rs"))
     ///     .force(false)
     ///     .file("README.md", "Generated by build.rs: edit the Rust, not these files.\n")
     ///     .write_to(&mut std::io::sink())?;
     /// assert!(dir.join("k6/README.md").is_file());
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn file(mut self, path: impl Into<String>, contents: impl Into<String>) -> Self {
         self.files.push((path.into(), contents.into()));
@@ -251,7 +251,7 @@ impl Generator {
     /// path is missing) and must neither be inside the output directory nor contain it.
     ///
     /// ```
-    /// use k6dsl::build::{Error, Generator};
+    /// use k6dsl::output::build_script::{Error, Generator};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-watch-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
@@ -276,7 +276,7 @@ impl Generator {
     /// assert!(matches!(error, Error::Watch(_)));
     /// assert!(error.to_string().contains("contains the output directory"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn watch(mut self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
@@ -294,13 +294,13 @@ impl Generator {
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// std::fs::write(dir.join("generate.rs"), "fn main() {}").unwrap();
     /// let mut cargo = Vec::new();
-    /// k6dsl::build::Generator::new(dir.join("k6"))
+    /// k6dsl::output::build_script::Generator::new(dir.join("k6"))
     ///     .build_script(dir.join("generate.rs"))
     ///     .force(false)
     ///     .write_to(&mut cargo)?;
     /// assert!(String::from_utf8(cargo).unwrap().contains("generate.rs"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn build_script(mut self, path: impl Into<PathBuf>) -> Self {
         self.build_script = path.into();
@@ -311,7 +311,7 @@ impl Generator {
     /// generate). Without this call the [`FORCE_ENV`] variable decides.
     ///
     /// ```
-    /// use k6dsl::build::Generator;
+    /// use k6dsl::output::build_script::Generator;
     /// use k6dsl::output::Outcome;
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-gen-force-{}", std::process::id()));
@@ -331,7 +331,7 @@ impl Generator {
     /// assert!(error.to_string().contains("smoke.js was changed by hand"));
     /// assert_eq!(generate(true)?.files[0].outcome, Outcome::Forced);
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn force(mut self, force: bool) -> Self {
         self.force = Some(force);
@@ -344,8 +344,8 @@ impl Generator {
     /// ```no_run
     /// # use k6dsl::prelude::*;
     /// # let script = Script::new();
-    /// k6dsl::build::Generator::new("k6").script("main.js", &script).write()?;
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// k6dsl::output::build_script::Generator::new("k6").script("main.js", &script).write()?;
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn write(self) -> Result<Report, Error> {
         self.write_to(&mut io::stdout().lock())
@@ -367,7 +367,7 @@ impl Generator {
     /// # std::fs::write(dir.join("build.rs"), "fn main() {}").unwrap();
     /// let generate = || {
     ///     let mut cargo = Vec::new();
-    ///     k6dsl::build::Generator::new(dir.join("k6"))
+    ///     k6dsl::output::build_script::Generator::new(dir.join("k6"))
     ///         .build_script(dir.join("build.rs"))
     ///         .file("smoke.js", "// generated\n")
     ///         .write_to(&mut cargo)
@@ -379,7 +379,7 @@ impl Generator {
     /// assert!(again.contains("k6dsl: unchanged "));
     /// assert!(again.contains("cargo:rerun-if-env-changed=K6DSL_FORCE\n"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::build::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::Error>(())
     /// ```
     pub fn write_to(self, out: &mut impl Write) -> Result<Report, Error> {
         let mut triggers = Vec::new();
@@ -520,7 +520,7 @@ fn force_from_env() -> Result<bool, Error> {
 /// build script's `main` returning `Result<(), Error>` fails with a readable message.
 ///
 /// ```
-/// use k6dsl::build::Error;
+/// use k6dsl::output::build_script::Error;
 /// let error = Error::ForceEnv { value: "yes".into() };
 /// assert_eq!(format!("{error:?}"), error.to_string());
 /// assert!(error.to_string().contains("K6DSL_FORCE is `yes`"));

@@ -21,7 +21,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::time::serde_go;
+use crate::model::time::serde_go;
 
 /// Every top-level k6 option a script can set besides execution and thresholds.
 /// `None` leaves k6's default.
@@ -490,7 +490,7 @@ pub enum Pem {
     Inline(String),
     /// A file path, relative to the current directory of the process that
     /// generates (or absolute): k6dsl copies the file beside the script and the
-    /// script opens the copy in init code (see [`crate::ir::files`]).
+    /// script opens the copy in init code (see [`crate::model::files`]).
     File(String),
 }
 

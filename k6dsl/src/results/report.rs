@@ -2,7 +2,7 @@
 //!
 //! A [`Report`] is made from a [`RunResult`] and, when the run wrote `out.json`
 //! ([`crate::run::Runner::out_json`]), a [`Timeline`] read from it with
-//! [`crate::stream`]: requests, failed requests, latency percentiles and VUs per
+//! [`crate::results::stream`]: requests, failed requests, latency percentiles and VUs per
 //! second, and a table per endpoint.
 //!
 //! - [`Report::html`]: one file with no external resource (inline CSS, inline SVG
@@ -19,7 +19,7 @@
 //! for the format it goes into.
 //!
 //! ```
-//! use k6dsl::report::Report;
+//! use k6dsl::results::report::Report;
 //! use k6dsl::run::{CheckResult, Outcome, RunResult, ThresholdResult, Verdict};
 //!
 //! let result = RunResult {
@@ -57,13 +57,13 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::results::stream::{Aggregate, Config, Stats, TagKeys};
 use crate::run::{Outcome, RunResult, ThresholdResult, Verdict};
-use crate::stream::{Aggregate, Config, Stats, TagKeys};
 
 /// What happened second by second, and per endpoint, read from k6's `--out json`.
 ///
 /// ```
-/// use k6dsl::report::Timeline;
+/// use k6dsl::results::report::Timeline;
 ///
 /// let out = concat!(
 ///     r#"{"type":"Metric","data":{"name":"http_reqs","type":"counter","contains":"default"},"metric":"http_reqs"}"#, "\n",
@@ -95,7 +95,7 @@ pub struct Timeline {
 /// One second of a run.
 ///
 /// ```
-/// let second = k6dsl::report::Second::default();
+/// let second = k6dsl::results::report::Second::default();
 /// assert_eq!((second.offset_s, second.requests, second.p95), (0, 0, None));
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -119,7 +119,7 @@ pub struct Second {
 /// Requests to one endpoint over the whole run.
 ///
 /// ```
-/// let endpoint = k6dsl::report::Endpoint { name: "login".into(), count: 10, avg: Some(3.5), p95: Some(7.0), error_rate: Some(0.0) };
+/// let endpoint = k6dsl::results::report::Endpoint { name: "login".into(), count: 10, avg: Some(3.5), p95: Some(7.0), error_rate: Some(0.0) };
 /// assert_eq!(endpoint.count, 10);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -143,7 +143,7 @@ impl Timeline {
     /// Reads an `out.json` file as a stream.
     ///
     /// ```no_run
-    /// let timeline = k6dsl::report::Timeline::from_out_json("target/run/out.json")?;
+    /// let timeline = k6dsl::results::report::Timeline::from_out_json("target/run/out.json")?;
     /// println!("{} seconds", timeline.seconds.len());
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -153,10 +153,10 @@ impl Timeline {
     }
 
     /// Reads k6 `--out json` lines (malformed lines are skipped, as
-    /// [`crate::stream`] does).
+    /// [`crate::results::stream`] does).
     ///
     /// ```
-    /// let timeline = k6dsl::report::Timeline::from_reader(&b""[..])?;
+    /// let timeline = k6dsl::results::report::Timeline::from_reader(&b""[..])?;
     /// assert!(timeline.seconds.is_empty() && timeline.endpoints.is_empty());
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -172,9 +172,9 @@ impl Timeline {
     /// the `endpoint` and `name` tags kept (as [`Timeline::from_reader`] makes it).
     ///
     /// ```
-    /// use k6dsl::stream::{Aggregate, Config};
+    /// use k6dsl::results::stream::{Aggregate, Config};
     /// let aggregate = Aggregate::new(Config::default());
-    /// assert_eq!(k6dsl::report::Timeline::from_aggregate(&aggregate), Default::default());
+    /// assert_eq!(k6dsl::results::report::Timeline::from_aggregate(&aggregate), Default::default());
     /// ```
     pub fn from_aggregate(aggregate: &Aggregate) -> Timeline {
         let mut per_second: BTreeMap<i64, BTreeMap<&str, Stats>> = BTreeMap::new();
@@ -251,7 +251,7 @@ impl Timeline {
 ///
 /// ```no_run
 /// # let result: k6dsl::run::RunResult = unimplemented!();
-/// let report = k6dsl::report::Report::new(&result)?.title("checkout smoke");
+/// let report = k6dsl::results::report::Report::new(&result)?.title("checkout smoke");
 /// let files = report.write_to("target/k6-report")?;
 /// println!("{}", files.html.display());
 /// # Ok::<(), std::io::Error>(())
@@ -266,7 +266,7 @@ pub struct Report<'a> {
 /// Where [`Report::write_to`] wrote the reports.
 ///
 /// ```
-/// let files = k6dsl::report::ReportFiles {
+/// let files = k6dsl::results::report::ReportFiles {
 ///     html: "out/report.html".into(),
 ///     junit: "out/junit.xml".into(),
 ///     markdown: "out/summary.md".into(),
@@ -289,7 +289,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let report = k6dsl::report::Report::new(&result)?;
+    /// let report = k6dsl::results::report::Report::new(&result)?;
     /// print!("{}", report.markdown());
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -309,7 +309,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let report = k6dsl::report::Report::with_timeline(&result, None);
+    /// let report = k6dsl::results::report::Report::with_timeline(&result, None);
     /// assert!(report.html().contains("out.json"));
     /// ```
     pub fn with_timeline(result: &'a RunResult, timeline: Option<Timeline>) -> Report<'a> {
@@ -325,7 +325,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let report = k6dsl::report::Report::with_timeline(&result, None).title("checkout <smoke>");
+    /// let report = k6dsl::results::report::Report::with_timeline(&result, None).title("checkout <smoke>");
     /// assert!(report.html().contains("<title>checkout &lt;smoke&gt;</title>"));
     /// ```
     #[must_use]
@@ -338,7 +338,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let report = k6dsl::report::Report::new(&result)?;
+    /// let report = k6dsl::results::report::Report::new(&result)?;
     /// let busiest = report.timeline().and_then(|t| t.seconds.iter().map(|s| s.requests).max());
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -351,7 +351,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let files = k6dsl::report::Report::new(&result)?.write_to("target/k6-report")?;
+    /// let files = k6dsl::results::report::Report::new(&result)?.write_to("target/k6-report")?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn write_to(&self, dir: impl AsRef<Path>) -> std::io::Result<ReportFiles> {
@@ -373,7 +373,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let md = k6dsl::report::Report::with_timeline(&result, None).markdown();
+    /// let md = k6dsl::results::report::Report::with_timeline(&result, None).markdown();
     /// assert!(md.contains("## Thresholds"));
     /// ```
     pub fn markdown(&self) -> String {
@@ -465,7 +465,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let xml = k6dsl::report::Report::with_timeline(&result, None).junit();
+    /// let xml = k6dsl::results::report::Report::with_timeline(&result, None).junit();
     /// assert!(xml.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
     /// ```
     pub fn junit(&self) -> String {
@@ -599,7 +599,7 @@ impl<'a> Report<'a> {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let html = k6dsl::report::Report::new(&result)?.html();
+    /// let html = k6dsl::results::report::Report::new(&result)?.html();
     /// assert!(html.starts_with("<!DOCTYPE html>"));
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -971,7 +971,7 @@ fn observed(t: &ThresholdResult) -> String {
 fn bound(t: &ThresholdResult) -> String {
     t.declared.as_ref().map_or_else(
         || "-".into(),
-        |d| format!("{} {}", d.op.symbol(), crate::ir::plain_number(d.bound)),
+        |d| format!("{} {}", d.op.symbol(), crate::model::plain_number(d.bound)),
     )
 }
 

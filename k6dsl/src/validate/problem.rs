@@ -4,8 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use crate::ir::MetricKind;
-use crate::time::GoDuration;
+use crate::model::time::GoDuration;
+use crate::model::MetricKind;
 
 /// Where in the model a problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub const MESSAGE_CHARS: usize = 20 * EXCERPT_CHARS;
 /// message about a 100 MB name stays short.
 ///
 /// ```
-/// use k6dsl::error::excerpt;
+/// use k6dsl::validate::problem::excerpt;
 /// assert_eq!(excerpt("checkout").to_string(), "`checkout`");
 /// let long = "é".repeat(1_000_000);
 /// let shown = excerpt(&long).to_string();
@@ -125,7 +125,7 @@ impl fmt::Display for Excerpt<'_> {
 /// result is cut to [`MESSAGE_CHARS`], so that it stays short in any case.
 ///
 /// ```
-/// use k6dsl::error::shorten_quoted;
+/// use k6dsl::validate::problem::shorten_quoted;
 /// assert_eq!(shorten_quoted("group `Cart`, request `add`", &['`']), "group `Cart`, request `add`");
 /// let long = format!("request `{}`: slow", "x".repeat(500));
 /// assert_eq!(

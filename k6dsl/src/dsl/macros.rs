@@ -156,7 +156,7 @@ macro_rules! thresholds {
 }
 
 /// A flow: what one iteration of a scenario does, as `flow!(name { steps })`.
-/// Expands to [`Flow::new`](crate::Flow::new) and [`Steps`](crate::code::Steps)
+/// Expands to [`Flow::new`](crate::Flow::new) and [`Steps`](crate::dsl::steps::Steps)
 /// calls.
 ///
 /// ```
@@ -199,7 +199,7 @@ macro_rules! thresholds {
 /// | `once_per_vu { steps }` | runs once per VU (a per-VU login); a last step without `;` is its value |
 /// | `think 1s..3s;`, `think 500ms;`, `sleep 1s;` | think time |
 /// | `add(metric, value);` | adds a value to a custom metric |
-/// | `row(data, per_vu \| per_iteration \| unique \| random)` | a row of a [`DataSet`](crate::code::DataSet) |
+/// | `row(data, per_vu \| per_iteration \| unique \| random)` | a row of a [`DataSet`](crate::dsl::steps::DataSet) |
 /// | `let x = step;` and any other Rust | as in Rust: `let token = login.json("token");` |
 ///
 /// Request fields: `name`, `headers: { "X-Key": value }`, `bearer`, `json` (a
@@ -214,7 +214,7 @@ macro_rules! thresholds {
 /// `header("X") contains ".."`, `body contains ".."`, `body matches "regex"`,
 /// `json("path") exists`, `json("path") == value`, `duration < 500ms`,
 /// `js("name", "r.body.length > 0")`, each optionally `as "check name"`; or any
-/// [`Check`](crate::code::Check) expression.
+/// [`Check`](crate::dsl::steps::Check) expression.
 #[macro_export]
 macro_rules! flow {
     ($($input:tt)*) => { $crate::__private::flow! { $crate; $($input)* } };
@@ -222,7 +222,7 @@ macro_rules! flow {
 
 /// `setup()`: steps that run once before the test, as in [`flow!`](crate::flow!),
 /// plus `share("key", value);`, which hands a value to every VU through
-/// [`Setup::get`](crate::code::Setup::get).
+/// [`Setup::get`](crate::dsl::steps::Setup::get).
 ///
 /// ```
 /// use k6dsl::prelude::*;

@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::time::serde_go;
+use crate::model::time::serde_go;
 
-pub mod code;
+pub(crate) mod executor_serde;
 pub mod files;
+pub mod options;
+pub mod time;
+pub mod vu;
 
 /// One k6 test: its options, custom metrics and the functions its scenarios run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -36,10 +39,10 @@ pub struct Script {
     pub base_url: BaseUrl,
     /// Data sets loaded in init code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub data: Vec<code::DataSet>,
+    pub data: Vec<vu::DataSet>,
     /// setup, teardown and handleSummary.
-    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
-    pub lifecycle: code::Lifecycle,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub lifecycle: vu::Lifecycle,
 }
 
 /// The base URL of relative request URLs: read from an environment variable at run
@@ -70,7 +73,7 @@ pub struct Flow {
     pub name: String,
     /// What one iteration does.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub body: code::Block,
+    pub body: vu::Block,
     /// Sleeps at the end of each iteration until it has lasted this long (pacing).
     #[serde(
         default,
@@ -130,7 +133,7 @@ pub struct Options {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
     /// Every other top-level option.
-    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub general: GeneralOptions,
 }
 
@@ -204,7 +207,7 @@ pub struct Scenario {
     /// The executor and its fields.
     // Read `type` first, field by field, so that an error inside keeps its field path
     // and position in plan files (derived internally tagged enums buffer and lose both).
-    #[serde(deserialize_with = "crate::plan::deserialize_executor")]
+    #[serde(deserialize_with = "crate::model::executor_serde::deserialize")]
     pub executor: Executor,
     /// When the scenario starts, from the start of the test.
     #[serde(
@@ -513,4 +516,9 @@ pub fn plain_number(value: f64) -> String {
     format!("{value}")
 }
 
-pub use crate::options::GeneralOptions;
+pub use options::GeneralOptions;
+
+/// Whether `value` is its type's default: plan files leave such fields out.
+pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

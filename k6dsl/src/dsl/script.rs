@@ -4,14 +4,14 @@ use std::marker::PhantomData;
 use std::num::{NonZeroU32, NonZeroU64};
 use std::time::Duration;
 
-use crate::code::{DataSet, Setup, Teardown, Uses};
 use crate::codegen;
-use crate::error::{Error, Errors, Place, Problem};
-use crate::ir::{self, Execution, Stage};
-use crate::metric::{kind::Kind, Metric, Threshold};
-use crate::options::GeneralOptions;
-use crate::scenario::{Flow, Scenario};
+use crate::dsl::metric::{kind::Kind, Metric, Threshold};
+use crate::dsl::scenario::{Flow, Scenario};
+use crate::dsl::steps::{DataSet, Setup, Teardown, Uses};
+use crate::model::options::GeneralOptions;
+use crate::model::{self, Execution, Stage};
 use crate::validate;
+use crate::validate::problem::{Error, Errors, Place, Problem};
 
 /// Load markers: whether a [`Script`] runs scenarios or a top-level shortcut. k6
 /// rejects scripts with both, so the builder cannot make one.
@@ -55,12 +55,12 @@ pub mod load {
 /// assert!(js.contains("duration: \"30s\","));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Shortcut(ir::Shortcut);
+pub struct Shortcut(model::Shortcut);
 
 impl Shortcut {
     /// `vus` VUs loop for `duration`.
     pub fn duration(vus: NonZeroU32, duration: Duration) -> Self {
-        Shortcut(ir::Shortcut::Duration {
+        Shortcut(model::Shortcut::Duration {
             vus: vus.get(),
             duration,
         })
@@ -68,7 +68,7 @@ impl Shortcut {
 
     /// `iterations` shared by `vus` VUs.
     pub fn iterations(vus: NonZeroU32, iterations: NonZeroU64) -> Self {
-        Shortcut(ir::Shortcut::Iterations {
+        Shortcut(model::Shortcut::Iterations {
             vus: vus.get(),
             iterations: iterations.get(),
             duration: None,
@@ -81,7 +81,7 @@ impl Shortcut {
         iterations: NonZeroU64,
         max_duration: Duration,
     ) -> Self {
-        Shortcut(ir::Shortcut::Iterations {
+        Shortcut(model::Shortcut::Iterations {
             vus: vus.get(),
             iterations: iterations.get(),
             duration: Some(max_duration),
@@ -90,7 +90,7 @@ impl Shortcut {
 
     /// VUs ramping from `start_vus` through `(duration, target)` stages.
     pub fn stages(start_vus: u32, stages: impl IntoIterator<Item = (Duration, u32)>) -> Self {
-        Shortcut(ir::Shortcut::Stages {
+        Shortcut(model::Shortcut::Stages {
             vus: start_vus,
             stages: stages
                 .into_iter()
@@ -135,7 +135,7 @@ impl Shortcut {
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Script<L = load::Unscheduled> {
-    ir: ir::Script,
+    ir: model::Script,
     /// Problems found while building (a body that cannot be serialised), reported
     /// with validation's.
     built: Vec<Error>,
@@ -157,7 +157,7 @@ impl Script {
     /// An empty test: one VU runs the default function once.
     pub fn new() -> Self {
         Script {
-            ir: ir::Script::default(),
+            ir: model::Script::default(),
             built: Vec::new(),
             by_name: ByName::default(),
             load: PhantomData,
@@ -295,7 +295,7 @@ impl<L> Script<L> {
     /// Where relative request URLs point: `__ENV.<env>`, or `default` when unset.
     /// Without this, `BASE_URL` with default `http://127.0.0.1:3300`.
     pub fn base_url(mut self, env: impl Into<String>, default: impl Into<String>) -> Self {
-        self.ir.base_url = ir::BaseUrl {
+        self.ir.base_url = model::BaseUrl {
             env: env.into(),
             default: default.into(),
         };
@@ -343,7 +343,7 @@ impl<L> Script<L> {
         }
     }
 
-    fn declare(&mut self, decl: ir::MetricDecl) {
+    fn declare(&mut self, decl: model::MetricDecl) {
         // Identical declarations are one metric; conflicting ones stay for the
         // validator to report.
         let same_name = self.by_name.metrics.entry(decl.name.clone()).or_default();
@@ -376,12 +376,12 @@ impl<L> Script<L> {
     }
 
     /// The model built so far.
-    pub fn to_ir(&self) -> &ir::Script {
+    pub fn to_ir(&self) -> &model::Script {
         &self.ir
     }
 
     /// The model, taken out of the builder.
-    pub fn into_ir(self) -> ir::Script {
+    pub fn into_ir(self) -> model::Script {
         self.ir
     }
 
@@ -401,7 +401,7 @@ impl<L> Script<L> {
     /// The files the generated script opens, as (path relative to the script,
     /// contents): data rows given in Rust, and copies of the files the model names by
     /// path (data sets' files, `tlsAuth` PEM files), read now. Write them beside the
-    /// script before running k6. See [`ir::files`] for the paths, and where relative
+    /// script before running k6. See [`model::files`] for the paths, and where relative
     /// paths are read from (the current directory).
     ///
     /// ```
@@ -416,7 +416,7 @@ impl<L> Script<L> {
     ///
     /// A file that cannot be read, naming the data set (or option) and the path.
     pub fn data_files(&self) -> Result<Vec<(String, String)>, Errors> {
-        ir::files::read(&self.ir)
+        model::files::read(&self.ir)
     }
 
     /// Checks the model and generates the k6 script (an ES module).
@@ -506,29 +506,29 @@ impl<L> Script<L> {
 
 /// Checks a model and generates its k6 script. Works on models from any front end
 /// (builders, plan files).
-pub fn generate(script: &ir::Script) -> Result<String, Errors> {
+pub fn generate(script: &model::Script) -> Result<String, Errors> {
     validate::validate(script)?;
     Ok(codegen::javascript(script))
 }
 
 /// Checks a model and generates it as a k6 project tree, as
 /// [`Script::to_project`] does, with the files it opens in `data/`
-/// ([`ir::files::read`]).
-pub fn generate_project(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
+/// ([`model::files::read`]).
+pub fn generate_project(script: &model::Script) -> Result<Vec<(String, String)>, Errors> {
     validate::validate(script)?;
-    Ok(codegen::project(script, ir::files::read(script)?))
+    Ok(codegen::project(script, model::files::read(script)?))
 }
 
 /// Checks a model and generates its k6 script in TypeScript, as
 /// [`Script::to_typescript`] does. Works on models from any front end.
-pub fn generate_typescript(script: &ir::Script) -> Result<String, Errors> {
+pub fn generate_typescript(script: &model::Script) -> Result<String, Errors> {
     validate::validate(script)?;
     Ok(codegen::typescript(script))
 }
 
 /// Checks a model and generates it as a TypeScript k6 project tree, as
 /// [`Script::to_project_ts`] does.
-pub fn generate_project_ts(script: &ir::Script) -> Result<Vec<(String, String)>, Errors> {
+pub fn generate_project_ts(script: &model::Script) -> Result<Vec<(String, String)>, Errors> {
     validate::validate(script)?;
-    Ok(codegen::project_ts(script, ir::files::read(script)?))
+    Ok(codegen::project_ts(script, model::files::read(script)?))
 }

@@ -21,7 +21,7 @@
 //!
 //! Every generator writes the files [`read`] returns: `Script::data_files` and
 //! `Plan::data_files` (beside a single script: `k6dsl::run::Runner`,
-//! `k6dsl::build::Generator`, `k6dsl gen`), and the project tree
+//! `k6dsl::output::build_script::Generator`, `k6dsl gen`), and the project tree
 //! (`Script::to_project`).
 //!
 //! ```
@@ -42,10 +42,10 @@ use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::code::DataSource;
+use super::vu::DataSource;
 use super::Script;
-use crate::error::{Error, Errors, Place, Problem};
-use crate::options::Pem;
+use crate::model::options::Pem;
+use crate::validate::problem::{Error, Errors, Place, Problem};
 
 /// A file the generated test opens.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +75,7 @@ pub enum Source<'a> {
 /// copied to when given as a file.
 ///
 /// ```
-/// assert_eq!(k6dsl::ir::files::tls_auth_file(0, "key"), "data/tls-auth-0-key.pem");
+/// assert_eq!(k6dsl::model::files::tls_auth_file(0, "key"), "data/tls-auth-0-key.pem");
 /// ```
 pub fn tls_auth_file(entry: usize, part: &str) -> String {
     format!("data/tls-auth-{entry}-{part}.pem")
@@ -127,7 +127,7 @@ pub fn list(script: &Script) -> Vec<File<'_>> {
 /// use k6dsl::prelude::*;
 /// let missing = DataSet::json_file("products", "no/such/products.json");
 /// let script = Script::new().data(&missing);
-/// let errors = k6dsl::ir::files::read(script.to_ir()).unwrap_err();
+/// let errors = k6dsl::model::files::read(script.to_ir()).unwrap_err();
 /// assert!(errors.to_string().contains("data set `products`: file: `no/such/products.json` does not exist"));
 /// ```
 pub fn read(script: &Script) -> Result<Vec<(String, String)>, Errors> {

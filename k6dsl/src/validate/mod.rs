@@ -8,12 +8,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::error::{Error, Errors, Place, Problem};
-use crate::ir::{self, Executor, MetricKind, Script, Shortcut, Stage, Stat};
-use crate::metric::builtin;
-use crate::options::{GeneralOptions, TlsVersions, TrendStat};
+use crate::dsl::metric::builtin;
+use crate::model::options::{GeneralOptions, TlsVersions, TrendStat};
+use crate::model::{self, Executor, MetricKind, Script, Shortcut, Stage, Stat};
+use crate::validate::problem::{Error, Errors, Place, Problem};
 
-mod code;
+pub mod problem;
+mod vu_code;
 
 /// JavaScript numbers above this lose integer precision.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -30,15 +31,15 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
     v.metrics(script);
     v.flows(script);
     match &script.options.execution {
-        ir::Execution::Default => {}
-        ir::Execution::Shortcut(shortcut) => v.shortcut(shortcut),
-        ir::Execution::Scenarios(scenarios) => v.scenarios(scenarios, script),
+        model::Execution::Default => {}
+        model::Execution::Shortcut(shortcut) => v.shortcut(shortcut),
+        model::Execution::Scenarios(scenarios) => v.scenarios(scenarios, script),
     }
     v.thresholds(script);
     v.general(&script.options.general);
     v.durations(script);
     v.code(script);
-    v.errors.extend(crate::ir::files::problems(script));
+    v.errors.extend(crate::model::files::problems(script));
     v.case_collisions(script);
     if v.errors.is_empty() {
         Ok(())
@@ -51,7 +52,7 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
 struct Validator {
     errors: Vec<Error>,
     /// Declared metrics and data sets by name, for the checks on code.
-    declared: code::Declared,
+    declared: vu_code::Declared,
 }
 
 /// Whether `name` matches k6's custom-metric rule `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`.
@@ -186,7 +187,7 @@ impl Validator {
     }
 
     fn metrics(&mut self, script: &Script) {
-        let mut seen: BTreeMap<&str, &ir::MetricDecl> = BTreeMap::new();
+        let mut seen: BTreeMap<&str, &model::MetricDecl> = BTreeMap::new();
         for decl in &script.metrics {
             let place = || Place::Metric(decl.name.clone());
             if !is_valid_metric_name(&decl.name) {
@@ -286,7 +287,7 @@ impl Validator {
         }
     }
 
-    fn scenarios(&mut self, scenarios: &[ir::Scenario], script: &Script) {
+    fn scenarios(&mut self, scenarios: &[model::Scenario], script: &Script) {
         if scenarios.is_empty() {
             self.push(
                 Place::Script,
@@ -358,7 +359,7 @@ impl Validator {
         }
     }
 
-    fn executor(&mut self, place: impl Fn() -> Place, scenario: &ir::Scenario) {
+    fn executor(&mut self, place: impl Fn() -> Place, scenario: &model::Scenario) {
         match &scenario.executor {
             Executor::SharedIterations {
                 vus,
@@ -758,7 +759,7 @@ impl Validator {
             if !has_code || key.is_empty() || tags.keys.contains(key.as_str()) {
                 continue;
             }
-            let reason = match crate::options::SystemTag::ALL
+            let reason = match crate::model::options::SystemTag::ALL
                 .iter()
                 .find(|tag| tag.as_k6() == key)
             {
@@ -820,10 +821,10 @@ impl Validator {
     /// sequence's segments.
     fn segment_in_sequence(
         &mut self,
-        segment: Option<crate::options::ExecutionSegment>,
-        sequence: &[crate::options::Fraction],
+        segment: Option<crate::model::options::ExecutionSegment>,
+        sequence: &[crate::model::options::Fraction],
     ) {
-        use crate::options::{ExecutionSegment, Fraction};
+        use crate::model::options::{ExecutionSegment, Fraction};
         let same = |a: Fraction, b: Fraction| {
             u64::from(a.num) * u64::from(b.den) == u64::from(b.num) * u64::from(a.den)
         };
@@ -860,8 +861,8 @@ impl Validator {
                 }
             };
         match &script.options.execution {
-            ir::Execution::Default => {}
-            ir::Execution::Shortcut(shortcut) => match shortcut {
+            model::Execution::Default => {}
+            model::Execution::Shortcut(shortcut) => match shortcut {
                 Shortcut::Duration { duration, .. } => {
                     all.push((Place::Shortcut, "duration", *duration))
                 }
@@ -870,7 +871,7 @@ impl Validator {
                 }
                 Shortcut::Stages { stages: list, .. } => stages(&mut all, &Place::Shortcut, list),
             },
-            ir::Execution::Scenarios(scenarios) => {
+            model::Execution::Scenarios(scenarios) => {
                 for scenario in scenarios {
                     let place = Place::Scenario(scenario.name.clone());
                     let mut optional = |field, d: Option<Duration>| {
@@ -928,7 +929,7 @@ impl Validator {
         ] {
             all.extend(duration.map(|d| (Place::Option(field), field, d)));
         }
-        if let Some(crate::options::DnsTtl::For(ttl)) = general.dns.and_then(|dns| dns.ttl) {
+        if let Some(crate::model::options::DnsTtl::For(ttl)) = general.dns.and_then(|dns| dns.ttl) {
             all.push((Place::Option("dns"), "dns.ttl", ttl));
         }
         for (place, field, duration) in all {
@@ -939,8 +940,8 @@ impl Validator {
                         field,
                         reason: format!(
                             "{} is longer than k6 can represent (at most {})",
-                            crate::time::GoDuration(duration),
-                            crate::time::GoDuration(MAX_GO_DURATION)
+                            crate::model::time::GoDuration(duration),
+                            crate::model::time::GoDuration(MAX_GO_DURATION)
                         ),
                     },
                 );
@@ -964,7 +965,7 @@ impl Validator {
         let mut segment_ok = true;
         if let Some(segment) = options.execution_segment {
             let (from, to) = (segment.from, segment.to);
-            let bad_fraction = |f: crate::options::Fraction| f.den == 0 || f.num > f.den;
+            let bad_fraction = |f: crate::model::options::Fraction| f.den == 0 || f.num > f.den;
             // from < to, compared without floating point.
             let ordered =
                 u64::from(from.num) * u64::from(to.den) < u64::from(to.num) * u64::from(from.den);
@@ -1217,14 +1218,14 @@ pub(crate) fn did_you_mean<'a>(
 impl<'s> KnownTags<'s> {
     fn new(script: &'s Script) -> Self {
         let scenarios: Vec<&str> = match &script.options.execution {
-            ir::Execution::Scenarios(scenarios) => scenarios
+            model::Execution::Scenarios(scenarios) => scenarios
                 .iter()
                 .map(|s| s.tags.get("scenario").unwrap_or(&s.name).as_str())
                 .collect(),
             // Without scenarios, k6 runs everything in one called `default`.
             _ => vec!["default"],
         };
-        let (groups, names) = code::group_paths_and_names(script);
+        let (groups, names) = vu_code::group_paths_and_names(script);
         let system: Vec<&'static str> = match &script.options.general.system_tags {
             Some(tags) => tags.iter().map(|t| t.as_k6()).collect(),
             None => DEFAULT_SYSTEM_TAGS.to_vec(),
@@ -1238,10 +1239,10 @@ impl<'s> KnownTags<'s> {
                 custom.push(key);
             }
         };
-        code::request_tag_keys(script)
+        vu_code::request_tag_keys(script)
             .into_iter()
             .for_each(&mut add);
-        if let ir::Execution::Scenarios(list) = &script.options.execution {
+        if let model::Execution::Scenarios(list) = &script.options.execution {
             list.iter()
                 .flat_map(|s| s.tags.keys())
                 .for_each(|k| add(k.as_str()));
@@ -1291,7 +1292,7 @@ fn k6_selector_text(text: &str) -> &str {
 
 /// A threshold key as k6 reads it: spaces and quotes around tag names and values
 /// trimmed.
-fn canonical_key(threshold: &ir::Threshold) -> String {
+fn canonical_key(threshold: &model::Threshold) -> String {
     let tags: BTreeMap<&str, &str> = threshold
         .selector
         .iter()
@@ -1313,12 +1314,12 @@ fn gcd(a: u64, b: u64) -> u64 {
 /// `CERTIFICATE` or `PRIVATE KEY`, which also matches `RSA PRIVATE KEY` and
 /// `ENCRYPTED PRIVATE KEY`); k6 refuses the whole script otherwise. A file is read
 /// now; one that cannot be read is reported with the files the test copies.
-fn pem_problem(pem: &crate::options::Pem, label: &str) -> Option<String> {
+fn pem_problem(pem: &crate::model::options::Pem, label: &str) -> Option<String> {
     let (text, source) = match pem {
-        crate::options::Pem::Inline(text) => (text.clone(), "text".to_owned()),
-        crate::options::Pem::File(path) => (
+        crate::model::options::Pem::Inline(text) => (text.clone(), "text".to_owned()),
+        crate::model::options::Pem::File(path) => (
             String::from_utf8_lossy(&std::fs::read(path).ok()?).into_owned(),
-            format!("file {}", crate::error::excerpt(path)),
+            format!("file {}", crate::validate::problem::excerpt(path)),
         ),
     };
     let begin = text.find("-----BEGIN ");
@@ -1341,8 +1342,8 @@ fn pem_problem(pem: &crate::options::Pem, label: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Comparison, Execution, Scenario, Threshold};
-    use crate::time::mins;
+    use crate::model::time::mins;
+    use crate::model::{Comparison, Execution, Scenario, Threshold};
 
     fn scenario(name: &str, executor: Executor) -> Scenario {
         Scenario {

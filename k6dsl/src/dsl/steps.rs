@@ -36,20 +36,20 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::ir::code::{
+use crate::dsl::metric::{kind, Metric};
+use crate::model::vu::{
     self as ir_code, Auth, Block, Body, CheckOutcome, Compression, DataSource, Expr, Extraction,
     Json, JsonScalar, Method, Params, Predicate, ResponseType, RowSelection, Source, Step, Var,
 };
-use crate::ir::MetricDecl;
-use crate::metric::{kind, Metric};
+use crate::model::MetricDecl;
 
-pub use crate::ir::code::ThinkTime;
+pub use crate::model::vu::ThinkTime;
 
 /// A run-time value for generated code: a literal, an environment variable, a value
 /// extracted from a response, a data row's field, setup data, or text joining them.
 ///
 /// ```
-/// use k6dsl::code::Value;
+/// use k6dsl::steps::Value;
 /// let user = Value::env("SHOP_USER", "user1");
 /// let password = Value::secret("SHOP_PASSWORD"); // read at run time, never a literal
 /// let vu = Value::vu();
@@ -197,7 +197,7 @@ impl From<bool> for Value {
 #[macro_export]
 macro_rules! text {
     ($($part:expr),+ $(,)?) => {
-        $crate::code::Value::concat([$($crate::code::Value::from($part)),+])
+        $crate::steps::Value::concat([$($crate::steps::Value::from($part)),+])
     };
 }
 
@@ -298,7 +298,7 @@ impl Request {
     /// so that a model means one thing however it was written.
     ///
     /// ```
-    /// use k6dsl::code::Request;
+    /// use k6dsl::steps::Request;
     /// assert_eq!(Request::method("GET", "/a"), Request::get("/a"));
     /// ```
     pub fn method(method: impl Into<String>, url: impl Into<Value>) -> Self {
@@ -609,7 +609,7 @@ impl Check {
         let shown = match &expected {
             JsonScalar::Null => "null".to_owned(),
             JsonScalar::Bool(b) => b.to_string(),
-            JsonScalar::Num(n) => crate::ir::plain_number(*n),
+            JsonScalar::Num(n) => crate::model::plain_number(*n),
             JsonScalar::Str(s) => s.clone(),
         };
         Self::new(
@@ -621,7 +621,7 @@ impl Check {
     /// The response took less than `limit`.
     pub fn duration_below(limit: Duration) -> Self {
         Self::new(
-            format!("response time < {}", crate::time::GoDuration(limit)),
+            format!("response time < {}", crate::model::time::GoDuration(limit)),
             Predicate::DurationBelow(limit),
         )
     }
@@ -742,7 +742,7 @@ impl DataSet {
     /// directory), or absolute. k6dsl copies it to `data/<name>.json` beside the
     /// script when it generates ([`Script::data_files`](crate::Script::data_files),
     /// a project's `data/`), and the script opens that copy; a file missing then is a
-    /// validation problem naming the data set and the path. See [`crate::ir::files`].
+    /// validation problem naming the data set and the path. See [`crate::model::files`].
     ///
     /// ```
     /// use k6dsl::prelude::*;

@@ -16,7 +16,7 @@
 //! non-zero.
 //!
 //! ```
-//! use k6dsl::compare::{Baseline, Stat, Status, Tolerance, Tolerances};
+//! use k6dsl::results::compare::{Baseline, Stat, Status, Tolerance, Tolerances};
 //!
 //! let before = Baseline::new()
 //!     .trend("http_req_duration", [(Stat::P95, 200.0)])
@@ -41,7 +41,7 @@
 //! In a test or CI job:
 //!
 //! ```no_run
-//! use k6dsl::compare::{Baseline, Series, Stat, Tolerance, Tolerances};
+//! use k6dsl::results::compare::{Baseline, Series, Stat, Tolerance, Tolerances};
 //! # let result: k6dsl::run::RunResult = unimplemented!();
 //! let current = Baseline::from_run(&result).label("this commit");
 //! let tolerances = Tolerances::default()
@@ -55,7 +55,7 @@
 //! if comparison.is_regression() || trend.is_regression() {
 //!     std::process::exit(1);
 //! }
-//! # Ok::<(), k6dsl::compare::CompareError>(())
+//! # Ok::<(), k6dsl::results::compare::CompareError>(())
 //! ```
 //!
 //! # Defaults, and why
@@ -88,7 +88,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::MetricKind;
+use crate::model::MetricKind;
 use crate::run::{MetricValues, RunResult};
 
 /// The `format` field of a saved [`Baseline`], which tells it from a k6 summary.
@@ -98,7 +98,7 @@ pub const BASELINE_FORMAT: &str = "k6dsl-baseline/1";
 /// its k6 name (`"p(95)"`).
 ///
 /// ```
-/// use k6dsl::compare::Stat;
+/// use k6dsl::results::compare::Stat;
 /// assert_eq!(Stat::P95.k6_name(), "p(95)");
 /// assert_eq!(Stat::from_k6_name("med"), Some(Stat::Med));
 /// assert_eq!(Stat::from_k6_name("p(99.9)"), None);
@@ -148,7 +148,7 @@ impl Stat {
     /// The name k6 gives it in summaries and thresholds.
     ///
     /// ```
-    /// assert_eq!(k6dsl::compare::Stat::Rate.k6_name(), "rate");
+    /// assert_eq!(k6dsl::results::compare::Stat::Rate.k6_name(), "rate");
     /// ```
     pub fn k6_name(self) -> &'static str {
         match self {
@@ -167,7 +167,7 @@ impl Stat {
     /// The statistic k6 calls `name`, if a baseline keeps it.
     ///
     /// ```
-    /// use k6dsl::compare::Stat;
+    /// use k6dsl::results::compare::Stat;
     /// assert_eq!(Stat::from_k6_name("p(90)"), Some(Stat::P90));
     /// ```
     pub fn from_k6_name(name: &str) -> Option<Stat> {
@@ -187,8 +187,8 @@ impl fmt::Display for Stat {
 /// The kept statistics of one metric.
 ///
 /// ```
-/// use k6dsl::compare::{MetricStats, Stat};
-/// use k6dsl::ir::MetricKind;
+/// use k6dsl::results::compare::{MetricStats, Stat};
+/// use k6dsl::model::MetricKind;
 /// let stats = MetricStats { kind: MetricKind::Rate, stats: [(Stat::Rate, 0.5)].into() };
 /// assert_eq!(stats.stats[&Stat::Rate], 0.5);
 /// ```
@@ -205,7 +205,7 @@ pub struct MetricStats {
 /// ([`Baseline::from_summary_export`], [`Baseline::load`]) or by hand.
 ///
 /// ```
-/// use k6dsl::compare::{Baseline, Stat};
+/// use k6dsl::results::compare::{Baseline, Stat};
 /// let baseline = Baseline::new()
 ///     .label("release 1.4")
 ///     .trend("http_req_duration{endpoint:login}", [(Stat::P95, 120.0), (Stat::Avg, 80.0)])
@@ -281,7 +281,7 @@ impl Baseline {
     /// An empty baseline, to fill by hand.
     ///
     /// ```
-    /// assert!(k6dsl::compare::Baseline::new().metrics.is_empty());
+    /// assert!(k6dsl::results::compare::Baseline::new().metrics.is_empty());
     /// ```
     pub fn new() -> Self {
         Baseline {
@@ -294,7 +294,7 @@ impl Baseline {
     /// Sets the label shown in reports.
     ///
     /// ```
-    /// let b = k6dsl::compare::Baseline::new().label("v1.2.0");
+    /// let b = k6dsl::results::compare::Baseline::new().label("v1.2.0");
     /// assert_eq!(b.label.as_deref(), Some("v1.2.0"));
     /// ```
     #[must_use]
@@ -306,7 +306,7 @@ impl Baseline {
     /// Adds a Trend's statistics.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// let b = Baseline::new().trend("http_req_duration", [(Stat::P95, 250.0)]);
     /// assert_eq!(b.value("http_req_duration", Stat::P95), Some(250.0));
     /// ```
@@ -329,7 +329,7 @@ impl Baseline {
     /// Adds a Counter's total and per-second rate.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// let b = Baseline::new().counter("http_reqs", 600.0, 20.0);
     /// assert_eq!(b.value("http_reqs", Stat::Rate), Some(20.0));
     /// ```
@@ -348,7 +348,7 @@ impl Baseline {
     /// Adds a Rate's share of non-zero samples.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// let b = Baseline::new().rate("http_req_failed", 0.02);
     /// assert_eq!(b.value("http_req_failed", Stat::Rate), Some(0.02));
     /// ```
@@ -367,7 +367,7 @@ impl Baseline {
     /// Adds a Gauge's last value.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// let b = Baseline::new().gauge("vus", 10.0);
     /// assert_eq!(b.value("vus", Stat::Value), Some(10.0));
     /// ```
@@ -386,7 +386,7 @@ impl Baseline {
     /// One statistic of one metric, if kept.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// assert_eq!(Baseline::new().value("http_reqs", Stat::Count), None);
     /// ```
     pub fn value(&self, key: &str, stat: Stat) -> Option<f64> {
@@ -397,9 +397,9 @@ impl Baseline {
     ///
     /// ```no_run
     /// # let result: k6dsl::run::RunResult = unimplemented!();
-    /// let baseline = k6dsl::compare::Baseline::from_run(&result).label("nightly");
+    /// let baseline = k6dsl::results::compare::Baseline::from_run(&result).label("nightly");
     /// baseline.save("baselines/shop.json")?;
-    /// # Ok::<(), k6dsl::compare::CompareError>(())
+    /// # Ok::<(), k6dsl::results::compare::CompareError>(())
     /// ```
     pub fn from_run(result: &RunResult) -> Self {
         Baseline::from_metrics(&result.metrics)
@@ -408,7 +408,7 @@ impl Baseline {
     /// The statistics of typed metric values, as [`RunResult::metrics`] has them.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// use k6dsl::run::MetricValues;
     /// let metrics = [("http_reqs".to_string(), MetricValues::Counter { count: 10.0, rate: 2.0 })].into();
     /// assert_eq!(Baseline::from_metrics(&metrics).value("http_reqs", Stat::Count), Some(10.0));
@@ -445,7 +445,7 @@ impl Baseline {
     /// saved with `JSON.stringify(data)`, is read too.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// let summary = serde_json::json!({"metrics": {
     ///     "http_req_duration": {"avg": 12.5, "min": 1, "med": 10, "max": 80, "p(90)": 20, "p(95)": 31},
     ///     "http_req_failed": {"passes": 0, "fails": 10, "value": 0},
@@ -454,7 +454,7 @@ impl Baseline {
     /// let b = Baseline::from_summary_export(&summary)?;
     /// assert_eq!(b.value("http_req_duration", Stat::P95), Some(31.0));
     /// assert_eq!(b.value("http_req_failed", Stat::Rate), Some(0.0));
-    /// # Ok::<(), k6dsl::compare::CompareError>(())
+    /// # Ok::<(), k6dsl::results::compare::CompareError>(())
     /// ```
     pub fn from_summary_export(summary: &serde_json::Value) -> Result<Self, CompareError> {
         let Some(all) = summary
@@ -520,8 +520,8 @@ impl Baseline {
     /// The baseline as pretty JSON, the format [`Baseline::save`] writes.
     ///
     /// ```
-    /// let json = k6dsl::compare::Baseline::new().to_json();
-    /// assert!(json.contains(k6dsl::compare::BASELINE_FORMAT));
+    /// let json = k6dsl::results::compare::Baseline::new().to_json();
+    /// assert!(json.contains(k6dsl::results::compare::BASELINE_FORMAT));
     /// ```
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a baseline is plain data") + "\n"
@@ -530,10 +530,10 @@ impl Baseline {
     /// Reads JSON that is either a saved baseline or a k6 summary export.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat};
+    /// use k6dsl::results::compare::{Baseline, Stat};
     /// let b = Baseline::from_json(r#"{"metrics": {"http_reqs": {"count": 4, "rate": 2}}}"#)?;
     /// assert_eq!(b.value("http_reqs", Stat::Rate), Some(2.0));
-    /// # Ok::<(), k6dsl::compare::CompareError>(())
+    /// # Ok::<(), k6dsl::results::compare::CompareError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, CompareError> {
         let format = |message: String| CompareError::Format {
@@ -555,8 +555,8 @@ impl Baseline {
     /// Writes the baseline as JSON, creating missing parent directories.
     ///
     /// ```no_run
-    /// k6dsl::compare::Baseline::new().save("baselines/shop.json")?;
-    /// # Ok::<(), k6dsl::compare::CompareError>(())
+    /// k6dsl::results::compare::Baseline::new().save("baselines/shop.json")?;
+    /// # Ok::<(), k6dsl::results::compare::CompareError>(())
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), CompareError> {
         let path = path.as_ref();
@@ -573,9 +573,9 @@ impl Baseline {
     /// Reads a file [`Baseline::save`] wrote, or a k6 `--summary-export` file.
     ///
     /// ```no_run
-    /// let baseline = k6dsl::compare::Baseline::load("baselines/shop.json")?;
-    /// let old_run = k6dsl::compare::Baseline::load("runs/2024-05-01/summary.json")?;
-    /// # Ok::<(), k6dsl::compare::CompareError>(())
+    /// let baseline = k6dsl::results::compare::Baseline::load("baselines/shop.json")?;
+    /// let old_run = k6dsl::results::compare::Baseline::load("runs/2024-05-01/summary.json")?;
+    /// # Ok::<(), k6dsl::results::compare::CompareError>(())
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Self, CompareError> {
         let path = path.as_ref();
@@ -595,7 +595,7 @@ impl Baseline {
     /// Judges `current` against this baseline.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// let base = Baseline::new().trend("http_req_duration", [(Stat::P95, 100.0)]);
     /// let now = Baseline::new().trend("http_req_duration", [(Stat::P95, 105.0)]);
     /// assert!(!base.compare(&now, &Tolerances::default()).is_regression());
@@ -612,7 +612,7 @@ impl Baseline {
 /// Which way a change is bad.
 ///
 /// ```
-/// use k6dsl::compare::Direction;
+/// use k6dsl::results::compare::Direction;
 /// assert_ne!(Direction::HigherIsWorse, Direction::LowerIsWorse);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -631,7 +631,7 @@ pub enum Direction {
 /// good direction before it counts as improved).
 ///
 /// ```
-/// use k6dsl::compare::Tolerance;
+/// use k6dsl::results::compare::Tolerance;
 /// assert_eq!(Tolerance::Relative(0.1).allowance(200.0), Some(20.0));
 /// assert_eq!(Tolerance::Absolute(0.01).allowance(0.5), Some(0.01));
 /// assert_eq!(Tolerance::Either { relative: 0.1, absolute: 1.0 }.allowance(2.0), Some(1.0));
@@ -659,7 +659,7 @@ impl Tolerance {
     /// The change allowed from `baseline`, or `None` for [`Tolerance::Ignore`].
     ///
     /// ```
-    /// assert_eq!(k6dsl::compare::Tolerance::Relative(0.5).allowance(-4.0), Some(2.0));
+    /// assert_eq!(k6dsl::results::compare::Tolerance::Relative(0.5).allowance(-4.0), Some(2.0));
     /// ```
     pub fn allowance(self, baseline: f64) -> Option<f64> {
         match self {
@@ -705,7 +705,7 @@ struct RuleKey {
 /// key and statistic, key, metric and statistic, metric, then the defaults.
 ///
 /// ```
-/// use k6dsl::compare::{Direction, Stat, Tolerance, Tolerances};
+/// use k6dsl::results::compare::{Direction, Stat, Tolerance, Tolerances};
 /// let tolerances = Tolerances::default()
 ///     .metric("http_req_duration", Stat::P95, Tolerance::Relative(0.05))
 ///     .metric("http_req_duration{endpoint:search}", Stat::P95, Tolerance::Relative(0.25))
@@ -757,7 +757,7 @@ impl Tolerances {
     /// (`"http_req_duration{endpoint:login}"`).
     ///
     /// ```
-    /// use k6dsl::compare::{Stat, Tolerance, Tolerances};
+    /// use k6dsl::results::compare::{Stat, Tolerance, Tolerances};
     /// let t = Tolerances::default().metric("http_req_duration", Stat::P99, Tolerance::Relative(0.3));
     /// assert_eq!(t.tolerance_of("http_req_duration", Stat::P99), Tolerance::Relative(0.3));
     /// ```
@@ -776,7 +776,7 @@ impl Tolerances {
     /// Sets the tolerance of every statistic of a metric or metric key.
     ///
     /// ```
-    /// use k6dsl::compare::{Stat, Tolerance, Tolerances};
+    /// use k6dsl::results::compare::{Stat, Tolerance, Tolerances};
     /// let t = Tolerances::default().metric_all("login_duration", Tolerance::Absolute(50.0));
     /// assert_eq!(t.tolerance_of("login_duration", Stat::Med), Tolerance::Absolute(50.0));
     /// ```
@@ -795,7 +795,7 @@ impl Tolerances {
     /// Leaves a metric or metric key out of comparisons.
     ///
     /// ```
-    /// use k6dsl::compare::{Stat, Tolerance, Tolerances};
+    /// use k6dsl::results::compare::{Stat, Tolerance, Tolerances};
     /// let t = Tolerances::default().ignore("http_req_blocked");
     /// assert_eq!(t.tolerance_of("http_req_blocked", Stat::P95), Tolerance::Ignore);
     /// ```
@@ -808,7 +808,7 @@ impl Tolerances {
     /// override a default.
     ///
     /// ```
-    /// use k6dsl::compare::{Direction, Stat, Tolerances};
+    /// use k6dsl::results::compare::{Direction, Stat, Tolerances};
     /// let t = Tolerances::default().direction("cache_hits", Direction::LowerIsWorse);
     /// assert_eq!(t.direction_of("cache_hits{endpoint:home}", Stat::Rate), Direction::LowerIsWorse);
     /// ```
@@ -822,7 +822,7 @@ impl Tolerances {
     /// regression (default: no, it is reported as [`Status::Missing`]).
     ///
     /// ```
-    /// let t = k6dsl::compare::Tolerances::default().missing_is_regression(true);
+    /// let t = k6dsl::results::compare::Tolerances::default().missing_is_regression(true);
     /// # drop(t);
     /// ```
     #[must_use]
@@ -835,7 +835,7 @@ impl Tolerances {
     /// guessed from the statistic when the key is not known ([`Stat::Rate`] as a Rate).
     ///
     /// ```
-    /// use k6dsl::compare::{Stat, Tolerance, Tolerances};
+    /// use k6dsl::results::compare::{Stat, Tolerance, Tolerances};
     /// let t = Tolerances::default();
     /// assert_eq!(t.tolerance_of("http_req_failed", Stat::Rate), Tolerance::Absolute(0.01));
     /// assert_eq!(t.tolerance_of("http_req_duration", Stat::Max), Tolerance::Ignore);
@@ -847,7 +847,7 @@ impl Tolerances {
     /// The direction that applies to one statistic of a metric key.
     ///
     /// ```
-    /// use k6dsl::compare::{Direction, Stat, Tolerances};
+    /// use k6dsl::results::compare::{Direction, Stat, Tolerances};
     /// let t = Tolerances::default();
     /// assert_eq!(t.direction_of("http_reqs", Stat::Rate), Direction::LowerIsWorse);
     /// assert_eq!(t.direction_of("http_req_duration{endpoint:login}", Stat::P95), Direction::HigherIsWorse);
@@ -930,7 +930,7 @@ fn default_rule(name: &str, kind: MetricKind, stat: Stat) -> (Tolerance, Directi
 /// How one statistic fared.
 ///
 /// ```
-/// use k6dsl::compare::Status;
+/// use k6dsl::results::compare::Status;
 /// assert!(Status::Regressed.is_regression());
 /// assert!(!Status::Changed.is_regression());
 /// assert_eq!(Status::Improved.to_string(), "improved");
@@ -958,7 +958,7 @@ impl Status {
     /// tolerances say so, which [`Entry::status`] already reflects as `Regressed`.
     ///
     /// ```
-    /// assert!(!k6dsl::compare::Status::New.is_regression());
+    /// assert!(!k6dsl::results::compare::Status::New.is_regression());
     /// ```
     pub fn is_regression(self) -> bool {
         self == Status::Regressed
@@ -981,7 +981,7 @@ impl fmt::Display for Status {
 /// What a series of past runs says about one statistic.
 ///
 /// ```
-/// use k6dsl::compare::Spread;
+/// use k6dsl::results::compare::Spread;
 /// let s = Spread { runs: 3, min: 90.0, max: 110.0, drift: Some(0.05) };
 /// assert!(s.max >= s.min);
 /// ```
@@ -1003,7 +1003,7 @@ pub struct Spread {
 /// One compared statistic.
 ///
 /// ```
-/// use k6dsl::compare::{Baseline, Stat, Status, Tolerances};
+/// use k6dsl::results::compare::{Baseline, Stat, Status, Tolerances};
 /// let base = Baseline::new().rate("http_req_failed", 0.0);
 /// let now = Baseline::new().rate("http_req_failed", 0.05);
 /// let comparison = base.compare(&now, &Tolerances::default());
@@ -1036,7 +1036,7 @@ impl Entry {
     /// The metric name, without tags (`http_req_duration`).
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// # let b = Baseline::new().rate("checks{endpoint:login}", 1.0);
     /// # let c = b.compare(&b, &Tolerances::default());
     /// assert_eq!(c.entries[0].metric(), "checks");
@@ -1048,7 +1048,7 @@ impl Entry {
     /// The value of a tag of the sub-metric (`endpoint`), if it has it.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// # let b = Baseline::new().rate("checks{endpoint:login}", 1.0);
     /// # let c = b.compare(&b, &Tolerances::default());
     /// assert_eq!(c.entries[0].tag("endpoint"), Some("login"));
@@ -1060,7 +1060,7 @@ impl Entry {
     /// `current - baseline`, when both exist.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// # let b = Baseline::new().gauge("g", 2.0);
     /// # let c = b.compare(&Baseline::new().gauge("g", 3.0), &Tolerances::default());
     /// assert_eq!(c.entries[0].change(), Some(1.0));
@@ -1073,7 +1073,7 @@ impl Entry {
     /// not zero.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// # let b = Baseline::new().gauge("g", 2.0);
     /// # let c = b.compare(&Baseline::new().gauge("g", 3.0), &Tolerances::default());
     /// assert_eq!(c.entries[0].relative_change(), Some(0.5));
@@ -1087,7 +1087,7 @@ impl Entry {
     /// upper end of the allowed band), when there is a baseline and a tolerance.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// # let b = Baseline::new().counter("http_reqs", 100.0, 10.0);
     /// # let c = b.compare(&b, &Tolerances::default());
     /// assert_eq!(c.get("http_reqs", Stat::Rate).unwrap().limit(), Some(9.0));
@@ -1118,7 +1118,7 @@ impl Entry {
 /// line and a table of what is not unchanged, regressions first.
 ///
 /// ```
-/// use k6dsl::compare::{Baseline, Stat, Tolerances};
+/// use k6dsl::results::compare::{Baseline, Stat, Tolerances};
 /// let base = Baseline::new().trend("http_req_duration{endpoint:login}", [(Stat::P95, 100.0)]);
 /// let now = Baseline::new().trend("http_req_duration{endpoint:login}", [(Stat::P95, 150.0)]);
 /// let comparison = base.compare(&now, &Tolerances::default());
@@ -1139,7 +1139,7 @@ impl Comparison {
     /// Whether any statistic regressed: a CLI exits non-zero on it.
     ///
     /// ```no_run
-    /// # let comparison: k6dsl::compare::Comparison = unimplemented!();
+    /// # let comparison: k6dsl::results::compare::Comparison = unimplemented!();
     /// if comparison.is_regression() {
     ///     eprintln!("{comparison}");
     ///     std::process::exit(1);
@@ -1152,7 +1152,7 @@ impl Comparison {
     /// The statistics that regressed.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Tolerances};
     /// # let b = Baseline::new().rate("checks", 1.0);
     /// assert_eq!(b.compare(&b, &Tolerances::default()).regressions().count(), 0);
     /// ```
@@ -1163,7 +1163,7 @@ impl Comparison {
     /// One statistic of one metric key.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Status, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Status, Tolerances};
     /// # let b = Baseline::new().rate("checks", 1.0);
     /// let entry = b.compare(&b, &Tolerances::default()).get("checks", Stat::Rate).cloned().unwrap();
     /// assert_eq!(entry.status, Status::Unchanged);
@@ -1176,7 +1176,7 @@ impl Comparison {
     /// `endpoint:NAME` or `name:NAME`.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Stat, Tolerances};
+    /// # use k6dsl::results::compare::{Baseline, Stat, Tolerances};
     /// # let b = Baseline::new().trend("http_req_duration{name:login}", [(Stat::Avg, 1.0)]);
     /// assert_eq!(b.compare(&b, &Tolerances::default()).endpoint("login").count(), 1);
     /// ```
@@ -1189,8 +1189,8 @@ impl Comparison {
     /// Panics with the table when any statistic regressed: for tests.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Tolerances};
-    /// let b = k6dsl::compare::Baseline::new().rate("checks", 1.0);
+    /// # use k6dsl::results::compare::{Baseline, Tolerances};
+    /// let b = k6dsl::results::compare::Baseline::new().rate("checks", 1.0);
     /// b.compare(&b, &Tolerances::default()).assert_no_regression();
     /// ```
     #[track_caller]
@@ -1205,8 +1205,8 @@ impl Comparison {
     /// spread.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Tolerances};
-    /// let b = k6dsl::compare::Baseline::new().rate("checks", 1.0);
+    /// # use k6dsl::results::compare::{Baseline, Tolerances};
+    /// let b = k6dsl::results::compare::Baseline::new().rate("checks", 1.0);
     /// let json = b.compare(&b, &Tolerances::default()).to_json();
     /// assert!(json.contains(r#""status": "unchanged""#), "{json}");
     /// ```
@@ -1217,8 +1217,8 @@ impl Comparison {
     /// A table of every compared statistic, unchanged ones included.
     ///
     /// ```
-    /// # use k6dsl::compare::{Baseline, Tolerances};
-    /// let b = k6dsl::compare::Baseline::new().rate("checks", 1.0);
+    /// # use k6dsl::results::compare::{Baseline, Tolerances};
+    /// let b = k6dsl::results::compare::Baseline::new().rate("checks", 1.0);
     /// assert!(b.compare(&b, &Tolerances::default()).full_table().contains("unchanged"));
     /// ```
     pub fn full_table(&self) -> String {
@@ -1429,7 +1429,7 @@ fn judge(baseline: f64, current: f64, tolerance: Tolerance, direction: Direction
 /// the comparison carries the series' range and the drift over it.
 ///
 /// ```
-/// use k6dsl::compare::{Baseline, Series, Stat, Status, Tolerances};
+/// use k6dsl::results::compare::{Baseline, Series, Stat, Status, Tolerances};
 /// let past: Vec<Baseline> = [100.0, 104.0, 98.0, 300.0, 101.0]
 ///     .iter()
 ///     .map(|p95| Baseline::new().trend("http_req_duration", [(Stat::P95, *p95)]))
@@ -1452,7 +1452,7 @@ impl Series {
     /// A series of runs, oldest first.
     ///
     /// ```
-    /// let series = k6dsl::compare::Series::new(vec![k6dsl::compare::Baseline::new()]);
+    /// let series = k6dsl::results::compare::Series::new(vec![k6dsl::results::compare::Baseline::new()]);
     /// assert_eq!(series.runs.len(), 1);
     /// ```
     pub fn new(runs: Vec<Baseline>) -> Self {
@@ -1462,8 +1462,8 @@ impl Series {
     /// Reads baselines or k6 summary exports, in the order given (oldest first).
     ///
     /// ```no_run
-    /// let series = k6dsl::compare::Series::load(["runs/1.json", "runs/2.json", "runs/3.json"])?;
-    /// # Ok::<(), k6dsl::compare::CompareError>(())
+    /// let series = k6dsl::results::compare::Series::load(["runs/1.json", "runs/2.json", "runs/3.json"])?;
+    /// # Ok::<(), k6dsl::results::compare::CompareError>(())
     /// ```
     pub fn load<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Self, CompareError> {
         paths
@@ -1476,7 +1476,7 @@ impl Series {
     /// Keeps only the newest `n` runs.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Series};
+    /// use k6dsl::results::compare::{Baseline, Series};
     /// let s = Series::new(vec![Baseline::new().label("a"), Baseline::new().label("b")]).last(1);
     /// assert_eq!(s.runs[0].label.as_deref(), Some("b"));
     /// ```
@@ -1490,7 +1490,7 @@ impl Series {
     /// Adds the newest run.
     ///
     /// ```
-    /// let s = k6dsl::compare::Series::default().push(k6dsl::compare::Baseline::new());
+    /// let s = k6dsl::results::compare::Series::default().push(k6dsl::results::compare::Baseline::new());
     /// assert_eq!(s.runs.len(), 1);
     /// ```
     #[must_use]
@@ -1511,7 +1511,7 @@ impl Series {
     /// count) over the runs that have each statistic.
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Series, Stat};
+    /// use k6dsl::results::compare::{Baseline, Series, Stat};
     /// let s = Series::new(vec![Baseline::new().rate("checks", 0.9), Baseline::new().rate("checks", 1.0)]);
     /// assert_eq!(s.median().value("checks", Stat::Rate), Some(0.95));
     /// ```
@@ -1541,7 +1541,7 @@ impl Series {
     /// range and the drift (see [`Spread`]).
     ///
     /// ```
-    /// use k6dsl::compare::{Baseline, Series, Stat, Tolerances};
+    /// use k6dsl::results::compare::{Baseline, Series, Stat, Tolerances};
     /// let run = |rate: f64| Baseline::new().counter("http_reqs", rate * 60.0, rate);
     /// let series = Series::new(vec![run(50.0), run(48.0), run(46.0)]);
     /// let comparison = series.compare(&run(44.0), &Tolerances::default());

@@ -22,9 +22,9 @@ use std::num::NonZeroU64;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::executor::{ConstantArrivalRate, RampingArrivalRate, RampingVus, Set};
-use crate::ir::Stage;
-use crate::time::{hours, mins, secs};
+use crate::dsl::executor::{ConstantArrivalRate, RampingArrivalRate, RampingVus, Set};
+use crate::model::time::{hours, mins, secs};
+use crate::model::Stage;
 
 /// A load shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

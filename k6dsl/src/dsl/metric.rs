@@ -23,12 +23,12 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::ir::{self, Comparison, MetricKind, Stat};
-use crate::scenario::Scenario;
+use crate::dsl::scenario::Scenario;
+use crate::model::{self, Comparison, MetricKind, Stat};
 
 /// Kind markers: the type parameter of [`Metric`].
 pub mod kind {
-    use crate::ir::MetricKind;
+    use crate::model::MetricKind;
 
     /// Marks a metric kind at the type level.
     pub trait Kind: sealed::Sealed {
@@ -174,8 +174,8 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// The declaration of this metric, for custom metrics.
-    pub fn declaration(&self) -> Option<ir::MetricDecl> {
-        (!self.builtin).then(|| ir::MetricDecl {
+    pub fn declaration(&self) -> Option<model::MetricDecl> {
+        (!self.builtin).then(|| model::MetricDecl {
             name: self.name.to_string(),
             kind: K::KIND,
             time: self.time,
@@ -321,7 +321,7 @@ impl Gauge {
 pub struct Aggregate {
     metric: String,
     kind: MetricKind,
-    decl: Option<ir::MetricDecl>,
+    decl: Option<model::MetricDecl>,
     selector: BTreeMap<String, String>,
     stat: Stat,
 }
@@ -330,7 +330,7 @@ impl Aggregate {
     fn compare(self, op: Comparison, bound: impl Into<f64>) -> Threshold {
         Threshold {
             decl: self.decl,
-            ir: ir::Threshold {
+            ir: model::Threshold {
                 metric: self.metric,
                 kind: self.kind,
                 selector: self.selector,
@@ -382,8 +382,8 @@ impl Aggregate {
 /// A complete threshold, ready for [`crate::Script::threshold`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Threshold {
-    decl: Option<ir::MetricDecl>,
-    ir: ir::Threshold,
+    decl: Option<model::MetricDecl>,
+    ir: model::Threshold,
 }
 
 impl Threshold {
@@ -403,7 +403,7 @@ impl Threshold {
     }
 
     /// The model of this threshold.
-    pub fn to_ir(&self) -> &ir::Threshold {
+    pub fn to_ir(&self) -> &model::Threshold {
         &self.ir
     }
 
@@ -417,7 +417,7 @@ impl Threshold {
     }
 
     /// The custom metric it needs declared, if any.
-    pub(crate) fn into_parts(self) -> (ir::Threshold, Option<ir::MetricDecl>) {
+    pub(crate) fn into_parts(self) -> (model::Threshold, Option<model::MetricDecl>) {
         (self.ir, self.decl)
     }
 }
@@ -425,7 +425,7 @@ impl Threshold {
 /// k6's built-in metrics, each typed by its kind.
 pub mod builtin {
     use super::{Counter, Gauge, Metric, Rate, Trend};
-    use crate::ir::MetricKind;
+    use crate::model::MetricKind;
 
     macro_rules! builtins {
         ($($(#[$doc:meta])* $const:ident: $ty:ident = $name:literal, time: $time:literal;)*) => {

@@ -16,7 +16,7 @@ const MIN_INDEXABLE: f64 = 1e-9;
 /// maximum, so they stay within `α` of k6's exact `p(N)`.
 ///
 /// ```
-/// use k6dsl::stream::Histogram;
+/// use k6dsl::results::stream::Histogram;
 ///
 /// let mut a = Histogram::new(0.005);
 /// let mut b = Histogram::new(0.005);
@@ -104,7 +104,7 @@ impl Histogram {
     /// within 0.5%).
     ///
     /// ```
-    /// let h = k6dsl::stream::Histogram::new(0.005);
+    /// let h = k6dsl::results::stream::Histogram::new(0.005);
     /// assert_eq!(h.quantile(0.5), None);
     /// ```
     ///
@@ -131,7 +131,7 @@ impl Histogram {
     /// The relative accuracy this histogram was made with.
     ///
     /// ```
-    /// assert_eq!(k6dsl::stream::Histogram::new(0.01).relative_accuracy(), 0.01);
+    /// assert_eq!(k6dsl::results::stream::Histogram::new(0.01).relative_accuracy(), 0.01);
     /// ```
     pub fn relative_accuracy(&self) -> f64 {
         self.alpha
@@ -149,7 +149,7 @@ impl Histogram {
     /// Records one value (NaN is ignored).
     ///
     /// ```
-    /// let mut h = k6dsl::stream::Histogram::new(0.005);
+    /// let mut h = k6dsl::results::stream::Histogram::new(0.005);
     /// h.add(-3.0);
     /// h.add(0.0);
     /// h.add(7.5);
@@ -182,7 +182,7 @@ impl Histogram {
     /// re-inserted at their representative values (errors then add up).
     ///
     /// ```
-    /// let mut a = k6dsl::stream::Histogram::new(0.005);
+    /// let mut a = k6dsl::results::stream::Histogram::new(0.005);
     /// let mut b = a.clone();
     /// a.add(1.0);
     /// b.add(2.0);
@@ -220,7 +220,7 @@ impl Histogram {
     /// How many values were recorded.
     ///
     /// ```
-    /// assert_eq!(k6dsl::stream::Histogram::new(0.005).count(), 0);
+    /// assert_eq!(k6dsl::results::stream::Histogram::new(0.005).count(), 0);
     /// ```
     pub fn count(&self) -> u64 {
         self.count
@@ -229,7 +229,7 @@ impl Histogram {
     /// The exact smallest value, if any.
     ///
     /// ```
-    /// let mut h = k6dsl::stream::Histogram::new(0.005);
+    /// let mut h = k6dsl::results::stream::Histogram::new(0.005);
     /// h.add(4.0);
     /// assert_eq!(h.min(), Some(4.0));
     /// ```
@@ -240,7 +240,7 @@ impl Histogram {
     /// The exact largest value, if any.
     ///
     /// ```
-    /// let mut h = k6dsl::stream::Histogram::new(0.005);
+    /// let mut h = k6dsl::results::stream::Histogram::new(0.005);
     /// h.add(4.0);
     /// assert_eq!(h.max(), Some(4.0));
     /// ```
@@ -252,7 +252,7 @@ impl Histogram {
     /// key between the smallest and largest bucket).
     ///
     /// ```
-    /// let mut h = k6dsl::stream::Histogram::new(0.005);
+    /// let mut h = k6dsl::results::stream::Histogram::new(0.005);
     /// h.add(1.0);
     /// h.add(1.0);
     /// assert_eq!(h.bucket_count(), 1);
@@ -293,7 +293,7 @@ impl Histogram {
     /// `p(95)` is `quantile(0.95)`. `None` when empty.
     ///
     /// ```
-    /// let mut h = k6dsl::stream::Histogram::new(0.005);
+    /// let mut h = k6dsl::results::stream::Histogram::new(0.005);
     /// for v in [10.0, 20.0, 30.0, 40.0] {
     ///     h.add(v);
     /// }

@@ -10,15 +10,15 @@ use super::js::{
     is_identifier, number_literal, property_key, string_literal, template_literal, TemplatePart,
 };
 use super::Target;
-use crate::ir;
-use crate::ir::code::{
+use crate::model;
+use crate::model::time::go_duration;
+use crate::model::vu::{
     blocks, for_each_expr, for_each_request_expr, for_each_request_in, visit_expr,
 };
-use crate::ir::code::{
+use crate::model::vu::{
     Auth, Block, Body, Check, DataSource, Expr, Json, JsonScalar, Method, Predicate, Request,
     RowSelection, Source, Step, ThinkTime, Var,
 };
-use crate::time::go_duration;
 
 /// Names no generated variable may take: what the modules import, define and read
 /// (the names flows cannot take either), and the functions' own names.
@@ -216,7 +216,7 @@ pub fn identifier_from(text: &str) -> String {
 /// Module-level facts the code generator needs.
 pub struct Module<'a> {
     /// The model.
-    pub script: &'a ir::Script,
+    pub script: &'a model::Script,
     /// Custom metric name → JS variable.
     pub metric_vars: BTreeMap<String, String>,
     /// Data set name → JS variable.
@@ -356,7 +356,7 @@ pub fn data_var_base(name: &str) -> String {
 impl<'a> Module<'a> {
     /// Collects what the code uses and names it.
     pub fn new(
-        script: &'a ir::Script,
+        script: &'a model::Script,
         metric_vars: BTreeMap<String, String>,
         target: Target,
     ) -> Self {
@@ -2086,7 +2086,7 @@ fn is_absolute(parts: &[Expr]) -> bool {
     }
 }
 
-fn for_each_request(script: &ir::Script, f: &mut impl FnMut(&Request)) {
+fn for_each_request(script: &model::Script, f: &mut impl FnMut(&Request)) {
     for (_, block) in blocks(script) {
         for_each_request_in(block, f);
     }

@@ -4,7 +4,7 @@
 //! into one run directory, runs `k6 run` with the caller's environment variables,
 //! streams k6's output to the terminal while keeping a copy, and turns the exit code
 //! and the end-of-test summary into a [`RunResult`]: a [`Verdict`], every threshold
-//! mapped back to the [`ir::Threshold`] declared in Rust, typed metric values and
+//! mapped back to the [`model::Threshold`] declared in Rust, typed metric values and
 //! checks by group.
 //!
 //! ```no_run
@@ -34,7 +34,7 @@
 //! - **The load shape comes only from the script.** The runner has no `--vus`,
 //!   `--duration`, `--iterations` or `--stage` setting at all: on the command line
 //!   they silently replace a script's `scenarios`, and changing the shape of a test is
-//!   the script's business ([`crate::profile::Profile`]).
+//!   the script's business ([`crate::dsl::profile::Profile`]).
 //! - **Secrets only in the environment.** Variables given with [`Runner::env`] reach
 //!   k6 through its process environment (where `__ENV` reads them), never through
 //!   `-e` on its command line, and [`Runner`]'s `Debug` shows their names only.
@@ -65,8 +65,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::ir::{self, MetricKind, Stat};
-use crate::options::TrendStat;
+use crate::model::options::TrendStat;
+use crate::model::{self, MetricKind, Stat};
 use crate::{Errors, Script};
 
 mod process;
@@ -473,7 +473,7 @@ impl Runner {
     /// Generates `script` (validating it), writes it as `script.js` with the files
     /// it opens ([`Script::data_files`]: data rows, copies of data files and PEM
     /// files) into the run directory and runs k6 on it. Each threshold of the result
-    /// carries the [`ir::Threshold`] it was declared as.
+    /// carries the [`model::Threshold`] it was declared as.
     ///
     /// ```no_run
     /// use k6dsl::prelude::*;
@@ -558,7 +558,7 @@ impl Runner {
         file_name: &str,
         source: &str,
         files: &[(String, String)],
-        declared: &[ir::Threshold],
+        declared: &[model::Threshold],
         trend_stats: Option<&[TrendStat]>,
     ) -> Result<RunResult, RunError> {
         let k6 = find_k6(self.k6.as_deref())?;
@@ -692,7 +692,7 @@ fn write_file(path: &Path, contents: &str) -> Result<(), RunError> {
 }
 
 /// k6's defaults, the script's own statistics, and every one a threshold reads.
-fn summary_trend_stats(script: Option<&[TrendStat]>, thresholds: &[ir::Threshold]) -> String {
+fn summary_trend_stats(script: Option<&[TrendStat]>, thresholds: &[model::Threshold]) -> String {
     let mut stats: Vec<String> = match script {
         Some(stats) => stats.iter().map(|s| trend_stat_name(*s)).collect(),
         None => ["avg", "min", "med", "max", "p(90)", "p(95)"]
@@ -723,7 +723,7 @@ fn trend_stat_name(stat: TrendStat) -> String {
         TrendStat::Med => "med".into(),
         TrendStat::Max => "max".into(),
         TrendStat::Count => "count".into(),
-        TrendStat::Percentile(p) => format!("p({})", ir::plain_number(p)),
+        TrendStat::Percentile(p) => format!("p({})", model::plain_number(p)),
     }
 }
 
@@ -854,7 +854,7 @@ impl MetricValues {
     /// The value a threshold statistic compares, when the summary has it.
     ///
     /// ```
-    /// use k6dsl::ir::Stat;
+    /// use k6dsl::model::Stat;
     /// use k6dsl::run::MetricValues;
     /// let reqs = MetricValues::Counter { count: 12.0, rate: 3.0 };
     /// assert_eq!(reqs.stat(Stat::Count), Some(12.0));
@@ -874,7 +874,7 @@ impl MetricValues {
     /// The metric's kind.
     ///
     /// ```
-    /// use k6dsl::ir::MetricKind;
+    /// use k6dsl::model::MetricKind;
     /// use k6dsl::run::MetricValues;
     /// assert_eq!(MetricValues::Gauge { value: 1.0, min: 1.0, max: 1.0 }.kind(), MetricKind::Gauge);
     /// ```
@@ -1004,7 +1004,7 @@ pub enum Outcome {
 pub struct ThresholdResult {
     /// The threshold as declared in Rust; `None` for one read from the summary of a
     /// hand-written script.
-    pub declared: Option<ir::Threshold>,
+    pub declared: Option<model::Threshold>,
     /// The metric key: `http_req_duration{endpoint:login}`.
     pub metric: String,
     /// The expression: `p(95)<500`.
@@ -1016,7 +1016,7 @@ pub struct ThresholdResult {
 }
 
 impl ThresholdResult {
-    fn not_reported(threshold: ir::Threshold) -> Self {
+    fn not_reported(threshold: model::Threshold) -> Self {
         ThresholdResult {
             metric: threshold.key(),
             expression: threshold.expression(),
@@ -1063,7 +1063,7 @@ impl ThresholdResult {
 
 fn parse_thresholds(
     summary: &serde_json::Value,
-    declared: &[ir::Threshold],
+    declared: &[model::Threshold],
     metrics: &BTreeMap<String, MetricValues>,
 ) -> Vec<ThresholdResult> {
     let reported = |metric: &str, expression: &str| -> Option<bool> {
@@ -1137,14 +1137,14 @@ fn parse_thresholds(
 }
 
 /// Whether `value op bound` holds, as k6 compares.
-fn holds(value: f64, op: ir::Comparison, bound: f64) -> bool {
+fn holds(value: f64, op: model::Comparison, bound: f64) -> bool {
     match op {
-        ir::Comparison::Lt => value < bound,
-        ir::Comparison::Le => value <= bound,
-        ir::Comparison::Gt => value > bound,
-        ir::Comparison::Ge => value >= bound,
-        ir::Comparison::Eq | ir::Comparison::LooseEq => value == bound,
-        ir::Comparison::Ne => value != bound,
+        model::Comparison::Lt => value < bound,
+        model::Comparison::Le => value <= bound,
+        model::Comparison::Gt => value > bound,
+        model::Comparison::Ge => value >= bound,
+        model::Comparison::Eq | model::Comparison::LooseEq => value == bound,
+        model::Comparison::Ne => value != bound,
     }
 }
 
@@ -1355,7 +1355,7 @@ impl RunResult {
                     let bound = t
                         .declared
                         .as_ref()
-                        .map(|d| format!("{} {}", d.op.symbol(), ir::plain_number(d.bound)))
+                        .map(|d| format!("{} {}", d.op.symbol(), model::plain_number(d.bound)))
                         .unwrap_or_else(|| "-".into());
                     [
                         t.metric.clone(),
@@ -1589,7 +1589,7 @@ mod tests {
         assert_eq!(metrics["checks"].kind(), MetricKind::Rate);
         assert_eq!(metrics["vus"].stat(Stat::Value), Some(2.0));
         assert_eq!(metrics["http_req_duration"].trend("p(95)"), Some(3.0));
-        let declared = crate::metric::builtin::HTTP_REQ_DURATION.p(95).lt(1);
+        let declared = crate::dsl::metric::builtin::HTTP_REQ_DURATION.p(95).lt(1);
         let declared = declared.to_ir();
         let thresholds = parse_thresholds(&summary, std::slice::from_ref(declared), &metrics);
         assert_eq!(thresholds.len(), 2);
@@ -1639,7 +1639,7 @@ mod tests {
             "odd": {"count": 0, "rate": 0, "thresholds": {"count>0": false}}
         }});
         let metrics = parse_metrics(&summary);
-        let builtin = crate::metric::builtin::HTTP_REQ_DURATION;
+        let builtin = crate::dsl::metric::builtin::HTTP_REQ_DURATION;
         let declared = [
             builtin
                 .clone()
@@ -1649,7 +1649,7 @@ mod tests {
                 .to_ir()
                 .clone(),
             builtin.p(95).lt(500).to_ir().clone(),
-            crate::metric::Metric::<crate::metric::kind::Counter>::new("odd")
+            crate::dsl::metric::Metric::<crate::dsl::metric::kind::Counter>::new("odd")
                 .count()
                 .gt(0)
                 .to_ir()
@@ -1675,7 +1675,7 @@ mod tests {
 
     #[test]
     fn trend_stats_cover_every_threshold() {
-        let t = crate::metric::builtin::HTTP_REQ_DURATION
+        let t = crate::dsl::metric::builtin::HTTP_REQ_DURATION
             .p(99.9)
             .lt(1)
             .to_ir()

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::serde_go;
+use crate::model::time::serde_go;
 
 /// A sequence of steps: a function body or a group's body.
 pub type Block = Vec<Step>;
@@ -198,13 +198,13 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
     /// Request parameters other than headers and tags.
-    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub params: Params,
     /// Checks on the response.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
     /// What to do with the checks' outcome.
-    #[serde(default, skip_serializing_if = "crate::plan::is_default")]
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub on_checks: CheckOutcome,
     /// Custom Trend metrics that receive the response time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -505,10 +505,10 @@ impl DataSet {
     /// The file k6 opens for this data set, relative to the script (a project's root):
     /// the rows' `file`, or, for an existing file, `data/<name>.json` or
     /// `data/<name>.csv`, where k6dsl copies it when it generates (see
-    /// [`crate::ir::files`]).
+    /// [`crate::model::files`]).
     ///
     /// ```
-    /// use k6dsl::ir::code::{DataSet, DataSource};
+    /// use k6dsl::model::vu::{DataSet, DataSource};
     /// let users = DataSet { name: "users".into(), source: DataSource::CsvFile("../fixtures/users.csv".into()) };
     /// assert_eq!(users.script_file(), "data/users.csv");
     /// ```

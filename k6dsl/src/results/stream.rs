@@ -11,7 +11,7 @@
 //! a [`Warning`]; everything before it counts.
 //!
 //! ```
-//! use k6dsl::stream::{Aggregate, Config};
+//! use k6dsl::results::stream::{Aggregate, Config};
 //!
 //! let out = concat!(
 //!     r#"{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"http_req_duration"}"#, "\n",
@@ -39,7 +39,7 @@ use std::io::{self, BufRead};
 use std::time::Duration;
 
 pub use histogram::Histogram;
-pub use reader::{Event, MetricDecl, MetricKind, Point, Reader, Tags, Warning};
+pub use reader::{Event, MetricDecl, MetricKind, Point, Reader, Tags, Warning, DEFAULT_MAX_LINE};
 
 /// The tag keys kept by default: those k6 thresholds and summaries select on, each
 /// with few values (`url` and `vu`-like tags are left out to bound cardinality).
@@ -57,7 +57,7 @@ pub const DEFAULT_TAG_KEYS: &[&str] = &[
 /// Which tags make up a series' tag set.
 ///
 /// ```
-/// use k6dsl::stream::TagKeys;
+/// use k6dsl::results::stream::TagKeys;
 /// let keys = TagKeys::only(["name", "status"]);
 /// assert!(keys.keeps("name") && !keys.keeps("url"));
 /// assert!(TagKeys::All.keeps("url"));
@@ -92,7 +92,7 @@ impl TagKeys {
 ///
 /// ```
 /// use std::time::Duration;
-/// use k6dsl::stream::{Config, TagKeys};
+/// use k6dsl::results::stream::{Config, TagKeys};
 ///
 /// let config = Config::default()
 ///     .tag_keys(TagKeys::only(["name"]))
@@ -144,7 +144,7 @@ impl Config {
 /// non-zero values (Rates), the last value (Gauges) and a histogram (Trends).
 ///
 /// ```
-/// use k6dsl::stream::{MetricKind, Stats};
+/// use k6dsl::results::stream::{MetricKind, Stats};
 ///
 /// let mut rate = Stats::new(Some(MetricKind::Rate), 0.005);
 /// for (t, v) in [(1, 1.0), (2, 0.0), (3, 1.0), (4, 1.0)] {
@@ -203,7 +203,7 @@ impl Stats {
     /// the later one's; sums may differ in the last bits from one pass).
     ///
     /// ```
-    /// use k6dsl::stream::{MetricKind, Stats};
+    /// use k6dsl::results::stream::{MetricKind, Stats};
     /// let mut a = Stats::new(Some(MetricKind::Gauge), 0.005);
     /// let mut b = a.clone();
     /// a.add(20, 5.0);
@@ -272,7 +272,7 @@ impl Stats {
     /// for kinds without one.
     ///
     /// ```
-    /// use k6dsl::stream::{MetricKind, Stats};
+    /// use k6dsl::results::stream::{MetricKind, Stats};
     /// let mut trend = Stats::new(Some(MetricKind::Trend), 0.005);
     /// (1..=100).for_each(|v| trend.add(0, v as f64));
     /// let p95 = trend.quantile(0.95).unwrap(); // exact: 95.05
@@ -338,7 +338,7 @@ pub struct MetricInfo {
 ///
 /// ```
 /// use std::time::Duration;
-/// use k6dsl::stream::{Aggregate, Config};
+/// use k6dsl::results::stream::{Aggregate, Config};
 ///
 /// let line = |t: &str, v: f64| format!(
 ///     r#"{{"metric":"vus","type":"Point","data":{{"time":"2026-01-01T00:00:{t}Z","value":{v},"tags":null}}}}"#
@@ -374,7 +374,7 @@ impl Aggregate {
     /// An empty aggregate.
     ///
     /// ```
-    /// let a = k6dsl::stream::Aggregate::new(k6dsl::stream::Config::default());
+    /// let a = k6dsl::results::stream::Aggregate::new(k6dsl::results::stream::Config::default());
     /// assert_eq!(a.points(), 0);
     /// ```
     pub fn new(config: Config) -> Aggregate {
@@ -404,7 +404,7 @@ impl Aggregate {
     /// Reads all of `reader` into this aggregate; malformed lines become warnings.
     ///
     /// ```
-    /// let mut a = k6dsl::stream::Aggregate::new(Default::default());
+    /// let mut a = k6dsl::results::stream::Aggregate::new(Default::default());
     /// a.read(&b"{\"type\":\"Future\"}\n\ngarbage"[..])?;
     /// assert_eq!((a.lines(), a.other_lines(), a.invalid_lines()), (3, 1, 1));
     /// # Ok::<(), std::io::Error>(())
@@ -427,7 +427,7 @@ impl Aggregate {
     /// counted by [`Aggregate::read`] only.
     ///
     /// ```
-    /// use k6dsl::stream::{Aggregate, Reader};
+    /// use k6dsl::results::stream::{Aggregate, Reader};
     ///
     /// let mut aggregate = Aggregate::new(Default::default());
     /// let mut reader = Reader::new(&br#"{"type":"Point","metric":"x","data":{"time":"2026-01-01T00:00:00Z","value":2,"tags":{}}}"#[..]);
@@ -516,7 +516,7 @@ impl Aggregate {
     /// both used the same [`Config`].
     ///
     /// ```
-    /// use k6dsl::stream::Aggregate;
+    /// use k6dsl::results::stream::Aggregate;
     ///
     /// let point = |v: u32| format!(r#"{{"type":"Point","metric":"t","data":{{"time":"2026-01-01T00:00:00Z","value":{v},"tags":{{}}}}}}"#);
     /// let mut a = Aggregate::from_reader(point(1).as_bytes(), Default::default())?;
@@ -587,7 +587,7 @@ impl Aggregate {
     /// has none.
     ///
     /// ```
-    /// use k6dsl::stream::Aggregate;
+    /// use k6dsl::results::stream::Aggregate;
     ///
     /// let text = r#"{"type":"Metric","data":{"name":"http_reqs","type":"counter","contains":"default"},"metric":"http_reqs"}
     /// {"metric":"http_reqs","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":1,"tags":{"name":"a"}}}
@@ -597,7 +597,7 @@ impl Aggregate {
     /// assert_eq!(aggregate.series().len(), 2);
     /// assert_eq!(aggregate.total("http_reqs").unwrap().sum(), 2.0);
     /// assert!(aggregate.total("iterations").is_none());
-    /// assert_eq!(aggregate.metric("http_reqs").unwrap().kind, Some(k6dsl::stream::MetricKind::Counter));
+    /// assert_eq!(aggregate.metric("http_reqs").unwrap().kind, Some(k6dsl::results::stream::MetricKind::Counter));
     /// assert_eq!(aggregate.time_range_ns(), Some((1_767_225_600_000_000_000, 1_767_225_601_000_000_000)));
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -611,7 +611,7 @@ impl Aggregate {
     /// keys must be among [`Config::tag_keys`].
     ///
     /// ```
-    /// use k6dsl::stream::Aggregate;
+    /// use k6dsl::results::stream::Aggregate;
     ///
     /// let text = r#"{"type":"Metric","data":{"name":"d","type":"trend","contains":"time"},"metric":"d"}
     /// {"metric":"d","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":100,"tags":{"name":"login","status":"200"}}}

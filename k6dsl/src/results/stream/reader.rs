@@ -18,7 +18,7 @@ pub const DEFAULT_MAX_LINE: usize = 1 << 20;
 /// The kind of a k6 metric, from its `Metric` line.
 ///
 /// ```
-/// use k6dsl::stream::MetricKind;
+/// use k6dsl::results::stream::MetricKind;
 /// assert_eq!(MetricKind::from_k6("trend"), Some(MetricKind::Trend));
 /// assert_eq!(MetricKind::from_k6("histogram"), None);
 /// ```
@@ -38,7 +38,7 @@ impl MetricKind {
     /// The kind k6 names `name` (`"counter"`, `"gauge"`, `"rate"`, `"trend"`).
     ///
     /// ```
-    /// assert_eq!(k6dsl::stream::MetricKind::from_k6("rate"), Some(k6dsl::stream::MetricKind::Rate));
+    /// assert_eq!(k6dsl::results::stream::MetricKind::from_k6("rate"), Some(k6dsl::results::stream::MetricKind::Rate));
     /// ```
     pub fn from_k6(name: &str) -> Option<MetricKind> {
         Some(match name {
@@ -54,7 +54,7 @@ impl MetricKind {
 /// A problem with one line, which was skipped.
 ///
 /// ```
-/// use k6dsl::stream::Reader;
+/// use k6dsl::results::stream::Reader;
 ///
 /// let mut reader = Reader::new(&b"{\"type\":\"Point\",\"metric\":\"vus\",\"da"[..]);
 /// while reader.next_event()?.is_some() {}
@@ -94,7 +94,7 @@ impl fmt::Display for Warning {
 /// The tags of a [`Point`], in ascending key order.
 ///
 /// ```
-/// use k6dsl::stream::{Event, Reader};
+/// use k6dsl::results::stream::{Event, Reader};
 ///
 /// let line = br#"{"type":"Point","metric":"m","data":{"time":"2026-01-01T00:00:00Z","value":1,"tags":{"status":"200","name":"login"}}}"#;
 /// let mut reader = Reader::new(&line[..]);
@@ -190,7 +190,7 @@ pub enum Event<'a> {
 /// as it comes, so that one huge line cannot take the memory it would need.
 ///
 /// ```
-/// use k6dsl::stream::{Event, Reader};
+/// use k6dsl::results::stream::{Event, Reader};
 ///
 /// let text = concat!(
 ///     r#"{"type":"Metric","data":{"name":"vus","type":"gauge","contains":"default","thresholds":[],"submetrics":null},"metric":"vus"}"#, "\n",
@@ -229,7 +229,7 @@ impl<R: BufRead> Reader<R> {
     /// A reader over `inner`.
     ///
     /// ```
-    /// let reader = k6dsl::stream::Reader::new(std::io::empty());
+    /// let reader = k6dsl::results::stream::Reader::new(std::io::empty());
     /// assert_eq!(reader.lines(), 0);
     /// ```
     pub fn new(inner: R) -> Reader<R> {
@@ -251,7 +251,7 @@ impl<R: BufRead> Reader<R> {
     /// more than about `bytes` of a line.
     ///
     /// ```
-    /// use k6dsl::stream::{Event, Reader};
+    /// use k6dsl::results::stream::{Event, Reader};
     ///
     /// let text = format!("{}\n{{\"type\":\"Future\"}}\n", "x".repeat(10_000));
     /// let mut reader = Reader::new(text.as_bytes()).with_max_line(1024);
@@ -274,8 +274,8 @@ impl<R: BufRead> Reader<R> {
     /// only: malformed lines are [`Event::Invalid`].
     ///
     /// ```
-    /// let mut reader = k6dsl::stream::Reader::new(&b"not json\n"[..]);
-    /// assert!(matches!(reader.next_event()?, Some(k6dsl::stream::Event::Invalid)));
+    /// let mut reader = k6dsl::results::stream::Reader::new(&b"not json\n"[..]);
+    /// assert!(matches!(reader.next_event()?, Some(k6dsl::results::stream::Event::Invalid)));
     /// assert!(reader.next_event()?.is_none());
     /// assert_eq!(reader.invalid_lines(), 1);
     /// # Ok::<(), std::io::Error>(())
@@ -369,7 +369,7 @@ impl<R: BufRead> Reader<R> {
     ///
     /// // A 10 MB line with no end, read with a 1 KiB limit.
     /// let endless = std::io::repeat(b'x').take(10_000_000);
-    /// let mut reader = k6dsl::stream::Reader::new(BufReader::new(endless)).with_max_line(1024);
+    /// let mut reader = k6dsl::results::stream::Reader::new(BufReader::new(endless)).with_max_line(1024);
     /// assert!(reader.next_event()?.is_some());
     /// assert!(reader.buffer_capacity() <= 2 * 1024 + 2);
     /// assert_eq!(reader.warnings()[0].too_long, Some(10_000_000));

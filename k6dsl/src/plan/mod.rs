@@ -1,7 +1,7 @@
 //! Plans: a whole k6 test as data, in JSON or YAML, so that another tool can write a
 //! test and k6dsl can turn it into a script.
 //!
-//! A plan is the model ([`ir::Script`]) in serde's form: what
+//! A plan is the model ([`model::Script`]) in serde's form: what
 //! [`Plan::to_json`] writes, [`Plan::from_json`] reads back, field for field
 //! (`docs/plan-schema.md` documents every object, field, unit and spelling). Reading
 //! stops at the first thing that is not a plan (malformed text, a wrong type, an
@@ -60,8 +60,8 @@ use std::path::Path;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Errors, Place, Problem};
-use crate::ir::{self, code};
+use crate::model::{self, vu};
+use crate::validate::problem::{Errors, Place, Problem};
 
 /// The text formats a plan can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,11 +123,11 @@ impl Format {
 #[serde(transparent)]
 pub struct Plan {
     /// The model.
-    pub script: ir::Script,
+    pub script: model::Script,
 }
 
-impl From<ir::Script> for Plan {
-    fn from(script: ir::Script) -> Self {
+impl From<model::Script> for Plan {
+    fn from(script: model::Script) -> Self {
         Plan { script }
     }
 }
@@ -292,7 +292,7 @@ impl Plan {
     /// The files the plan's script opens, as (path relative to the script,
     /// contents): data rows given in the plan, and copies of the files it names by
     /// path, read now (relative paths from the current directory), as
-    /// [`crate::ir::files::read`].
+    /// [`crate::model::files::read`].
     ///
     /// # Errors
     ///
@@ -306,7 +306,7 @@ impl Plan {
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
     pub fn data_files(&self) -> Result<Vec<(String, String)>, Errors> {
-        crate::ir::files::read(&self.script)
+        crate::model::files::read(&self.script)
     }
 
     /// The plan as pretty JSON (two-space indents, a final newline), the form
@@ -482,7 +482,7 @@ impl fmt::Display for InFile<'_> {
 
 // Reading.
 
-fn read_json(text: &str) -> Result<ir::Script, Diagnostic> {
+fn read_json(text: &str) -> Result<model::Script, Diagnostic> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let script = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = tracked_path(error.path());
@@ -542,9 +542,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for YamlSingletonMaps<T> {
     }
 }
 
-fn read_yaml(text: &str) -> Result<ir::Script, Diagnostic> {
+fn read_yaml(text: &str) -> Result<model::Script, Diagnostic> {
     let deserializer = serde_norway::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, YamlSingletonMaps<ir::Script>>(deserializer) {
+    match serde_path_to_error::deserialize::<_, YamlSingletonMaps<model::Script>>(deserializer) {
         Ok(YamlSingletonMaps(script)) => Ok(script),
         Err(error) => {
             let path = tracked_path(error.path());
@@ -596,21 +596,22 @@ fn strip_location(message: &str, line: usize, column: usize) -> String {
 /// A parser's message with the user text it quotes (`unknown field `…``,
 /// `string "…"`) cut to excerpts.
 fn bounded(message: &str) -> String {
-    crate::error::shorten_quoted(message, &['`', '"']).into_owned()
+    crate::validate::problem::shorten_quoted(message, &['`', '"']).into_owned()
 }
 
 /// A path for a message: as [`render_path`], with long keys (map keys are user
 /// text) cut to excerpts.
 fn shown_path(path: &[Seg]) -> String {
-    let long =
-        |segment: &Seg| matches!(segment, Seg::Key(key) if key.len() > crate::error::EXCERPT_CHARS);
+    let long = |segment: &Seg| matches!(segment, Seg::Key(key) if key.len() > crate::validate::problem::EXCERPT_CHARS);
     if !path.iter().any(long) {
         return render_path(path);
     }
     let shown: Vec<Seg> = path
         .iter()
         .map(|segment| match segment {
-            Seg::Key(key) if long(segment) => Seg::Key(crate::error::excerpt(key).to_string()),
+            Seg::Key(key) if long(segment) => {
+                Seg::Key(crate::validate::problem::excerpt(key).to_string())
+            }
             other => other.clone(),
         })
         .collect();
@@ -824,7 +825,10 @@ mod words {
             Value::Bool(b) => format!("boolean `{b}`"),
             Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
             Value::Number(n) => format!("integer `{n}`"),
-            Value::String(s) => format!("string {}", crate::error::excerpt(s).quoted_with('"')),
+            Value::String(s) => format!(
+                "string {}",
+                crate::validate::problem::excerpt(s).quoted_with('"')
+            ),
             Value::Array(_) => "a list".to_owned(),
             Value::Object(_) => "an object".to_owned(),
         }
@@ -841,7 +845,7 @@ mod words {
             return Shape::Unknown;
         };
         *slot = Value::String(MARK.to_owned());
-        let Err(error) = serde_path_to_error::deserialize::<_, ir::Script>(value) else {
+        let Err(error) = serde_path_to_error::deserialize::<_, model::Script>(value) else {
             return Shape::Unknown;
         };
         let error_path = tracked_path(error.path());
@@ -868,272 +872,6 @@ mod words {
     }
 }
 
-/// Whether `value` is its type's default: plan files leave such fields out.
-pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
-    *value == T::default()
-}
-
-// Executors: read with `type` first, field by field, so that an error inside one
-// keeps its field path and position. serde's derived internally tagged enums buffer
-// the whole object first and lose both.
-
-/// Reads an [`ir::Executor`] as its derived `Deserialize` does (an object with a
-/// `type` and the variant's fields), keeping the place of errors inside it when
-/// `type` comes first, as k6dsl writes it. `ir::Scenario::executor` uses this.
-pub(crate) fn deserialize_executor<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<ir::Executor, D::Error> {
-    deserializer.deserialize_map(executor::ExecutorVisitor)
-}
-
-mod executor {
-    use std::time::Duration;
-
-    use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
-    use serde::Deserialize;
-
-    use crate::ir::{Executor, Stage};
-    use crate::time::serde_go;
-
-    /// The `type` of an executor.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub(super) enum Kind {
-        SharedIterations,
-        PerVuIterations,
-        ConstantVus,
-        RampingVus,
-        ConstantArrivalRate,
-        RampingArrivalRate,
-        ExternallyControlled,
-    }
-
-    // The variants' fields, with the attributes of `ir::Executor`'s.
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Iterations {
-        #[serde(default)]
-        vus: Option<u32>,
-        #[serde(default)]
-        iterations: Option<u64>,
-        #[serde(default, with = "serde_go::option")]
-        max_duration: Option<Duration>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct ConstantVus {
-        #[serde(default)]
-        vus: Option<u32>,
-        #[serde(with = "serde_go")]
-        duration: Duration,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct RampingVus {
-        #[serde(default)]
-        start_vus: Option<u32>,
-        stages: Vec<Stage>,
-        #[serde(default, with = "serde_go::option")]
-        graceful_ramp_down: Option<Duration>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct ConstantArrivalRate {
-        rate: u64,
-        #[serde(default, with = "serde_go::option")]
-        time_unit: Option<Duration>,
-        #[serde(with = "serde_go")]
-        duration: Duration,
-        pre_allocated_vus: u32,
-        #[serde(default)]
-        max_vus: Option<u32>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct RampingArrivalRate {
-        #[serde(default)]
-        start_rate: Option<u64>,
-        #[serde(default, with = "serde_go::option")]
-        time_unit: Option<Duration>,
-        stages: Vec<Stage>,
-        pre_allocated_vus: u32,
-        #[serde(default)]
-        max_vus: Option<u32>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct ExternallyControlled {
-        #[serde(default)]
-        vus: Option<u32>,
-        #[serde(default)]
-        max_vus: Option<u32>,
-        #[serde(with = "serde_go")]
-        duration: Duration,
-    }
-
-    impl Kind {
-        /// Reads the fields of an executor of this kind.
-        fn read<'de, D: Deserializer<'de>>(self, fields: D) -> Result<Executor, D::Error> {
-            Ok(match self {
-                Kind::SharedIterations => {
-                    let Iterations {
-                        vus,
-                        iterations,
-                        max_duration,
-                    } = Iterations::deserialize(fields)?;
-                    Executor::SharedIterations {
-                        vus,
-                        iterations,
-                        max_duration,
-                    }
-                }
-                Kind::PerVuIterations => {
-                    let Iterations {
-                        vus,
-                        iterations,
-                        max_duration,
-                    } = Iterations::deserialize(fields)?;
-                    Executor::PerVuIterations {
-                        vus,
-                        iterations,
-                        max_duration,
-                    }
-                }
-                Kind::ConstantVus => {
-                    let ConstantVus { vus, duration } = ConstantVus::deserialize(fields)?;
-                    Executor::ConstantVus { vus, duration }
-                }
-                Kind::RampingVus => {
-                    let RampingVus {
-                        start_vus,
-                        stages,
-                        graceful_ramp_down,
-                    } = RampingVus::deserialize(fields)?;
-                    Executor::RampingVus {
-                        start_vus,
-                        stages,
-                        graceful_ramp_down,
-                    }
-                }
-                Kind::ConstantArrivalRate => {
-                    let ConstantArrivalRate {
-                        rate,
-                        time_unit,
-                        duration,
-                        pre_allocated_vus,
-                        max_vus,
-                    } = ConstantArrivalRate::deserialize(fields)?;
-                    Executor::ConstantArrivalRate {
-                        rate,
-                        time_unit,
-                        duration,
-                        pre_allocated_vus,
-                        max_vus,
-                    }
-                }
-                Kind::RampingArrivalRate => {
-                    let RampingArrivalRate {
-                        start_rate,
-                        time_unit,
-                        stages,
-                        pre_allocated_vus,
-                        max_vus,
-                    } = RampingArrivalRate::deserialize(fields)?;
-                    Executor::RampingArrivalRate {
-                        start_rate,
-                        time_unit,
-                        stages,
-                        pre_allocated_vus,
-                        max_vus,
-                    }
-                }
-                Kind::ExternallyControlled => {
-                    let ExternallyControlled {
-                        vus,
-                        max_vus,
-                        duration,
-                    } = ExternallyControlled::deserialize(fields)?;
-                    Executor::ExternallyControlled {
-                        vus,
-                        max_vus,
-                        duration,
-                    }
-                }
-            })
-        }
-
-        /// The kind of an executor. Adding a variant to `ir::Executor` stops this
-        /// compiling until the reader above knows it.
-        #[cfg(test)]
-        pub(super) fn of(executor: &Executor) -> Kind {
-            match executor {
-                Executor::SharedIterations { .. } => Kind::SharedIterations,
-                Executor::PerVuIterations { .. } => Kind::PerVuIterations,
-                Executor::ConstantVus { .. } => Kind::ConstantVus,
-                Executor::RampingVus { .. } => Kind::RampingVus,
-                Executor::ConstantArrivalRate { .. } => Kind::ConstantArrivalRate,
-                Executor::RampingArrivalRate { .. } => Kind::RampingArrivalRate,
-                Executor::ExternallyControlled { .. } => Kind::ExternallyControlled,
-            }
-        }
-    }
-
-    pub(super) struct ExecutorVisitor;
-
-    impl<'de> Visitor<'de> for ExecutorVisitor {
-        type Value = Executor;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an executor: an object with a `type` and that executor's fields")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Executor, A::Error> {
-            let Some(first) = map.next_key::<String>()? else {
-                return Err(de::Error::missing_field("type"));
-            };
-            if first == "type" {
-                let kind: Kind = map.next_value()?;
-                return kind.read(MapAccessDeserializer::new(map));
-            }
-            // `type` comes later: read the whole object first, as serde would.
-            let mut fields = serde_json::Map::new();
-            fields.insert(first, map.next_value()?);
-            while let Some(key) = map.next_key::<String>()? {
-                let value: serde_json::Value = map.next_value()?;
-                if fields.contains_key(&key) {
-                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
-                }
-                fields.insert(key, value);
-            }
-            let kind = fields
-                .remove("type")
-                .ok_or_else(|| de::Error::missing_field("type"))?;
-            let kind =
-                Kind::deserialize(kind).map_err(|e| de::Error::custom(format!("type: {e}")))?;
-            // The field's name goes into the message: the buffer has no positions.
-            let mut track = serde_path_to_error::Track::new();
-            let fields = serde_path_to_error::Deserializer::new(
-                serde_json::Value::Object(fields),
-                &mut track,
-            );
-            kind.read(fields).map_err(|e| {
-                let path = super::render_path(&super::tracked_path(&track.path()));
-                if path.is_empty() {
-                    de::Error::custom(e)
-                } else {
-                    de::Error::custom(format!("{path}: {e}"))
-                }
-            })
-        }
-    }
-}
-
 // Locating validation problems: from a problem's place in the model to the path of
 // the plan's field it is about, then to that field's line and column in the text.
 
@@ -1141,7 +879,7 @@ mod places {
     use super::*;
 
     /// Paths in the plan that a validation error may be about, most precise first.
-    pub(super) fn candidates(script: &ir::Script, error: &crate::Error) -> Vec<Vec<Seg>> {
+    pub(super) fn candidates(script: &model::Script, error: &crate::Error) -> Vec<Vec<Seg>> {
         let duplicate = matches!(error.problem, Problem::Duplicate { .. });
         let base = base(script, &error.place, duplicate);
         let mut out = Vec::new();
@@ -1171,12 +909,12 @@ mod places {
     }
 
     /// The path of the place itself.
-    fn base(script: &ir::Script, place: &Place, duplicate: bool) -> Vec<Seg> {
+    fn base(script: &model::Script, place: &Place, duplicate: bool) -> Vec<Seg> {
         let keys = |keys: &[&str]| keys.iter().map(|k| Seg::key(*k)).collect::<Vec<_>>();
         match place {
             Place::Script => Vec::new(),
             Place::Scenario(name) => match &script.options.execution {
-                ir::Execution::Scenarios(scenarios) => {
+                model::Execution::Scenarios(scenarios) => {
                     match named(scenarios, |s| &s.name == name, duplicate) {
                         Some(i) => {
                             let mut path = keys(&["options", "execution", "scenarios"]);
@@ -1189,11 +927,11 @@ mod places {
                 _ => keys(&["options", "execution"]),
             },
             Place::Shortcut => match &script.options.execution {
-                ir::Execution::Shortcut(shortcut) => {
+                model::Execution::Shortcut(shortcut) => {
                     let variant = match shortcut {
-                        ir::Shortcut::Duration { .. } => "duration",
-                        ir::Shortcut::Iterations { .. } => "iterations",
-                        ir::Shortcut::Stages { .. } => "stages",
+                        model::Shortcut::Duration { .. } => "duration",
+                        model::Shortcut::Iterations { .. } => "iterations",
+                        model::Shortcut::Stages { .. } => "stages",
                     };
                     keys(&["options", "execution", "shortcut", variant])
                 }
@@ -1230,10 +968,10 @@ mod places {
                 if let Some(i) = named(&script.data, |d| &d.name == name, duplicate) {
                     path.push(Seg::Index(i));
                     let variant = match &script.data[i].source {
-                        code::DataSource::JsonRows { .. } => "json_rows",
-                        code::DataSource::JsonFile(_) => "json_file",
-                        code::DataSource::CsvFile(_) => "csv_file",
-                        code::DataSource::CsvRows { .. } => "csv_rows",
+                        vu::DataSource::JsonRows { .. } => "json_rows",
+                        vu::DataSource::JsonFile(_) => "json_file",
+                        vu::DataSource::CsvFile(_) => "csv_file",
+                        vu::DataSource::CsvRows { .. } => "csv_rows",
                     };
                     path.push(Seg::key("source"));
                     path.push(Seg::key(variant));
@@ -1244,7 +982,7 @@ mod places {
     }
 
     /// A function's object: a flow, the default flow, setup or teardown.
-    fn function(script: &ir::Script, name: &str, duplicate: bool) -> Option<Vec<Seg>> {
+    fn function(script: &model::Script, name: &str, duplicate: bool) -> Option<Vec<Seg>> {
         if let Some(i) = named(&script.flows, |f| f.name == name, duplicate) {
             return Some(vec![Seg::key("flows"), Seg::Index(i)]);
         }
@@ -1263,12 +1001,12 @@ mod places {
     /// A step of VU code, from validation's description of its place
     /// (`flow `shop``, `group `Cart`, request `add``), as far as it can be followed.
     fn code_path(
-        script: &ir::Script,
+        script: &model::Script,
         function_text: &str,
         steps: &str,
         duplicate: bool,
     ) -> Vec<Seg> {
-        let (mut path, mut block): (Vec<Seg>, Option<&code::Block>) = match function_text {
+        let (mut path, mut block): (Vec<Seg>, Option<&vu::Block>) = match function_text {
             "setup()" => (
                 vec![Seg::key("lifecycle"), Seg::key("setup"), Seg::key("body")],
                 script.lifecycle.setup.as_ref().map(|s| &s.body),
@@ -1294,7 +1032,7 @@ mod places {
                 }
             }
         };
-        let mut request: Option<&code::Request> = None;
+        let mut request: Option<&vu::Request> = None;
         let mut inside_step = false;
         for segment in steps.split(", ").filter(|s| !s.is_empty()) {
             if let Some(r) = request {
@@ -1349,10 +1087,10 @@ mod places {
     /// request it is.
     #[allow(clippy::type_complexity)]
     fn step_matches<'s>(
-        step: &'s code::Step,
+        step: &'s vu::Step,
         segment: &str,
-    ) -> Option<(Vec<Seg>, Option<&'s code::Block>, Option<&'s code::Request>)> {
-        use code::Step;
+    ) -> Option<(Vec<Seg>, Option<&'s vu::Block>, Option<&'s vu::Request>)> {
+        use vu::Step;
         match step {
             Step::Group { name, body }
                 if segment.strip_prefix("group ").and_then(quoted) == Some(name) =>
@@ -1830,46 +1568,46 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    fn every_executor() -> Vec<ir::Executor> {
-        let stages = vec![ir::Stage {
+    fn every_executor() -> Vec<model::Executor> {
+        let stages = vec![model::Stage {
             duration: Duration::from_secs(10),
             target: 5,
         }];
         vec![
-            ir::Executor::SharedIterations {
+            model::Executor::SharedIterations {
                 vus: Some(2),
                 iterations: Some(10),
                 max_duration: Some(Duration::from_secs(60)),
             },
-            ir::Executor::PerVuIterations {
+            model::Executor::PerVuIterations {
                 vus: None,
                 iterations: Some(3),
                 max_duration: None,
             },
-            ir::Executor::ConstantVus {
+            model::Executor::ConstantVus {
                 vus: Some(3),
                 duration: Duration::from_millis(1500),
             },
-            ir::Executor::RampingVus {
+            model::Executor::RampingVus {
                 start_vus: Some(0),
                 stages: stages.clone(),
                 graceful_ramp_down: Some(Duration::ZERO),
             },
-            ir::Executor::ConstantArrivalRate {
+            model::Executor::ConstantArrivalRate {
                 rate: 5,
                 time_unit: Some(Duration::from_secs(60)),
                 duration: Duration::from_secs(30),
                 pre_allocated_vus: 2,
                 max_vus: Some(6),
             },
-            ir::Executor::RampingArrivalRate {
+            model::Executor::RampingArrivalRate {
                 start_rate: Some(1),
                 time_unit: None,
                 stages,
                 pre_allocated_vus: 3,
                 max_vus: None,
             },
-            ir::Executor::ExternallyControlled {
+            model::Executor::ExternallyControlled {
                 vus: Some(1),
                 max_vus: Some(4),
                 duration: Duration::ZERO,
@@ -1879,10 +1617,13 @@ mod tests {
 
     #[test]
     fn every_executor_reads_back_with_type_first_or_last() {
-        let kinds: Vec<executor::Kind> = every_executor().iter().map(executor::Kind::of).collect();
+        let kinds: Vec<crate::model::executor_serde::Kind> = every_executor()
+            .iter()
+            .map(crate::model::executor_serde::Kind::of)
+            .collect();
         assert_eq!(kinds.len(), 7);
         for executor in every_executor() {
-            let scenario = ir::Scenario {
+            let scenario = model::Scenario {
                 name: "s".into(),
                 executor: executor.clone(),
                 start_time: None,
@@ -1892,7 +1633,7 @@ mod tests {
                 tags: Default::default(),
             };
             let value = serde_json::to_value(&scenario).unwrap();
-            let back: ir::Scenario = serde_json::from_value(value.clone()).unwrap();
+            let back: model::Scenario = serde_json::from_value(value.clone()).unwrap();
             assert_eq!(back, scenario);
             // The same object with `type` moved to the end.
             let mut fields = value["executor"].as_object().unwrap().clone();
@@ -1900,7 +1641,7 @@ mod tests {
             fields.insert("type".into(), kind);
             let mut moved = value.clone();
             moved["executor"] = serde_json::Value::Object(fields);
-            let back: ir::Scenario = serde_json::from_value(moved).unwrap();
+            let back: model::Scenario = serde_json::from_value(moved).unwrap();
             assert_eq!(back, scenario);
             let yaml = Plan::from_yaml(
                 &serde_norway::to_string(&serde_json::json!({
@@ -1909,7 +1650,7 @@ mod tests {
                 .unwrap(),
             )
             .unwrap();
-            let ir::Execution::Scenarios(scenarios) = yaml.script.options.execution else {
+            let model::Execution::Scenarios(scenarios) = yaml.script.options.execution else {
                 panic!("scenarios expected");
             };
             assert_eq!(scenarios, [scenario]);

@@ -36,7 +36,7 @@
 use std::num::{NonZeroU32, NonZeroU64};
 use std::time::Duration;
 
-use crate::ir::{self, Stage};
+use crate::model::{self, Stage};
 
 /// Marks a required field not set yet.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,7 +49,7 @@ pub struct Set<T>(T);
 /// A complete executor configuration, accepted by [`Scenario::new`](crate::Scenario::new).
 pub trait ExecutorConfig {
     /// The model of this executor.
-    fn into_executor(self) -> ir::Executor;
+    fn into_executor(self) -> model::Executor;
 }
 
 #[doc(hidden)]
@@ -170,8 +170,8 @@ impl SharedIterations {
 }
 
 impl ExecutorConfig for SharedIterations {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::SharedIterations {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::SharedIterations {
             vus: self.vus.map(NonZeroU32::get),
             iterations: self.iterations.map(NonZeroU64::get),
             max_duration: self.max_duration,
@@ -220,8 +220,8 @@ impl PerVuIterations {
 }
 
 impl ExecutorConfig for PerVuIterations {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::PerVuIterations {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::PerVuIterations {
             vus: self.vus.map(NonZeroU32::get),
             iterations: self.iterations.map(NonZeroU64::get),
             max_duration: self.max_duration,
@@ -276,8 +276,8 @@ impl<D> ConstantVus<D> {
 }
 
 impl<D: DurationGiven> ExecutorConfig for ConstantVus<D> {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::ConstantVus {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::ConstantVus {
             vus: self.vus.map(NonZeroU32::get),
             duration: self.duration.get(),
         }
@@ -343,8 +343,8 @@ impl<S: AddStage> RampingVus<S> {
 }
 
 impl<S: StagesGiven> ExecutorConfig for RampingVus<S> {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::RampingVus {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::RampingVus {
             start_vus: self.start_vus,
             stages: self.stages.get(),
             graceful_ramp_down: self.graceful_ramp_down,
@@ -444,8 +444,8 @@ impl<R, D, P> ConstantArrivalRate<R, D, P> {
 impl<R: RateGiven, D: DurationGiven, P: PreAllocatedVusGiven> ExecutorConfig
     for ConstantArrivalRate<R, D, P>
 {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::ConstantArrivalRate {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::ConstantArrivalRate {
             rate: self.rate.get().get(),
             time_unit: self.time_unit,
             duration: self.duration.get(),
@@ -538,8 +538,8 @@ impl<S: AddStage, P> RampingArrivalRate<S, P> {
 }
 
 impl<S: StagesGiven, P: PreAllocatedVusGiven> ExecutorConfig for RampingArrivalRate<S, P> {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::RampingArrivalRate {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::RampingArrivalRate {
             start_rate: self.start_rate,
             time_unit: self.time_unit,
             stages: self.stages.get(),
@@ -608,8 +608,8 @@ impl<D> ExternallyControlled<D> {
 }
 
 impl<D: DurationGiven> ExecutorConfig for ExternallyControlled<D> {
-    fn into_executor(self) -> ir::Executor {
-        ir::Executor::ExternallyControlled {
+    fn into_executor(self) -> model::Executor {
+        model::Executor::ExternallyControlled {
             vus: self.vus,
             max_vus: self.max_vus,
             duration: self.duration.get(),

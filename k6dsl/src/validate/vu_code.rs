@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::error::{Place, Problem};
-use crate::ir::code::{blocks, for_each_def, for_each_expr, for_each_request_expr, visit_expr};
-use crate::ir::code::{
+use crate::model::vu::{blocks, for_each_def, for_each_expr, for_each_request_expr, visit_expr};
+use crate::model::vu::{
     Block, Body, Expr, Json, Method, Predicate, Request, ResponseType, Source, Step, ThinkTime,
 };
-use crate::ir::{MetricKind, Script};
+use crate::model::{MetricKind, Script};
+use crate::validate::problem::{Place, Problem};
 
 use super::{Validator, MAX_SAFE_INTEGER};
 
@@ -59,8 +59,8 @@ pub(super) struct Declared {
 
 /// The fields of a data set's rows, when k6dsl can know them: the CSV header, or
 /// the keys of JSON rows that are all objects (in order of first appearance).
-fn columns(source: &crate::ir::code::DataSource) -> Option<Vec<String>> {
-    use crate::ir::code::DataSource;
+fn columns(source: &crate::model::vu::DataSource) -> Option<Vec<String>> {
+    use crate::model::vu::DataSource;
     let json_keys = |rows: &[serde_json::Value]| -> Option<Vec<String>> {
         let mut keys: Vec<String> = Vec::new();
         let mut seen = BTreeSet::new();
@@ -128,7 +128,7 @@ impl Declared {
         }
         let mut numeric_fields = HashMap::new();
         for data in &script.data {
-            if let crate::ir::code::DataSource::JsonRows { rows, .. } = &data.source {
+            if let crate::model::vu::DataSource::JsonRows { rows, .. } = &data.source {
                 let objects: Vec<_> = rows.iter().filter_map(|r| r.as_object()).collect();
                 if let Some(first) = objects.first() {
                     let numeric = first
@@ -260,7 +260,7 @@ impl Validator {
     }
 
     fn data_sets(&mut self, script: &Script) {
-        let mut seen: BTreeMap<&str, &crate::ir::code::DataSet> = BTreeMap::new();
+        let mut seen: BTreeMap<&str, &crate::model::vu::DataSet> = BTreeMap::new();
         let mut files: BTreeMap<String, &str> = BTreeMap::new();
         for data in &script.data {
             let place = Place::Data(data.name.clone());
@@ -309,7 +309,7 @@ impl Validator {
                     );
                 }
             }
-            if let crate::ir::code::DataSource::CsvRows { header, rows, .. } = &data.source {
+            if let crate::model::vu::DataSource::CsvRows { header, rows, .. } = &data.source {
                 if header.is_empty() {
                     self.push(
                         place.clone(),
@@ -427,8 +427,8 @@ impl Validator {
                                     field: "think time",
                                     reason: format!(
                                         "the minimum ({}) is above the maximum ({})",
-                                        crate::time::GoDuration(*min),
-                                        crate::time::GoDuration(*max)
+                                        crate::model::time::GoDuration(*min),
+                                        crate::model::time::GoDuration(*max)
                                     ),
                                 },
                             );
@@ -639,7 +639,9 @@ impl Validator {
                         invalid("path", "the JSON path is empty".into()),
                     )
                 }
-                Predicate::JsonEquals(_, crate::ir::code::JsonScalar::Num(n)) if !n.is_finite() => {
+                Predicate::JsonEquals(_, crate::model::vu::JsonScalar::Num(n))
+                    if !n.is_finite() =>
+                {
                     self.push(
                         check_place.clone(),
                         Problem::NotFinite {
@@ -925,7 +927,7 @@ fn is_env_name(name: &str) -> bool {
 pub(super) fn request_tag_keys(script: &Script) -> Vec<&str> {
     let mut keys: Vec<&str> = Vec::new();
     for (_, block) in blocks(script) {
-        crate::ir::code::for_each_request_in(block, &mut |r| {
+        crate::model::vu::for_each_request_in(block, &mut |r| {
             keys.extend(r.tags.keys().map(String::as_str));
         });
     }
