@@ -16,38 +16,35 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use k6dsl::profile::Profile;
 use k6dsl::results::report::Report;
 use k6dsl::run::{Runner, Verdict};
 
-const USAGE: &str = "usage: run_checkout --out DIR";
+/// The command line: where the reports go.
+#[derive(Debug, Parser)]
+#[command(
+    // As before clap: `--out` given twice takes its last value.
+    args_override_self = true,
+    about = "Run the checkout test's smoke profile under k6 against an in-process demo shop, and write its reports",
+    long_about = "\
+Run the checkout test's smoke profile (about 13 seconds) under k6 against an
+in-process demo shop, and write its reports into DIR: report.html, junit.xml,
+summary.md, and k6's own artifacts in DIR/k6-run/. k6 is found as k6dsl::run finds
+it: K6_BIN, k6 on PATH, or .tools/k6/bin/k6.
 
-fn out_dir(mut args: impl Iterator<Item = String>) -> Result<PathBuf, String> {
-    let mut out = None;
-    while let Some(arg) = args.next() {
-        if let Some(dir) = arg.strip_prefix("--out=") {
-            out = Some(PathBuf::from(dir));
-        } else if arg == "--out" {
-            let dir = args
-                .next()
-                .ok_or_else(|| format!("--out needs a DIR; {USAGE}"))?;
-            out = Some(PathBuf::from(dir));
-        } else {
-            return Err(format!("unknown argument `{arg}`; {USAGE}"));
-        }
-    }
-    out.filter(|d| !d.as_os_str().is_empty())
-        .ok_or_else(|| USAGE.to_string())
+Exit status: 0 when the verdict is passed, 1 when it is not, 2 when the run or the
+reports could not be made (or the command line is not understood)."
+)]
+struct Args {
+    /// The directory to write the reports into
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 fn main() -> ExitCode {
-    let dir = match out_dir(std::env::args().skip(1)) {
-        Ok(dir) => dir,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
+    // clap prints the help or a usage error itself; its usage errors exit 2.
+    let dir = Args::parse().out;
     let shop = match demo_shop::DemoShop::builder()
         .record_requests(false)
         .start()

@@ -233,32 +233,59 @@ pub fn bench_script(
 }
 
 /// What the checkout examples were asked for on the command line.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// ```
+/// use clap::Parser;
+/// use k6dsl::profile::Profile;
+/// use k6dsl_suite::checkout::ExampleArgs;
+///
+/// let args = ExampleArgs::try_parse_from(["checkout", "--profile=smoke", "--ts"]).unwrap();
+/// assert_eq!((args.profile, args.typescript, args.project), (Profile::Smoke, true, None));
+/// let error = ExampleArgs::try_parse_from(["checkout", "--profile", "heavy"]).unwrap_err();
+/// assert!(error.to_string().contains("unknown load profile `heavy`"), "{error}");
+/// ```
+#[derive(Debug, Clone, PartialEq, clap::Parser)]
+#[command(
+    // As before clap: an option given twice takes its last value.
+    args_override_self = true,
+    about = "Print the checkout load test as a k6 script (or write it as a k6 project)",
+    long_about = "\
+Print the checkout load test as a k6 script: shoppers browse the catalogue while
+purchases arrive at a steady rate, with thresholds, checks and custom metrics.
+
+  cargo run --example checkout > main.js
+  cargo run --example checkout -- --profile smoke > main.js
+  k6 run -e SHOP_PASSWORD=demo-pass main.js
+
+BASE_URL points the test at another shop; the password is only ever read from
+SHOP_PASSWORD when k6 runs."
+)]
 pub struct ExampleArgs {
-    /// The load profile (`load` when not given).
+    /// The load profile: smoke, load, stress, spike or soak
+    #[arg(long, value_name = "NAME", default_value = "load", value_parser = parse_profile)]
     pub profile: Profile,
-    /// `--project DIR`: write a k6 project tree there instead of one script to
-    /// stdout.
+    /// Write a k6 project tree into DIR instead of one script to stdout
+    #[arg(long, value_name = "DIR")]
     pub project: Option<std::path::PathBuf>,
-    /// `--ts`: TypeScript (typed against `@types/k6`) instead of JavaScript.
+    /// Write TypeScript (typed against @types/k6) instead of JavaScript
+    #[arg(long = "ts")]
     pub typescript: bool,
-    /// `--force`: overwrite project files edited by hand.
+    /// Overwrite project files that were edited by hand
+    #[arg(long)]
     pub force: bool,
 }
 
-/// The `main` of the checkout examples: `--profile NAME` (or `--profile=NAME`)
-/// picks the profile; the script goes to stdout, or with `--project DIR` the k6
-/// project tree goes into DIR; `--ts` writes TypeScript instead of JavaScript.
-/// Exits 2 on a bad argument and 1 when the script does not generate or cannot be
-/// written.
+/// `--profile`'s values, with the profile's own error (it names the choices).
+fn parse_profile(name: &str) -> Result<Profile, <Profile as std::str::FromStr>::Err> {
+    name.parse()
+}
+
+/// The `main` of the checkout examples: [`ExampleArgs`] say what to write; the
+/// script goes to stdout, or with `--project DIR` the k6 project tree goes into DIR.
+/// Exits 2 on a bad argument (clap's message) and 1 when the script does not
+/// generate or cannot be written.
 pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenarios>) {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
+    let args = <ExampleArgs as clap::Parser>::parse();
     let script = script(args.profile);
     let result = match (&args.project, args.typescript) {
         (None, false) => script
@@ -303,42 +330,4 @@ fn write_project(
         })?;
     eprintln!("{report}");
     Ok(())
-}
-
-/// `--profile NAME`, `--profile=NAME`, `--project DIR`, `--project=DIR`, `--ts`,
-/// `--force`.
-pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<ExampleArgs, String> {
-    let usage = "usage: checkout [--profile NAME] [--project DIR [--force]] [--ts]";
-    let mut parsed = ExampleArgs {
-        profile: Profile::Load,
-        project: None,
-        typescript: false,
-        force: false,
-    };
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |what: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs {what}; {usage}"))
-        };
-        match flag.as_str() {
-            "--profile" => {
-                parsed.profile = value("a name: smoke, load, stress, spike or soak")?
-                    .parse()
-                    .map_err(|e| format!("{e}"))?;
-            }
-            "--project" => parsed.project = Some(value("a directory")?.into()),
-            "--ts" if inline.is_none() => parsed.typescript = true,
-            "--force" if inline.is_none() => parsed.force = true,
-            _ => return Err(format!("unknown argument `{arg}`: {usage}")),
-        }
-    }
-    Ok(parsed)
 }

@@ -9,6 +9,10 @@
 //! k6dsl schema                      print the plan format's reference
 //! ```
 //!
+//! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
+//! `--help` say the rest, and a command line clap does not understand exits with
+//! status 2 and clap's message (with a suggestion when a name is close).
+//!
 //! A plan with problems is reported as `FILE:LINE:COLUMN: FIELD.PATH: message` on
 //! stderr, the command exits with status 1, and nothing is written, not even the
 //! directory. [`run`] is the whole command, testable without a process:
@@ -28,6 +32,7 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use k6dsl::output::OutputDir;
 use k6dsl::plan::{Format, Plan, PlanError};
 
@@ -42,217 +47,178 @@ pub const SCHEMA: &str = include_str!("../../docs/plan-schema.md");
 pub const SUCCESS: i32 = 0;
 /// Exit status when the plan has problems, or the files could not be written.
 pub const FAILURE: i32 = 1;
-/// Exit status of a command line that is not understood.
+/// Exit status of a command line that is not understood (clap's own status for
+/// usage errors, so both kinds of usage error exit alike).
 pub const USAGE: i32 = 2;
 
-const HELP: &str = "\
-k6dsl: turn a plan (a k6 test as data, in JSON or YAML) into a k6 project
+/// What `k6dsl --help` says after the commands.
+const AFTER_HELP: &str = "\
+A plan with problems is reported on stderr as FILE:LINE:COLUMN: FIELD.PATH: message,
+every problem at once, and nothing is written.
 
-Usage:
-  k6dsl gen PLAN -o DIR [--force]   write DIR/main.js, its data files and results/.gitkeep
-      --tree                        write a project tree instead: scripts/main.js,
-                                    scripts/lib/, scripts/scenarios/, data/, results/, README.md
-  k6dsl check PLAN                  read and validate PLAN; write nothing
-  k6dsl example [--yaml]            print an example plan (the checkout test)
-  k6dsl schema                      print the plan format's reference
-  k6dsl help                        print this
-  k6dsl --version                   print the version
+Exit status: 0 success, 1 a bad plan or a refused write, 2 a usage error.";
 
-PLAN is read as JSON (.json) or YAML (.yaml, .yml). A plan with problems is reported
-as FILE:LINE:COLUMN: FIELD.PATH: message, and nothing is written.
-Files the plan names by path (csv_file, json_file, tlsAuth PEM files) are read from
-the current directory (when relative) and copied into DIR/data/.
---force overwrites files in DIR that were edited by hand or not written by k6dsl.
+/// The `k6dsl` command line.
+///
+/// ```
+/// use k6dsl_cli::{Cli, Command, Gen, Layout};
+///
+/// let cli = Cli::try_parse_args(["gen", "plan.json", "-o", "k6", "--force"]).unwrap();
+/// let Command::Gen(gen) = cli.command else { panic!("{cli:?}") };
+/// assert_eq!((gen.output.to_str(), gen.force, gen.layout()), (Some("k6"), true, Layout::Script));
+///
+/// let error = Cli::try_parse_args(["gen", "plan.json"]).unwrap_err();
+/// assert!(error.to_string().contains("--output <DIR>"), "{error}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Parser)]
+#[command(
+    name = "k6dsl",
+    version,
+    about = "Turn a plan (a k6 test written as JSON or YAML data) into a k6 script or project",
+    long_about = "\
+Turn a plan (a k6 test written as JSON or YAML data) into a k6 script or project.
 
-Exit status: 0 success, 1 a bad plan or a refused write, 2 a usage error.
-";
+Start from `k6dsl example > plan.json`, read `k6dsl schema` for every field,
+`k6dsl check plan.json` until it is valid, then `k6dsl gen plan.json -o k6/`.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Reads the command line `args` (without the program's name). No arguments at
+    /// all asks for the help, as `k6dsl help` does.
+    ///
+    /// # Errors
+    ///
+    /// clap's error for a command line that is not understood (an unknown command
+    /// or option, with a suggestion when one is close; a missing or extra
+    /// argument), and clap's "error" that is the help or the version to print:
+    /// [`clap::Error::use_stderr`] tells which, [`clap::Error::exit_code`] the status.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString>,
+    {
+        let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        if args.is_empty() {
+            args.push("--help".into());
+        }
+        Cli::try_parse_from(std::iter::once(OsString::from("k6dsl")).chain(args))
+    }
+}
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
-    /// `gen PLAN -o DIR [--force]`.
-    Gen {
-        /// The plan file.
-        plan: PathBuf,
-        /// The project directory.
-        out: PathBuf,
-        /// Overwrite files edited by hand or not written by k6dsl.
-        force: bool,
-        /// The project's layout.
-        layout: Layout,
-    },
-    /// `check PLAN`.
+    /// Write the k6 test of PLAN into DIR: main.js, its data files and results/
+    #[command(
+        alias = "generate",
+        long_about = "\
+Write the k6 test of PLAN into DIR: main.js, the data files it opens (data/) and
+results/.gitkeep (handleSummary writes results/summary.json, relative to where k6
+runs, and k6 does not create folders). Run it with `cd DIR && k6 run main.js`.
+
+Files the plan names by path (csv_file, json_file, tlsAuth PEM files) are read from
+the current directory (when relative) and copied into DIR/data/. A file in DIR is
+replaced atomically; one edited by hand, or not written by k6dsl, is refused unless
+--force is given. When PLAN has a problem, or a file is refused, nothing is written,
+not even DIR.",
+        after_help = AFTER_HELP
+    )]
+    Gen(Gen),
+    /// Read and validate PLAN as gen would, and write nothing
+    #[command(
+        long_about = "\
+Read and validate PLAN as gen would (the files it names by path included), and write
+nothing. Prints `PLAN: the plan is valid`, or every problem as
+FILE:LINE:COLUMN: FIELD.PATH: message.",
+        after_help = AFTER_HELP
+    )]
     Check {
-        /// The plan file.
+        /// The plan file: JSON (.json) or YAML (.yaml, .yml)
+        #[arg(value_name = "PLAN")]
         plan: PathBuf,
     },
-    /// `example [--yaml]`.
+    /// Print an example plan to start from: the checkout test
+    #[command(long_about = "\
+Print an example plan to start from: the checkout test, in which shoppers browse
+the catalogue while purchases arrive at a steady rate, with thresholds, checks,
+groups and custom metrics. `k6dsl example > plan.json` and edit.")]
     Example {
-        /// The format to print it in.
-        format: Format,
+        /// Print it as YAML instead of JSON
+        #[arg(long, overrides_with = "yaml")]
+        yaml: bool,
     },
-    /// `schema`.
+    /// Print the plan format's reference (Markdown): every field, with examples
     Schema,
-    /// `help`, `--help`, `-h`, or nothing at all.
-    Help,
-    /// `--version`, `-V`.
+    /// Print the version (as --version does)
+    #[command(hide = true)]
     Version,
 }
 
-/// A command line that is not understood, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// `k6dsl gen`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct Gen {
+    /// The plan file: JSON (.json) or YAML (.yaml, .yml)
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// The directory to write the k6 project into (created when missing)
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Overwrite files in DIR that were edited by hand or not written by k6dsl
+    // A flag given twice is still just set, as before clap (clap refuses repeats).
+    #[arg(short, long, overrides_with = "force")]
+    pub force: bool,
+    /// Write a project tree instead of one script (scripts/, data/, results/, README.md)
+    #[arg(
+        long,
+        overrides_with = "tree",
+        long_help = "\
+Write a project tree instead of one script: scripts/main.js, scripts/lib/,
+scripts/scenarios/, data/, results/.gitkeep and a README.md.
+Run it with `cd DIR && k6 run scripts/main.js`."
+    )]
+    pub tree: bool,
 }
 
-impl std::error::Error for UsageError {}
-
-/// Reads the command line (without the program's name).
-///
-/// # Errors
-///
-/// What is wrong with it: an unknown command or option, a missing or repeated
-/// argument.
-///
-/// ```
-/// use std::ffi::OsString;
-/// use k6dsl_cli::{parse, Command, Layout};
-///
-/// let args: Vec<OsString> = ["gen", "plan.json", "-o", "k6", "--force"].map(OsString::from).into();
-/// assert_eq!(
-///     parse(&args),
-///     Ok(Command::Gen { plan: "plan.json".into(), out: "k6".into(), force: true, layout: Layout::Script })
-/// );
-/// let args: Vec<OsString> = ["gen", "plan.json"].map(OsString::from).into();
-/// assert_eq!(parse(&args).unwrap_err().to_string(), "gen needs the project directory: -o DIR");
-/// ```
-pub fn parse(args: &[OsString]) -> Result<Command, UsageError> {
-    let usage = |message: String| Err(UsageError(message));
-    let Some((command, rest)) = args.split_first() else {
-        return Ok(Command::Help);
-    };
-    let command = command.to_string_lossy();
-    let mut positional: Vec<&OsString> = Vec::new();
-    let mut out: Option<PathBuf> = None;
-    let mut force = false;
-    let mut tree = false;
-    let mut yaml = false;
-    let mut only_positional = false;
-    let mut args = rest.iter();
-    while let Some(arg) = args.next() {
-        let text = arg.to_str().unwrap_or("");
-        if only_positional || !text.starts_with('-') || text == "-" {
-            positional.push(arg);
-            continue;
+impl Gen {
+    /// The layout `--tree` asks for.
+    pub fn layout(&self) -> Layout {
+        if self.tree {
+            Layout::Tree
+        } else {
+            Layout::Script
         }
-        match text {
-            "--" => only_positional = true,
-            "-o" | "--output" => match args.next() {
-                Some(dir) if out.is_none() => out = Some(PathBuf::from(dir)),
-                Some(_) => return usage("-o is given twice".into()),
-                None => return usage(format!("{text} needs a directory")),
-            },
-            _ if text.starts_with("--output=") && out.is_none() => {
-                out = Some(PathBuf::from(&text["--output=".len()..]));
-            }
-            "--force" | "-f" => force = true,
-            "--tree" => tree = true,
-            "--yaml" => yaml = true,
-            _ => return usage(format!("unknown option `{text}` for {command}")),
-        }
-    }
-    let only = |allowed: &[&str]| -> Result<(), UsageError> {
-        let given = [
-            ("-o", out.is_some()),
-            ("--force", force),
-            ("--tree", tree),
-            ("--yaml", yaml),
-        ];
-        match given
-            .iter()
-            .find(|(name, set)| *set && !allowed.contains(name))
-        {
-            Some((name, _)) => Err(UsageError(format!("{command} does not take {name}"))),
-            None => Ok(()),
-        }
-    };
-    let one_plan = |positional: &[&OsString]| -> Result<PathBuf, UsageError> {
-        match positional {
-            [plan] => Ok(PathBuf::from(plan)),
-            [] => Err(UsageError(format!(
-                "{command} needs a plan file: {command} PLAN"
-            ))),
-            [_, extra, ..] => Err(UsageError(format!(
-                "{command} takes one plan file; `{}` is one too many",
-                extra.to_string_lossy()
-            ))),
-        }
-    };
-    let nothing_more = |positional: &[&OsString]| -> Result<(), UsageError> {
-        match positional.first() {
-            Some(extra) => Err(UsageError(format!(
-                "{command} takes no argument `{}`",
-                extra.to_string_lossy()
-            ))),
-            None => Ok(()),
-        }
-    };
-    match command.as_ref() {
-        "gen" | "generate" => {
-            only(&["-o", "--force", "--tree"])?;
-            let plan = one_plan(&positional)?;
-            let out = out.ok_or_else(|| {
-                UsageError(format!("{command} needs the project directory: -o DIR"))
-            })?;
-            let layout = if tree { Layout::Tree } else { Layout::Script };
-            Ok(Command::Gen {
-                plan,
-                out,
-                force,
-                layout,
-            })
-        }
-        "check" => {
-            only(&[])?;
-            Ok(Command::Check {
-                plan: one_plan(&positional)?,
-            })
-        }
-        "example" => {
-            only(&["--yaml"])?;
-            nothing_more(&positional)?;
-            Ok(Command::Example {
-                format: if yaml { Format::Yaml } else { Format::Json },
-            })
-        }
-        "schema" => {
-            only(&[])?;
-            nothing_more(&positional)?;
-            Ok(Command::Schema)
-        }
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        "--version" | "-V" | "version" => Ok(Command::Version),
-        other => usage(format!(
-            "unknown command `{other}`: use gen, check, example, schema or help"
-        )),
     }
 }
 
 /// Runs the command line `args` (without the program's name), writing to `out` and
 /// `err`, and returns the exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`].
+/// clap's messages (help, version, usage errors) are written without colour; the
+/// `k6dsl` binary lets clap print them itself, in colour on a terminal.
 pub fn run(args: &[OsString], out: &mut impl Write, err: &mut impl Write) -> i32 {
-    let command = match parse(args) {
-        Ok(command) => command,
-        Err(usage) => {
-            let _ = writeln!(err, "k6dsl: {usage}\nRun `k6dsl help` for usage.");
-            return USAGE;
+    match Cli::try_parse_args(args) {
+        Ok(cli) => execute(cli, out, err),
+        Err(clap_message) => {
+            let text = clap_message.render().to_string();
+            let _ = if clap_message.use_stderr() {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            clap_message.exit_code()
         }
-    };
-    match execute(command, out) {
+    }
+}
+
+/// Carries out a parsed command line, writing to `out` and `err`, and returns the
+/// exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`].
+pub fn execute(cli: Cli, out: &mut impl Write, err: &mut impl Write) -> i32 {
+    match execute_command(cli.command, out) {
         Ok(()) => SUCCESS,
         Err(failure) => {
             let _ = writeln!(err, "{failure}");
@@ -314,22 +280,22 @@ impl fmt::Display for Failure {
     }
 }
 
-fn execute(command: Command, out: &mut impl Write) -> Result<(), Failure> {
+fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure> {
     let print = |out: &mut dyn Write, text: &str| {
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))
     };
     match command {
-        Command::Help => print(out, HELP),
-        Command::Version => print(out, &format!("k6dsl {}\n", env!("CARGO_PKG_VERSION"))),
+        Command::Version => print(out, &Cli::command().render_version()),
         Command::Schema => print(out, SCHEMA),
-        Command::Example { format } => {
-            let text = match format {
-                Format::Json => EXAMPLE_PLAN.to_owned(),
-                Format::Yaml => Plan::from_json(EXAMPLE_PLAN)
+        Command::Example { yaml } => {
+            let text = if !yaml {
+                EXAMPLE_PLAN.to_owned()
+            } else {
+                Plan::from_json(EXAMPLE_PLAN)
                     .map_err(|e| Failure::Other(format!("the example plan does not read: {e}")))?
-                    .to_yaml(),
+                    .to_yaml()
             };
             print(out, &text)
         }
@@ -338,15 +304,10 @@ fn execute(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             generate(&file, &plan, Layout::Script)?;
             print(out, &format!("{file}: the plan is valid\n"))
         }
-        Command::Gen {
-            plan,
-            out: dir,
-            force,
-            layout,
-        } => {
-            let (file, plan) = read_plan(&plan)?;
-            let files = generate(&file, &plan, layout)?;
-            let report = write_project(&dir, files, force)?;
+        Command::Gen(gen) => {
+            let (file, plan) = read_plan(&gen.plan)?;
+            let files = generate(&file, &plan, gen.layout())?;
+            let report = write_project(&gen.output, files, gen.force)?;
             print(out, &format!("{report}\n"))
         }
     }
@@ -451,6 +412,7 @@ fn write_project(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
     fn args(list: &[&str]) -> Vec<OsString> {
         list.iter().map(OsString::from).collect()
@@ -494,79 +456,89 @@ mod tests {
         }
     }
 
-    #[test]
-    fn command_lines() {
-        assert_eq!(parse(&[]), Ok(Command::Help));
-        assert_eq!(
-            parse(&args(&["gen", "--output=out", "p.yaml"])),
-            Ok(Command::Gen {
-                plan: "p.yaml".into(),
-                out: "out".into(),
-                force: false,
-                layout: Layout::Script,
-            })
-        );
-        assert_eq!(
-            parse(&args(&["gen", "-o", "out", "--tree", "--", "-p.json"])),
-            Ok(Command::Gen {
-                plan: "-p.json".into(),
-                out: "out".into(),
-                force: false,
-                layout: Layout::Tree,
-            })
-        );
-        assert_eq!(
-            parse(&args(&["example", "--yaml"])),
-            Ok(Command::Example {
-                format: Format::Yaml
-            })
-        );
-        assert_eq!(parse(&args(&["--version"])), Ok(Command::Version));
-        for (line, message) in [
-            (&["gen", "-o"][..], "-o needs a directory"),
-            (
-                &["gen", "-o", "a", "-o", "b", "p.json"],
-                "-o is given twice",
-            ),
-            (&["gen", "-o", "a"], "gen needs a plan file: gen PLAN"),
-            (
-                &["gen", "-o", "a", "p.json", "q.json"],
-                "gen takes one plan file; `q.json` is one too many",
-            ),
-            (
-                &["gen", "p.json", "--yes"],
-                "unknown option `--yes` for gen",
-            ),
-            (
-                &["check", "p.json", "--force"],
-                "check does not take --force",
-            ),
-            (&["example", "x"], "example takes no argument `x`"),
-            (&["generat"], "unknown command `generat`"),
-        ] {
-            let error = parse(&args(line)).unwrap_err().to_string();
-            assert!(error.starts_with(message), "{line:?}: {error}");
+    fn gen(list: &[&str]) -> Gen {
+        match Cli::try_parse_args(list).map(|cli| cli.command) {
+            Ok(Command::Gen(gen)) => gen,
+            other => panic!("{list:?}: {other:?}"),
         }
     }
 
     #[test]
-    fn usage_errors_exit_2_and_point_to_help() {
+    fn command_lines() {
+        Cli::command().debug_assert();
+        let by_alias = gen(&["generate", "--output=out", "p.yaml"]);
+        assert_eq!(
+            by_alias,
+            Gen {
+                plan: "p.yaml".into(),
+                output: "out".into(),
+                force: false,
+                tree: false,
+            }
+        );
+        let after_dashes = gen(&["gen", "-o", "out", "--tree", "--", "-p.json"]);
+        assert_eq!(after_dashes.plan, Path::new("-p.json"));
+        assert_eq!(after_dashes.layout(), Layout::Tree);
+        // A flag given twice is still set; a directory given twice is a mistake.
+        assert!(gen(&["gen", "p.json", "-o", "d", "-f", "--force"]).force);
+        assert_eq!(
+            Cli::try_parse_args(["example", "--yaml"]).unwrap().command,
+            Command::Example { yaml: true }
+        );
+        for (line, kind) in [
+            (&["gen", "-o"][..], ErrorKind::InvalidValue),
+            (
+                &["gen", "-o", "a", "-o", "b", "p.json"],
+                ErrorKind::ArgumentConflict,
+            ),
+            (&["gen", "-o", "a"], ErrorKind::MissingRequiredArgument),
+            (
+                &["gen", "-o", "a", "p.json", "q.json"],
+                ErrorKind::UnknownArgument,
+            ),
+            (&["gen", "p.json", "--yes"], ErrorKind::UnknownArgument),
+            (&["check", "p.json", "--force"], ErrorKind::UnknownArgument),
+            (&["example", "x"], ErrorKind::UnknownArgument),
+            (&["generat"], ErrorKind::InvalidSubcommand),
+        ] {
+            let error = Cli::try_parse_args(line).unwrap_err();
+            assert_eq!(error.kind(), kind, "{line:?}: {error}");
+            assert_eq!(error.exit_code(), USAGE, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn help_and_version_print_on_stdout_and_succeed() {
+        for line in [&[][..], &["help"], &["--help"], &["-h"], &["help", "gen"]] {
+            let (code, out, err) = run_with(line);
+            assert_eq!(code, SUCCESS, "{line:?}");
+            assert!(out.contains("Usage: k6dsl"), "{line:?}: {out}");
+            assert!(err.is_empty(), "{line:?}: {err}");
+        }
+        for line in [&["--version"][..], &["-V"], &["version"]] {
+            let (code, out, _) = run_with(line);
+            assert_eq!(code, SUCCESS, "{line:?}");
+            assert_eq!(out, format!("k6dsl {}\n", env!("CARGO_PKG_VERSION")));
+        }
+    }
+
+    #[test]
+    fn usage_errors_exit_2_on_stderr() {
         let (code, out, err) = run_with(&["gen", "plan.json"]);
         assert_eq!(code, USAGE);
         assert!(out.is_empty());
-        assert_eq!(
-            err,
-            "k6dsl: gen needs the project directory: -o DIR\nRun `k6dsl help` for usage.\n"
+        assert!(
+            err.starts_with(
+                "error: the following required arguments were not provided:\n  --output <DIR>\n"
+            ),
+            "{err}"
         );
         let (code, _, err) = run_with(&["check", "plan.toml"]);
         assert_eq!(code, USAGE);
-        assert!(
-            err.contains("name the plan file .json, .yaml or .yml"),
-            "{err}"
+        assert_eq!(
+            err,
+            "k6dsl: cannot tell the format of `plan.toml`: name the plan file .json, .yaml or .yml\n"
         );
-        let (code, out, _) = run_with(&["help"]);
-        assert_eq!(code, SUCCESS);
-        assert!(out.contains("k6dsl gen PLAN -o DIR [--force]"));
     }
 
     #[test]
