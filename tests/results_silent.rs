@@ -231,7 +231,7 @@ fn same_named_checks_on_two_requests_of_one_group_stay_apart() {
         "<tr><td>::Items</td><td>status is 200 (delete item)</td><td class=\"num\">0</td>\
          <td class=\"num fail\">3</td>",
         "<tr><td>::Items</td><td>status is 200 (put item)</td><td class=\"num\">3</td>\
-         <td class=\"num \">0</td>",
+         <td class=\"num\">0</td>",
     ] {
         assert!(html.contains(row), "{row}\n{html}");
     }
