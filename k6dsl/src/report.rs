@@ -15,8 +15,9 @@
 //! - [`Report::markdown`]: the verdict, the thresholds table and failing checks, for
 //!   a CI job summary or a pull-request comment.
 //!
-//! Every text that comes from the test (metric, check and group names) is escaped
-//! for the format it goes into.
+//! Every text that comes from the test (metric, check, group and endpoint names)
+//! is escaped for the format it goes into: by construction in HTML (maud's `html!`)
+//! and JUnit (quick-junit's writer), by `md_text` and `code_span` in Markdown.
 //!
 //! ```
 //! use k6dsl::report::Report;
@@ -46,7 +47,7 @@
 //! };
 //! let report = Report::new(&result)?;
 //! assert!(report.markdown().contains("| `http_req_duration` | `p(95)<500` | 612.500 | - | **FAILED** |"));
-//! assert!(report.junit().contains(r#"<testcase classname="checks.::Checkout" name="status is &lt;201&gt;""#));
+//! assert!(report.junit().contains(r#"<testcase name="status is &lt;201&gt;" classname="checks.::Checkout">"#));
 //! assert!(report.html().contains("status is &lt;201&gt;"));
 //! # Ok::<(), std::io::Error>(())
 //! ```

@@ -1,7 +1,13 @@
 //! [`Report::junit`]: one JUnit test suite each for the verdict, the thresholds, the
 //! checks and the groups.
+//!
+//! The XML is written by quick-junit (nextest's JUnit model and writer): it counts
+//! tests and failures per suite and escapes every attribute and text. What it
+//! cannot do for us is keep characters that XML 1.0 cannot carry: it drops them,
+//! and drops ANSI escape sequences with whatever text a stray ESC swallows. So
+//! every text goes in through [`Case`] and [`xml_text`], which replace them first.
 
-use std::fmt::Write as _;
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::{bound, exit_code, group_label, no_samples_message, observed, Report};
 use crate::run::{Outcome, RunResult, Verdict};
@@ -100,49 +106,17 @@ impl Report<'_> {
                 })
                 .collect(),
         ));
-        let tests: usize = suites.iter().map(|(_, cases)| cases.len()).sum();
-        let failures: usize = suites
-            .iter()
-            .flat_map(|(_, cases)| cases)
-            .filter(|c| c.failure.is_some())
-            .count();
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        let _ = writeln!(
-            out,
-            "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{:.3}\">",
-            xml(&self.title),
-            r.elapsed.as_secs_f64()
-        );
-        for (name, cases) in &suites {
-            let failures = cases.iter().filter(|c| c.failure.is_some()).count();
-            let _ = writeln!(
-                out,
-                "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
-                cases.len()
-            );
-            for case in cases {
-                let _ = write!(
-                    out,
-                    "    <testcase classname=\"{}\" name=\"{}\"",
-                    xml(&case.classname),
-                    xml(&case.name)
-                );
-                match &case.failure {
-                    None => out.push_str("/>\n"),
-                    Some(message) => {
-                        let _ = writeln!(
-                            out,
-                            ">\n      <failure message=\"{0}\" type=\"{1}\">{0}</failure>\n    </testcase>",
-                            xml(message),
-                            name
-                        );
-                    }
-                }
-            }
-            out.push_str("  </testsuite>\n");
-        }
-        out.push_str("</testsuites>\n");
-        out
+        let mut junit = quick_junit::Report::new(xml_text(&self.title));
+        junit.set_time(r.elapsed);
+        junit.add_test_suites(suites.into_iter().map(|(name, cases)| {
+            let mut suite = TestSuite::new(name);
+            suite.add_test_cases(cases.into_iter().map(|case| case.into_test_case(name)));
+            suite
+        }));
+        // Written to memory from `str`s: no I/O error and no invalid UTF-8 can occur.
+        junit
+            .to_string()
+            .expect("JUnit XML written to memory cannot fail")
     }
 }
 
@@ -151,6 +125,29 @@ struct Case {
     classname: String,
     name: String,
     failure: Option<String>,
+}
+
+impl Case {
+    /// The quick-junit test case, every text made XML-safe; a failure's message is
+    /// both the `message` attribute and the element's text (where line breaks
+    /// survive), its `type` the suite's name.
+    fn into_test_case(self, suite: &str) -> TestCase {
+        let status = match self.failure {
+            None => TestCaseStatus::success(),
+            Some(message) => {
+                let message = xml_text(&message);
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(message.clone())
+                    .set_type(suite)
+                    .set_description(message);
+                status
+            }
+        };
+        let mut case = TestCase::new(xml_text(&self.name), status);
+        case.set_classname(xml_text(&self.classname));
+        case
+    }
 }
 
 /// Every group path, outermost first: those in the summary's group tree, then any
@@ -180,26 +177,25 @@ fn groups(result: &RunResult) -> Vec<String> {
     out
 }
 
-/// Text for XML 1.0 content and attribute values: markup characters escaped,
-/// whitespace in attributes kept as character references, and the characters XML
-/// 1.0 cannot carry at all replaced by U+FFFD.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+/// `text` as quick-junit will keep it: every character that XML 1.0 cannot carry
+/// (C0 controls but tab and line breaks, U+FFFE, U+FFFF) and every other control
+/// character (DEL, C1) replaced by U+FFFD, as the HTML and Markdown reports do;
+/// tabs as spaces and carriage returns as line feeds. Escaping `<`, `&` and quotes is
+/// quick-junit's; this keeps its ANSI stripper from dropping characters silently: it
+/// removes an ESC with the text after it, and every control but the line feed
+/// (a tab would join the words around it).
+fn xml_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\n' => c,
+            '\t' => ' ',
+            '\r' => '\n',
+            '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -207,10 +203,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes() {
+    fn characters_xml_cannot_carry_are_replaced() {
         assert_eq!(
-            xml("a<b>&\"'\u{1}\n"),
-            "a&lt;b&gt;&amp;&quot;&apos;\u{FFFD}&#10;"
+            xml_text("a<b>&\"'\u{1}\u{1b}[31mred\t\r\n\r\u{7f}\u{9b}\u{FFFE}"),
+            "a<b>&\"'\u{FFFD}\u{FFFD}[31mred \n\n\u{FFFD}\u{FFFD}\u{FFFD}"
         );
+    }
+
+    #[test]
+    fn quick_junit_keeps_every_replaced_text_as_it_is() {
+        // quick-junit strips ANSI sequences and some controls; after `xml_text`
+        // there is nothing left for it to strip.
+        let text = xml_text("x\u{1b}]0;title\u{7}y \u{9b}2Jz ]]> <&>\ta\r\nb\rc\u{0}");
+        assert_eq!(quick_junit::XmlString::new(&text).as_str(), text);
     }
 }
