@@ -4,7 +4,10 @@
 //! with one case per threshold, check and group, the Markdown names every threshold,
 //! and the HTML renders in headless Chromium to a page that is not blank. A failing
 //! run (built by hand, no k6 needed) shows its failures in every format, with every
-//! name escaped.
+//! name escaped; Chromium reads its names back as text. A property test puts
+//! hostile text (markup, quotes, `]]>`, ANSI escapes, control characters) in every
+//! name a user gives and finds the structure of both the HTML and the JUnit XML
+//! unchanged and every name read back as written.
 //!
 //! Needs k6 (`scripts/test` installs it), python3 and Chromium
 //! (`apt-get install chromium`; `scripts/test` installs it too). A missing tool
@@ -20,6 +23,7 @@ use k6dsl::profile::Profile;
 use k6dsl::results::report::{Report, Timeline};
 use k6dsl::run::{CheckResult, MetricValues, Outcome, RunResult, ThresholdResult, Verdict};
 use k6dsl_suite::{checkout, tools};
+use proptest::prelude::*;
 
 /// What the one run of the example left behind.
 struct ExampleRun {
@@ -95,29 +99,77 @@ fn python(code: &str, args: &[&Path]) -> Result<String, String> {
     }
 }
 
-/// Parses a JUnit file as XML (failing on any well-formedness error) and returns
-/// per suite: (tests attribute, failures attribute, testcase elements, failure
-/// elements, failure elements with a non-empty message).
-const JUNIT_COUNTS: &str = r#"
+/// Parses a JUnit file as XML (failing on any well-formedness error) and prints as
+/// JSON the `testsuites` name, the counts per suite (see [`Junit::counts`]) and
+/// every test case with its failure.
+const JUNIT_READER: &str = r#"
 import json, sys, xml.dom.minidom
 doc = xml.dom.minidom.parse(sys.argv[1])
 root = doc.documentElement
 assert root.tagName == "testsuites", root.tagName
-out = {"": [int(root.getAttribute("tests")), int(root.getAttribute("failures")),
-            len(root.getElementsByTagName("testcase")), len(root.getElementsByTagName("failure")),
-            len([f for f in root.getElementsByTagName("failure") if f.getAttribute("message")])]}
+def counts(element):
+    failures = element.getElementsByTagName("failure")
+    return [int(element.getAttribute("tests")), int(element.getAttribute("failures")),
+            len(element.getElementsByTagName("testcase")), len(failures),
+            len([f for f in failures if f.getAttribute("message")])]
+def text(element):
+    return "".join(n.data for n in element.childNodes if n.nodeType in (n.TEXT_NODE, n.CDATA_SECTION_NODE))
+out = {"title": root.getAttribute("name"), "counts": {"": counts(root)}, "cases": []}
 for suite in root.getElementsByTagName("testsuite"):
-    failures = suite.getElementsByTagName("failure")
-    out[suite.getAttribute("name")] = [int(suite.getAttribute("tests")), int(suite.getAttribute("failures")),
-        len(suite.getElementsByTagName("testcase")), len(failures),
-        len([f for f in failures if f.getAttribute("message")])]
+    out["counts"][suite.getAttribute("name")] = counts(suite)
+    for case in suite.getElementsByTagName("testcase"):
+        failures = case.getElementsByTagName("failure")
+        assert len(failures) <= 1, case.toxml()
+        failure = None
+        if failures:
+            f = failures[0]
+            failure = {"message": f.getAttribute("message"), "type": f.getAttribute("type"), "text": text(f)}
+        out["cases"].append({"suite": suite.getAttribute("name"), "classname": case.getAttribute("classname"),
+                             "name": case.getAttribute("name"), "failure": failure})
 print(json.dumps(out))
 "#;
 
-fn junit_counts(path: &Path) -> BTreeMap<String, [u64; 5]> {
-    let json = python(JUNIT_COUNTS, &[path])
-        .unwrap_or_else(|e| panic!("{} is not well-formed JUnit XML:\n{e}", path.display()));
-    serde_json::from_str(&json).expect("the counts are JSON")
+/// A JUnit file as an XML parser reads it.
+#[derive(Debug, serde::Deserialize)]
+struct Junit {
+    /// The `testsuites` name.
+    title: String,
+    /// Per suite name (`""` for the whole file): `tests` attribute, `failures`
+    /// attribute, `testcase` elements, `failure` elements, `failure` elements with a
+    /// non-empty message.
+    counts: BTreeMap<String, [u64; 5]>,
+    cases: Vec<JunitCase>,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct JunitCase {
+    suite: String,
+    classname: String,
+    name: String,
+    failure: Option<JunitFailure>,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct JunitFailure {
+    message: String,
+    #[serde(rename = "type")]
+    kind: String,
+    text: String,
+}
+
+impl Junit {
+    fn read(path: &Path) -> Junit {
+        let json = python(JUNIT_READER, &[path])
+            .unwrap_or_else(|e| panic!("{} is not well-formed JUnit XML:\n{e}", path.display()));
+        serde_json::from_str(&json).expect("the reader prints JSON")
+    }
+
+    fn case(&self, suite: &str, name: &str) -> &JunitCase {
+        self.cases
+            .iter()
+            .find(|c| c.suite == suite && c.name == name)
+            .unwrap_or_else(|| panic!("no case `{name}` in suite `{suite}`: {:#?}", self.cases))
+    }
 }
 
 /// Group paths and checks in a k6 summary-export's group tree.
@@ -159,7 +211,8 @@ fn the_example_passes_and_writes_three_reports() {
 #[test]
 fn junit_is_xml_with_a_case_per_threshold_check_and_group() {
     let run = passed_example();
-    let counts = junit_counts(&run.file("junit.xml"));
+    let junit = Junit::read(&run.file("junit.xml"));
+    let counts = &junit.counts;
     let thresholds = checkout::script(Profile::Smoke)
         .to_ir()
         .options
@@ -183,8 +236,12 @@ fn junit_is_xml_with_a_case_per_threshold_check_and_group() {
     expect("checks", checks);
     expect("groups", groups);
     expect("", 1 + thresholds + checks + groups);
-    let xml = run.read("junit.xml");
-    assert!(xml.contains(r#"name="http_req_duration{endpoint:login}: p(95)&lt;800""#));
+    assert_eq!(junit.title, "checkout smoke test");
+    let login = junit.case("thresholds", "http_req_duration{endpoint:login}: p(95)<800");
+    assert_eq!(
+        (login.classname.as_str(), &login.failure),
+        ("thresholds", &None)
+    );
 }
 
 #[test]
@@ -287,12 +344,11 @@ fn chromium() -> PathBuf {
         })
 }
 
-#[test]
-fn html_renders_in_headless_chromium_to_a_page_that_is_not_blank() {
+/// Runs headless Chromium on the page `html` with `action` (`--screenshot=…` or
+/// `--dump-dom`), its standard output into `stdout`, failing after 90 s.
+fn headless_chromium(html: &Path, action: &str, stdout: Stdio) {
     let chromium = chromium();
-    let run = passed_example();
     let profile = tempfile::tempdir().expect("a temporary directory can be created");
-    let png = run.file("report.png");
     let mut child = Command::new(&chromium)
         .args([
             "--headless",
@@ -307,10 +363,10 @@ fn html_renders_in_headless_chromium_to_a_page_that_is_not_blank() {
             "--window-size=1280,2000",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", run.file("report.html").display()))
+        .arg(action)
+        .arg(format!("file://{}", html.display()))
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(stdout)
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("{} cannot start: {e}", chromium.display()));
@@ -321,11 +377,30 @@ fn html_renders_in_headless_chromium_to_a_page_that_is_not_blank() {
         }
         if started.elapsed() > Duration::from_secs(90) {
             let _ = child.kill();
-            panic!("chromium did not finish the screenshot within 90 s");
+            panic!("chromium did not finish `{action}` within 90 s");
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(status.success(), "chromium failed: {status}");
+    assert!(status.success(), "chromium {action} failed: {status}");
+}
+
+/// The page `html` as Chromium parsed it: its DOM, serialised.
+fn chromium_dom(html: &Path) -> String {
+    let dom = html.with_extension("dom.html");
+    let file = std::fs::File::create(&dom).expect("the DOM file can be created");
+    headless_chromium(html, "--dump-dom", Stdio::from(file));
+    std::fs::read_to_string(&dom).expect("chromium wrote the DOM")
+}
+
+#[test]
+fn html_renders_in_headless_chromium_to_a_page_that_is_not_blank() {
+    let run = passed_example();
+    let png = run.file("report.png");
+    headless_chromium(
+        &run.file("report.html"),
+        &format!("--screenshot={}", png.display()),
+        Stdio::null(),
+    );
     let size = std::fs::metadata(&png)
         .expect("chromium wrote the PNG")
         .len();
@@ -448,19 +523,43 @@ fn a_failing_sla_shows_in_every_report_with_every_name_escaped() {
     // JUnit: well-formed despite the control character and `]]>`; the failed and
     // the unreported threshold, the failing check, both groups it is in and the
     // verdict fail, each with a message.
-    let counts = junit_counts(&files.junit);
+    let junit = Junit::read(&files.junit);
+    let counts = &junit.counts;
     assert_eq!(counts["run"], [1, 1, 1, 1, 1], "{counts:?}");
     assert_eq!(counts["thresholds"], [3, 2, 3, 2, 2], "{counts:?}");
     assert_eq!(counts["checks"], [2, 1, 2, 1, 1], "{counts:?}");
     assert_eq!(counts["groups"], [2, 2, 2, 2, 2], "{counts:?}");
     assert_eq!(counts[""], [8, 6, 8, 6, 6], "{counts:?}");
-    let junit = report.junit();
-    assert!(junit.contains(
-        r#"<failure message="threshold http_req_duration: p(95)&lt;500 failed: observed 1450, bound &lt; 500" type="thresholds">"#
-    ), "{junit}");
+    let failure = |message: &str, kind: &str| {
+        Some(JunitFailure {
+            message: message.into(),
+            kind: kind.into(),
+            text: message.into(),
+        })
+    };
+    assert_eq!(
+        junit
+            .case("thresholds", "http_req_duration: p(95)<500")
+            .failure,
+        failure(
+            "threshold http_req_duration: p(95)<500 failed: observed 1450, bound < 500",
+            "thresholds"
+        )
+    );
+    assert_eq!(
+        junit.case("run", "verdict").failure,
+        failure("k6 run thresholds failed (exit code 99)", "run")
+    );
+    // The control character is U+FFFD; all else as the test named it.
+    let shown = "<b>&\"quote\"|`tick` ]]> \u{FFFD}";
+    let check = junit.case("checks", shown);
+    assert_eq!(check.classname, format!("checks.::Outer::{shown}"));
     assert!(
-        junit.contains("k6 run thresholds failed (exit code 99)"),
-        "{junit}"
+        junit
+            .cases
+            .iter()
+            .any(|c| c.suite == "groups" && c.name == format!("::Outer::{shown}")),
+        "{junit:#?}"
     );
 
     // Markdown: the verdict, the failed row and the failing check, a table row per
@@ -521,6 +620,20 @@ fn a_failing_sla_shows_in_every_report_with_every_name_escaped() {
         html.contains("<td class=\"num fail\">100.00%</td>"),
         "{html}"
     );
+
+    // Chromium reads every name as text: no element a name could have made, the
+    // rows of the three tables (a head row each) and the check's name in its cell.
+    let dom = chromium_dom(&files.html);
+    assert!(!dom.contains("<b>"), "{dom}");
+    assert_eq!(
+        dom.matches("<tr>").count(),
+        (1 + 3) + (1 + 2) + (1 + 2),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("<td>&lt;b&gt;&amp;\"quote\"|`tick` ]]&gt; \u{FFFD}</td>"),
+        "{dom}"
+    );
 }
 
 #[test]
@@ -538,7 +651,268 @@ fn a_run_that_wrote_no_samples_still_gets_reports() {
     assert!(report
         .markdown()
         .starts_with("# k6 run: invalid configuration ❌"));
-    assert!(report.junit().contains(
-        r#"<failure message="k6 run invalid configuration (exit code 104)" type="run">"#
-    ));
+    let files = report
+        .write_to(dir.path().join("reports"))
+        .expect("the reports are written");
+    let verdict = Junit::read(&files.junit);
+    let failure = verdict.case("run", "verdict").failure.as_ref();
+    assert_eq!(
+        failure.map(|f| (f.message.as_str(), f.kind.as_str())),
+        Some(("k6 run invalid configuration (exit code 104)", "run"))
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Hostile names: whatever a user names a thing, the HTML and the JUnit XML keep their
+// structure and show the name as written (control characters as U+FFFD).
+
+/// Text built from pieces that try to leave an HTML text node or an XML attribute
+/// or text, and arbitrary characters.
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<"),
+        Just(">"),
+        Just("&"),
+        Just("\""),
+        Just("'"),
+        Just("]]>"),
+        Just("<![CDATA["),
+        Just("</td></tr></table><b>"),
+        Just("<script>alert(1)</script>"),
+        Just("</style></title>"),
+        Just("<!-- -->"),
+        Just("&amp;&#10;&lt;"),
+        Just("\u{1b}[31m"),
+        Just("\u{1b}]0;title\u{7}"),
+        Just("\u{9b}2J"),
+        Just("\0"),
+        Just("\u{1}\u{8}\u{b}\u{c}\u{1f}"),
+        Just("\u{7f}"),
+        Just("\u{FFFE}\u{FFFF}"),
+        Just("\t"),
+        Just("\n"),
+        Just("\r\n"),
+        Just("\r"),
+        Just("😀\u{202e}"),
+    ]
+    .prop_map(str::to_owned);
+    let piece = prop_oneof![
+        3 => piece,
+        1 => any::<char>().prop_map(String::from),
+        1 => "[a-z ]{1,5}",
+    ];
+    proptest::collection::vec(piece, 1..6).prop_map(|parts| parts.concat())
+}
+
+/// Every name a user gives that reaches a report.
+#[derive(Debug, Clone)]
+struct Names {
+    title: String,
+    metric: String,
+    tag_value: String,
+    group: String,
+    check: String,
+}
+
+fn names() -> impl Strategy<Value = Names> {
+    (hostile(), hostile(), hostile(), hostile(), hostile()).prop_map(
+        |(title, metric, tag_value, group, check)| Names {
+            title,
+            metric,
+            tag_value,
+            group,
+            check,
+        },
+    )
+}
+
+/// A failed run with one threshold (on the metric, filtered by the tag value), one
+/// failing check in the group, and one endpoint (the tag value) read from k6's JSON.
+fn named_run(names: &Names, dir: &Path) -> (RunResult, Timeline) {
+    let line = |value: serde_json::Value| value.to_string();
+    let lines = [
+        line(
+            serde_json::json!({"type": "Metric", "metric": "http_req_duration",
+            "data": {"name": "http_req_duration", "type": "trend", "contains": "time"}}),
+        ),
+        line(
+            serde_json::json!({"type": "Point", "metric": "http_req_duration",
+            "data": {"time": "2026-01-01T00:00:00.5Z", "value": 12.0,
+                     "tags": {"name": names.tag_value}}}),
+        ),
+    ];
+    let timeline = Timeline::from_reader(lines.join("\n").as_bytes()).expect("JSON lines");
+    let result = RunResult {
+        verdict: Verdict::ThresholdsFailed,
+        exit_code: Some(99),
+        dir: dir.to_path_buf(),
+        script: dir.join("script.js"),
+        summary_path: None,
+        out_json: None,
+        out_csv: None,
+        thresholds: vec![ThresholdResult {
+            declared: None,
+            metric: format!("{}{{name:{}}}", names.metric, names.tag_value),
+            expression: "p(95)<10".into(),
+            outcome: Outcome::Failed,
+            observed: Some(12.0),
+        }],
+        metrics: BTreeMap::new(),
+        checks: vec![CheckResult {
+            group: format!("::{}", names.group),
+            name: names.check.clone(),
+            passes: 1,
+            fails: 1,
+        }],
+        stdout: String::new(),
+        stderr: String::new(),
+        elapsed: Duration::from_secs(1),
+        summary: None,
+    };
+    (result, timeline)
+}
+
+/// What a reader should see of `text`: control characters (but tab and line
+/// breaks) as U+FFFD.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// What an XML parser reads of `text` as element content: the non-characters XML
+/// cannot carry as U+FFFD too, line breaks as `\n` (as XML reads them) and tabs as
+/// spaces (quick-junit would drop a tab).
+fn xml_content(text: &str) -> String {
+    visible(text)
+        .replace(['\u{FFFE}', '\u{FFFF}'], "\u{FFFD}")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', " ")
+}
+
+/// What an XML parser reads of `text` as an attribute value: every whitespace
+/// character a space (XML's attribute-value normalisation).
+fn xml_attribute(text: &str) -> String {
+    xml_content(text).replace(['\t', '\n'], " ")
+}
+
+/// The page's tags, in order, and its text between them with entities decoded.
+/// Every `&` in the text must start one of the entities maud writes.
+fn html_tags_and_texts(html: &str) -> (Vec<&str>, Vec<String>) {
+    let (mut tags, mut texts) = (Vec::new(), Vec::new());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        texts.push(&rest[..start]);
+        let end = start + rest[start..].find('>').expect("every tag is closed");
+        tags.push(&rest[start..=end]);
+        rest = &rest[end + 1..];
+    }
+    texts.push(rest);
+    let decode = |text: &str| {
+        let mut out = String::new();
+        let mut parts = text.split('&');
+        out.push_str(parts.next().unwrap_or_default());
+        for part in parts {
+            let (char, after) = [("amp;", '&'), ("lt;", '<'), ("gt;", '>'), ("quot;", '"')]
+                .into_iter()
+                .find_map(|(entity, c)| part.strip_prefix(entity).map(|after| (c, after)))
+                .unwrap_or_else(|| panic!("a bare `&` in the page's text: `&{part}`"));
+            out.push(char);
+            out.push_str(after);
+        }
+        out
+    };
+    (tags, texts.into_iter().map(decode).collect())
+}
+
+fn check_names(names: &Names) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().expect("a temporary directory can be created");
+    let (result, timeline) = named_run(names, dir.path());
+    let report = Report::with_timeline(&result, Some(timeline)).title(names.title.clone());
+
+    // HTML: the same tags as a report of plain names, and each name as a text.
+    let x = "x".to_string();
+    let plain_names = Names {
+        title: x.clone(),
+        metric: x.clone(),
+        tag_value: x.clone(),
+        group: x.clone(),
+        check: x,
+    };
+    let (plain_result, plain_timeline) = named_run(&plain_names, dir.path());
+    let plain_html = Report::with_timeline(&plain_result, Some(plain_timeline))
+        .title("x")
+        .html();
+    let html = report.html();
+    let (tags, texts) = html_tags_and_texts(&html);
+    let (plain_tags, _) = html_tags_and_texts(&plain_html);
+    prop_assert_eq!(&tags, &plain_tags, "a name changed the page's structure");
+    let shown = [
+        ("title", names.title.clone()),
+        ("threshold metric", result.thresholds[0].metric.clone()),
+        ("group", result.checks[0].group.clone()),
+        ("check", names.check.clone()),
+        ("endpoint", names.tag_value.clone()),
+    ];
+    for (what, name) in &shown {
+        let name = visible(name);
+        prop_assert!(
+            name.is_empty() || texts.contains(&name),
+            "the {} {:?} is not a text of the page",
+            what,
+            name
+        );
+    }
+
+    // JUnit: one case per suite as for plain names, and each name as written.
+    let files = report
+        .write_to(dir.path())
+        .expect("the reports are written");
+    let junit = Junit::read(&files.junit);
+    for (suite, counts) in &junit.counts {
+        let cases = if suite.is_empty() { 4 } else { 1 };
+        prop_assert_eq!(counts, &[cases; 5], "suite `{}`", suite);
+    }
+    prop_assert_eq!(&junit.title, &xml_attribute(&names.title));
+    let [run, threshold, check, group] = &junit.cases[..] else {
+        return Err(TestCaseError::fail(format!("not four cases: {junit:#?}")));
+    };
+    prop_assert_eq!(&run.name, "verdict");
+    prop_assert_eq!(
+        &threshold.name,
+        &xml_attribute(&result.thresholds[0].name())
+    );
+    prop_assert_eq!(&check.name, &xml_attribute(&names.check));
+    prop_assert_eq!(
+        &check.classname,
+        &xml_attribute(&format!("checks.::{}", names.group))
+    );
+    prop_assert_eq!(&group.name, &xml_attribute(&format!("::{}", names.group)));
+    for case in &junit.cases {
+        let failure = case.failure.as_ref().expect("every case fails");
+        // The message and the element's text say the same; the text keeps line
+        // breaks that the attribute, as XML reads it, turns into spaces.
+        prop_assert_eq!(&failure.message, &failure.text.replace('\n', " "));
+        prop_assert_eq!(&failure.kind, &case.suite);
+    }
+    let group_failure = &group.failure.as_ref().expect("the group fails").text;
+    prop_assert!(group_failure.contains(&xml_content(&names.group)));
+    Ok(())
+}
+
+#[test]
+fn hostile_names_cannot_change_the_structure_of_the_html_or_the_junit() {
+    let config = ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest::test_runner::TestRunner::new(config)
+        .run(&names(), |names| check_names(&names))
+        .unwrap();
 }

@@ -150,7 +150,9 @@ fn a_threshold_on_a_metric_without_samples_says_no_samples_everywhere() {
         "{junit}"
     );
     assert!(
-        junit.contains(r#"<testsuite name="thresholds" tests="4" failures="2""#),
+        junit.contains(
+            r#"<testsuite name="thresholds" tests="4" skipped="0" errors="0" failures="2">"#
+        ),
         "{junit}"
     );
 }
@@ -231,14 +233,14 @@ fn same_named_checks_on_two_requests_of_one_group_stay_apart() {
         "<tr><td>::Items</td><td>status is 200 (delete item)</td><td class=\"num\">0</td>\
          <td class=\"num fail\">3</td>",
         "<tr><td>::Items</td><td>status is 200 (put item)</td><td class=\"num\">3</td>\
-         <td class=\"num \">0</td>",
+         <td class=\"num\">0</td>",
     ] {
         assert!(html.contains(row), "{row}\n{html}");
     }
     let junit = report.junit();
     assert!(
         junit
-            .contains("<testcase classname=\"checks.::Items\" name=\"status is 200 (put item)\"/>"),
+            .contains("<testcase name=\"status is 200 (put item)\" classname=\"checks.::Items\"/>"),
         "{junit}"
     );
     assert!(
