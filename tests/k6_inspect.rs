@@ -60,7 +60,7 @@ fn assert_k6_reads_the_model<L>(script: &Script<L>) -> Value {
     } else {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("script.js"), &js).unwrap();
-        for (path, contents) in &files {
+        for k6dsl::File { path, contents } in &files {
             let path = dir.path().join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, contents).unwrap();

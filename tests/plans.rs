@@ -1215,7 +1215,7 @@ fn k6dsl_gen_writes_data_files_beside_the_script() {
         "k6dsl gen failed:\n{}",
         text(&output.stderr)
     );
-    for (path, contents) in rows_plan().data_files().unwrap() {
+    for k6dsl::File { path, contents } in rows_plan().data_files().unwrap() {
         assert_eq!(
             std::fs::read_to_string(out_dir.join(&path)).unwrap(),
             contents,
@@ -1270,7 +1270,7 @@ fn k6dsl_gen_tree_writes_the_project_tree() {
     );
     assert!(output.status.success(), "{}", text(&output.stderr));
     let expected = checkout::script(Profile::Load).to_project().unwrap();
-    for (path, contents) in &expected {
+    for k6dsl::File { path, contents } in &expected {
         assert_eq!(
             &std::fs::read_to_string(out_dir.join(path)).unwrap(),
             contents,
@@ -1476,7 +1476,7 @@ fn k6dsl_gen_keeps_text_split_around_a_dollar_as_text() {
         js.contains(r"`${BASE_URL}/products\${console.log('x')}${__VU}`"),
         "{js}"
     );
-    let parsed = tools::template_literals(&[("main.js".into(), js.clone())]).unwrap();
+    let parsed = tools::template_literals(&[k6dsl::File::new("main.js", js.clone())]).unwrap();
     let url = parsed[0]
         .templates
         .iter()

@@ -350,10 +350,20 @@ pub enum Layout {
     Tree,
 }
 
+impl Layout {
+    /// What the library generates for this layout.
+    pub fn target(self) -> k6dsl::Target {
+        match self {
+            Layout::Script => k6dsl::Target::JAVASCRIPT,
+            Layout::Tree => k6dsl::Target::PROJECT,
+        }
+    }
+}
+
 /// The files of the project a plan generates in `layout`, by path relative to the
-/// project's directory. The one place that decides what `gen` writes. Files the
-/// plan names by path (`csv_file`, `json_file`, `tlsAuth` PEM files) are read now,
-/// relative paths from the current directory, and copied into the project's `data/`.
+/// project's directory, as [`k6dsl::generate()`] makes them. Files the plan names by
+/// path (`csv_file`, `json_file`, `tlsAuth` PEM files) are read now, relative paths
+/// from the current directory, and copied into the project's `data/`.
 ///
 /// # Errors
 ///
@@ -364,24 +374,16 @@ pub enum Layout {
 ///
 /// let plan = k6dsl::plan::Plan::from_json(k6dsl_cli::EXAMPLE_PLAN).unwrap();
 /// let files = project_files(&plan, Layout::Script).unwrap();
-/// let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+/// let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
 /// assert_eq!(paths, ["main.js", "results/.gitkeep"]);
 /// let files = project_files(&plan, Layout::Tree).unwrap();
-/// assert!(files.iter().any(|(path, _)| path == "scripts/main.js"));
+/// assert!(files.get("scripts/main.js").is_some());
 /// ```
-pub fn project_files(plan: &Plan, layout: Layout) -> Result<Vec<(String, String)>, k6dsl::Errors> {
-    match layout {
-        Layout::Script => {
-            let mut files = vec![("main.js".to_owned(), plan.to_javascript()?)];
-            files.extend(plan.data_files()?);
-            files.push(("results/.gitkeep".to_owned(), String::new()));
-            Ok(files)
-        }
-        Layout::Tree => plan.to_project(),
-    }
+pub fn project_files(plan: &Plan, layout: Layout) -> Result<k6dsl::Files, k6dsl::Errors> {
+    k6dsl::generate(&plan.script, layout.target())
 }
 
-fn generate(file: &str, plan: &Plan, layout: Layout) -> Result<Vec<(String, String)>, Failure> {
+fn generate(file: &str, plan: &Plan, layout: Layout) -> Result<k6dsl::Files, Failure> {
     project_files(plan, layout).map_err(|errors| Failure::Generate {
         file: file.to_owned(),
         errors,
@@ -393,12 +395,12 @@ fn generate(file: &str, plan: &Plan, layout: Layout) -> Result<Vec<(String, Stri
 /// without `force`).
 fn write_project(
     dir: &Path,
-    files: Vec<(String, String)>,
+    files: k6dsl::Files,
     force: bool,
 ) -> Result<k6dsl::output::Report, Failure> {
     OutputDir::new(dir)
         .force(force)
-        .write(files)
+        .write(files.into_pairs())
         .map_err(|errors| {
             let hint = if errors.needs_force() {
                 "\nk6dsl: pass --force to overwrite them"

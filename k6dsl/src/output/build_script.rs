@@ -201,8 +201,9 @@ impl Generator {
             Ok((javascript, data_files)) => {
                 // Data file paths are relative to the script.
                 let dir = path.rfind('/').map_or("", |slash| &path[..=slash]);
-                for (file, contents) in data_files {
-                    self.files.push((format!("{dir}{file}"), contents));
+                for file in data_files {
+                    self.files
+                        .push((format!("{dir}{}", file.path), file.contents));
                 }
                 self.files.push((path, javascript));
                 for file in crate::model::files::list(script.to_ir()) {

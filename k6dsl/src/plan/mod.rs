@@ -232,8 +232,7 @@ impl Plan {
         match crate::validate::validate(&plan.script) {
             Ok(()) => Ok(plan),
             Err(errors) => {
-                let mut located: Vec<(Diagnostic, crate::Error)> = errors
-                    .0
+                let mut located: Vec<(Diagnostic, crate::ValidationError)> = errors
                     .into_iter()
                     .enumerate()
                     .map(|(i, error)| {
@@ -263,36 +262,37 @@ impl Plan {
                 let (diagnostics, errors) = located.into_iter().unzip();
                 Err(PlanError::Invalid {
                     diagnostics,
-                    errors: Errors(errors),
+                    errors: Errors::from_vec(errors).expect("validation found problems"),
                 })
             }
         }
     }
 
-    /// Validates the plan and generates its k6 script, as [`crate::generate`].
+    /// Validates the plan and generates its k6 script, as [`crate::generate()`].
     ///
     /// # Errors
     ///
     /// Every validation problem, with its place in the model.
     pub fn to_javascript(&self) -> Result<String, Errors> {
-        crate::generate(&self.script)
+        crate::generate(&self.script, crate::Target::JAVASCRIPT)
+            .map(|files| files.into_entry().contents)
     }
 
     /// Validates the plan and generates it as a k6 project tree (`scripts/main.js`,
     /// `scripts/lib/`, `scripts/scenarios/`, `data/`, `results/`, `README.md`), as
-    /// [`crate::generate_project`].
+    /// [`crate::generate()`].
     ///
     /// # Errors
     ///
     /// Every validation problem, with its place in the model.
-    pub fn to_project(&self) -> Result<Vec<(String, String)>, Errors> {
-        crate::generate_project(&self.script)
+    pub fn to_project(&self) -> Result<crate::Files, Errors> {
+        crate::generate(&self.script, crate::Target::PROJECT)
     }
 
     /// The files the plan's script opens, as (path relative to the script,
     /// contents): data rows given in the plan, and copies of the files it names by
     /// path, read now (relative paths from the current directory), as
-    /// [`crate::model::files::read`].
+    /// [`crate::data_files()`].
     ///
     /// # Errors
     ///
@@ -302,11 +302,11 @@ impl Plan {
     /// use k6dsl::plan::Plan;
     /// let plan = Plan::from_json(r#"{"data": [{"name": "users", "source": {"csv_rows": {
     ///     "file": "data/users.csv", "header": ["name"], "rows": [["ann"], ["bob"]]}}}]}"#).unwrap();
-    /// assert_eq!(plan.data_files()?, [("data/users.csv".to_owned(), "name\nann\nbob\n".to_owned())]);
+    /// assert_eq!(plan.data_files()?[0].contents, "name\nann\nbob\n");
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
-    pub fn data_files(&self) -> Result<Vec<(String, String)>, Errors> {
-        crate::model::files::read(&self.script)
+    pub fn data_files(&self) -> Result<Vec<crate::File>, Errors> {
+        crate::data_files(&self.script)
     }
 
     /// The plan as pretty JSON (two-space indents, a final newline), the form
@@ -879,7 +879,10 @@ mod places {
     use super::*;
 
     /// Paths in the plan that a validation error may be about, most precise first.
-    pub(super) fn candidates(script: &model::Script, error: &crate::Error) -> Vec<Vec<Seg>> {
+    pub(super) fn candidates(
+        script: &model::Script,
+        error: &crate::ValidationError,
+    ) -> Vec<Vec<Seg>> {
         let duplicate = matches!(error.problem, Problem::Duplicate { .. });
         let base = base(script, &error.place, duplicate);
         let mut out = Vec::new();

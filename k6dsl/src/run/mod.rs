@@ -508,7 +508,11 @@ impl Runner {
     ) -> Result<RunResult, RunError> {
         let model = script.to_ir();
         // The files the script opens: rows, and copies of the model's files.
-        let mut files = script.data_files()?;
+        let mut files: Vec<(String, String)> = script
+            .data_files()?
+            .into_iter()
+            .map(|file| (file.path, file.contents))
+            .collect();
         if let Some(path) = &model.lifecycle.summary_json {
             // handleSummary writes here, and k6 does not create the folder.
             if let Some(parent) = Path::new(path)
