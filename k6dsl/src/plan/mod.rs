@@ -70,6 +70,8 @@ mod words;
 mod places;
 // From a field path to its line and column in the plan's text.
 mod locate;
+// A plan's top-level object: the model's fields, and `$schema` for editors.
+mod document;
 #[cfg(test)]
 mod tests;
 

@@ -4,18 +4,20 @@
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny};
 
+use super::document::Document;
 use super::{locate, words, Diagnostic, Format, Location};
 use crate::model;
 
 pub(super) fn read_json(text: &str) -> Result<model::Script, Diagnostic> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let script = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = tracked_path(error.path());
-        let mut diagnostic = json_diagnostic(text, error.into_inner(), &path);
-        let message = words::explain(&diagnostic.message, text, Format::Json, &path);
-        diagnostic.message = bounded(&message);
-        diagnostic
-    })?;
+    let Document(script) =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = tracked_path(error.path());
+            let mut diagnostic = json_diagnostic(text, error.into_inner(), &path);
+            let message = words::explain(&diagnostic.message, text, Format::Json, &path);
+            diagnostic.message = bounded(&message);
+            diagnostic
+        })?;
     // Nothing may follow the plan.
     deserializer
         .end()
@@ -69,8 +71,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for YamlSingletonMaps<T> {
 
 pub(super) fn read_yaml(text: &str) -> Result<model::Script, Diagnostic> {
     let deserializer = serde_norway::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, YamlSingletonMaps<model::Script>>(deserializer) {
-        Ok(YamlSingletonMaps(script)) => Ok(script),
+    match serde_path_to_error::deserialize::<_, YamlSingletonMaps<Document>>(deserializer) {
+        Ok(YamlSingletonMaps(Document(script))) => Ok(script),
         Err(error) => {
             let path = tracked_path(error.path());
             let error = error.into_inner();

@@ -241,3 +241,90 @@ fn columns_count_characters() {
         "{error}"
     );
 }
+
+#[test]
+fn a_plan_may_name_its_json_schema() {
+    let plain = Plan::from_json(r#"{"options": {"execution": "default"}, "flows": []}"#).unwrap();
+    for text in [
+        r#"{"$schema": "plan.schema.json", "options": {"execution": "default"}, "flows": []}"#,
+        r#"{"options": {"execution": "default"}, "$schema": "plan.schema.json", "flows": []}"#,
+        r#"{"options": {"execution": "default"}, "flows": [], "$schema": "a", "$schema": "b"}"#,
+    ] {
+        assert_eq!(Plan::load(text, Format::Json).unwrap(), plain, "{text}");
+    }
+    let yaml = "$schema: ./plan.schema.json\noptions:\n  execution: default\nflows: []\n";
+    assert_eq!(Plan::load(yaml, Format::Yaml).unwrap(), plain);
+    // Written plans do not have it.
+    assert!(!plain.to_json().contains("$schema"));
+
+    // It is a string, and only at the top level.
+    let error = Plan::from_json(r#"{"$schema": 1}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "1:13: $schema: invalid type: integer `1`, expected a string"
+    );
+    let error = Plan::from_yaml("options:\n  $schema: x\n").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("2:12: options.$schema: unknown field `$schema`, expected one of"),
+        "{error}"
+    );
+}
+
+#[test]
+fn without_a_schema_key_the_top_level_reads_as_the_model_does() {
+    use super::document::Document;
+
+    /// The model, or the error and its path, as serde reads `text` into `T`.
+    fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))
+    }
+    fn yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
+        let deserializer = serde_norway::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(deserializer)
+            .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))
+    }
+    let texts = [
+        "{}",
+        r#"{"options": {"execution": "default"}, "base_url": {"env": "H", "default": "x"}}"#,
+        r#"{"x": 1}"#,
+        r#"{"options": 1}"#,
+        r#"{"flows": [{"name": 1}]}"#,
+        r#"{"options": {}, "options": {}}"#,
+        r#"{"$schemas": "x"}"#,
+        "[]",
+        "[{}]",
+        "1",
+        "-1",
+        "true",
+        "\"x\"",
+        "null",
+        "",
+        "{",
+    ];
+    for text in texts {
+        let direct = json::<model::Script>(text);
+        let through = json::<Document>(text).map(|Document(script)| script);
+        assert_eq!(through, direct, "JSON {text:?}");
+    }
+    let yaml_texts = [
+        "7: seven\n",
+        "0: {}\n",
+        "true: 1\n",
+        "[a]: 1\n",
+        "{a: 1}: 2\n",
+        "~: 1\n",
+        "1.5: x\n",
+        "options:\n  execution: default\nmetrics: []\n",
+        "options: [\n",
+        "--- 1\n",
+    ];
+    for text in texts.into_iter().chain(yaml_texts) {
+        let direct = yaml::<model::Script>(text);
+        let through = yaml::<Document>(text).map(|Document(script)| script);
+        assert_eq!(through, direct, "YAML {text:?}");
+    }
+}

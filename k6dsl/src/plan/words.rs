@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
+use super::document::Document;
 use super::read::{tracked_path, Seg};
 use super::Format;
-use crate::model;
 
 /// The executor types, for the message about a wrong `type`.
 const EXECUTOR_TYPE: &str = "a string: the executor type, e.g. \"constant-vus\"";
@@ -175,7 +175,7 @@ fn probe(text: &str, format: Format, path: &[Seg]) -> Shape {
         return Shape::Unknown;
     };
     *slot = Value::String(MARK.to_owned());
-    let Err(error) = serde_path_to_error::deserialize::<_, model::Script>(value) else {
+    let Err(error) = serde_path_to_error::deserialize::<_, Document>(value) else {
         return Shape::Unknown;
     };
     let error_path = tracked_path(error.path());
