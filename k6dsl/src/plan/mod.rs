@@ -9,6 +9,10 @@
 //! [`Plan::load`] then runs k6dsl's validation and reports every problem, each at
 //! its place in the file.
 //!
+//! [`Plan::json_schema`] is the format as a JSON Schema, for editors: shipped as
+//! `docs/plan.schema.json`, which a plan names in a top-level `"$schema"` key that
+//! k6dsl ignores.
+//!
 //! ```
 //! use k6dsl::plan::{Format, Plan};
 //!
@@ -70,6 +74,8 @@ mod words;
 mod places;
 // From a field path to its line and column in the plan's text.
 mod locate;
+// The plan format's JSON Schema (`Plan::json_schema`), for editors.
+pub(crate) mod schema;
 // A plan's top-level object: the model's fields, and `$schema` for editors.
 mod document;
 #[cfg(test)]

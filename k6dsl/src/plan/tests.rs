@@ -242,6 +242,24 @@ fn columns_count_characters() {
     );
 }
 
+/// `docs/plan.schema.json`, which editors read, relative to this crate.
+const SHIPPED_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/plan.schema.json");
+
+#[test]
+fn the_shipped_json_schema_is_the_generated_one() {
+    let generated = Plan::json_schema();
+    if std::env::var_os("K6DSL_UPDATE_SCHEMA").is_some() {
+        std::fs::write(SHIPPED_SCHEMA, &generated).expect("docs/plan.schema.json is writable");
+    }
+    let shipped = std::fs::read_to_string(SHIPPED_SCHEMA).unwrap_or_default();
+    assert!(
+        shipped == generated,
+        "docs/plan.schema.json is not the schema the model generates (Plan::json_schema); \
+         after a deliberate change to the model, rewrite it with \
+         `K6DSL_UPDATE_SCHEMA=1 cargo test -p k6dsl --lib plan` and review the diff"
+    );
+}
+
 #[test]
 fn a_plan_may_name_its_json_schema() {
     let plain = Plan::from_json(r#"{"options": {"execution": "default"}, "flows": []}"#).unwrap();
