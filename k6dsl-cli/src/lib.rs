@@ -6,7 +6,7 @@
 //! k6dsl gen PLAN -o DIR --tree      write the test as a project tree (scripts/, data/, ...)
 //! k6dsl check PLAN                  read and validate PLAN; write nothing
 //! k6dsl example [--yaml]            print an example plan (the checkout test)
-//! k6dsl schema                      print the plan format's reference
+//! k6dsl schema [--json]            print the plan format's reference (or JSON Schema)
 //! ```
 //!
 //! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
@@ -154,7 +154,18 @@ groups and custom metrics. `k6dsl example > plan.json` and edit.")]
         yaml: bool,
     },
     /// Print the plan format's reference (Markdown): every field, with examples
-    Schema,
+    #[command(long_about = "\
+Print the plan format's reference (Markdown): every field, with examples.
+
+With --json, print the plan format's JSON Schema instead (draft 7, the content of
+docs/plan.schema.json), for editors and yaml-language-server: save it beside your
+plans and name it in a plan's \"$schema\" key (JSON) or in a
+`# yaml-language-server: $schema=plan.schema.json` comment (YAML).")]
+    Schema {
+        /// Print the JSON Schema (for editors) instead of the Markdown reference
+        #[arg(long, overrides_with = "json")]
+        json: bool,
+    },
     /// Print the version (as --version does)
     #[command(hide = true)]
     Version,
@@ -288,7 +299,8 @@ fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure
     };
     match command {
         Command::Version => print(out, &Cli::command().render_version()),
-        Command::Schema => print(out, SCHEMA),
+        Command::Schema { json: false } => print(out, SCHEMA),
+        Command::Schema { json: true } => print(out, &Plan::json_schema()),
         Command::Example { yaml } => {
             let text = if !yaml {
                 EXAMPLE_PLAN.to_owned()
@@ -557,6 +569,9 @@ mod tests {
         let (code, out, _) = run_with(&["schema"]);
         assert_eq!(code, SUCCESS);
         assert!(out.starts_with("# "), "{out}");
+        let (code, out, _) = run_with(&["schema", "--json"]);
+        assert_eq!(code, SUCCESS);
+        assert_eq!(out, Plan::json_schema());
     }
 
     #[test]
