@@ -28,7 +28,9 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod event;
 mod histogram;
+mod parse;
 mod reader;
 mod time;
 
@@ -38,8 +40,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead};
 use std::time::Duration;
 
+pub use event::{Event, MetricDecl, MetricKind, Point, Tags, Warning};
 pub use histogram::Histogram;
-pub use reader::{Event, MetricDecl, MetricKind, Point, Reader, Tags, Warning, DEFAULT_MAX_LINE};
+pub use reader::{Reader, DEFAULT_MAX_LINE};
 
 /// The tag keys kept by default: those k6 thresholds and summaries select on, each
 /// with few values (`url` and `vu`-like tags are left out to bound cardinality).
