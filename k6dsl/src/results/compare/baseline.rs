@@ -56,17 +56,20 @@ pub struct Baseline {
 }
 
 /// Why a baseline could not be read or written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompareError {
     /// Reading or writing the file failed.
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The error.
+        #[source]
         error: std::io::Error,
     },
     /// The file is not JSON, or not a baseline or k6 summary export.
+    #[error(fmt = format_error)]
     Format {
         /// The file, when there is one.
         path: Option<PathBuf>,
@@ -75,28 +78,11 @@ pub enum CompareError {
     },
 }
 
-impl fmt::Display for CompareError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CompareError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            CompareError::Format {
-                path: Some(path),
-                message,
-            } => write!(f, "{}: {message}", path.display()),
-            CompareError::Format {
-                path: None,
-                message,
-            } => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for CompareError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            CompareError::Io { error, .. } => Some(error),
-            CompareError::Format { .. } => None,
-        }
+/// [`CompareError::Format`]'s message: `FILE: what is wrong`, or only what is wrong.
+fn format_error(path: &Option<PathBuf>, message: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match path {
+        Some(path) => write!(f, "{}: {message}", path.display()),
+        None => f.write_str(message),
     }
 }
 
