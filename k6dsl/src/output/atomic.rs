@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::Error;
+use super::WriteError;
 
 /// Temporary file names unique within this process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -37,7 +37,7 @@ pub(super) fn is_temp_name(name: &str) -> bool {
 pub(super) fn remove_leftover_temp_files<'p>(
     root: &Path,
     paths: impl Iterator<Item = &'p str>,
-) -> Result<(), Error> {
+) -> Result<(), WriteError> {
     let mut dirs = std::collections::BTreeSet::new();
     dirs.insert(root.to_owned());
     for path in paths {
@@ -60,7 +60,7 @@ pub(super) fn remove_leftover_temp_files<'p>(
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                     Err(source) => {
-                        return Err(Error::Io {
+                        return Err(WriteError::Io {
                             action: "remove the leftover temporary file",
                             path,
                             source,
@@ -75,12 +75,12 @@ pub(super) fn remove_leftover_temp_files<'p>(
 
 /// Writes `root/path` atomically: a temporary file beside it, flushed to disk,
 /// renamed over it, and the directory flushed so the rename survives a crash.
-pub(super) fn write_atomically(root: &Path, path: &str, contents: &[u8]) -> Result<(), Error> {
+pub(super) fn write_atomically(root: &Path, path: &str, contents: &[u8]) -> Result<(), WriteError> {
     let target = root.join(path);
     let dir = target
         .parent()
         .map_or_else(|| root.to_owned(), Path::to_owned);
-    fs::create_dir_all(&dir).map_err(|source| Error::Io {
+    fs::create_dir_all(&dir).map_err(|source| WriteError::Io {
         action: "create the directory",
         path: dir.clone(),
         source,
@@ -89,7 +89,7 @@ pub(super) fn write_atomically(root: &Path, path: &str, contents: &[u8]) -> Resu
     let temp = dir.join(temp_name(name));
     let io = |action: &'static str, path: &Path| {
         let path = path.to_owned();
-        move |source| Error::Io {
+        move |source| WriteError::Io {
             action,
             path,
             source,
@@ -119,12 +119,12 @@ pub(super) fn write_atomically(root: &Path, path: &str, contents: &[u8]) -> Resu
 }
 
 /// Flushes a directory's entries to disk (Unix; elsewhere the rename is enough).
-fn sync_dir(dir: &Path) -> Result<(), Error> {
+fn sync_dir(dir: &Path) -> Result<(), WriteError> {
     #[cfg(unix)]
     {
         fs::File::open(dir)
             .and_then(|d| d.sync_all())
-            .map_err(|source| Error::Io {
+            .map_err(|source| WriteError::Io {
                 action: "flush the directory",
                 path: dir.to_owned(),
                 source,
@@ -145,7 +145,7 @@ pub(super) mod crash {
     use std::cell::RefCell;
     use std::path::{Path, PathBuf};
 
-    use super::{fs, temp_name, Error};
+    use super::{fs, temp_name, WriteError};
 
     thread_local! {
         static AT: RefCell<Option<(PathBuf, String)>> = const { RefCell::new(None) };
@@ -176,8 +176,8 @@ pub(super) mod crash {
         due
     }
 
-    pub(in crate::output) fn error(root: &Path) -> Error {
-        Error::Io {
+    pub(in crate::output) fn error(root: &Path) -> WriteError {
+        WriteError::Io {
             action: "write (a simulated crash)",
             path: root.to_owned(),
             source: std::io::Error::other("killed"),

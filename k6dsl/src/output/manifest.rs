@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::path::check_relative_path;
-use super::Error;
+use super::WriteError;
 
 /// The manifest k6dsl keeps in every output directory: for each file it wrote there,
 /// a hash of what it wrote. Do not edit it; deleting it makes k6dsl treat every
@@ -24,7 +24,7 @@ use super::Error;
 /// let manifest = std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap();
 /// assert!(manifest.contains(r#""main.js": "#), "{manifest}");
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::Errors>(())
+/// # Ok::<(), k6dsl::output::WriteErrors>(())
 /// ```
 pub const MANIFEST_FILE: &str = ".k6dsl-manifest.json";
 
@@ -68,19 +68,19 @@ impl Default for Manifest {
 }
 
 /// The manifest at `path` and its bytes; an empty manifest when there is none.
-pub(super) fn read_manifest(path: &Path) -> Result<(Manifest, Option<Vec<u8>>), Error> {
+pub(super) fn read_manifest(path: &Path) -> Result<(Manifest, Option<Vec<u8>>), WriteError> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Manifest::default(), None)),
         Err(source) => {
-            return Err(Error::Io {
+            return Err(WriteError::Io {
                 action: "read",
                 path: path.to_owned(),
                 source,
             })
         }
     };
-    let bad = |reason: String| Error::BadManifest {
+    let bad = |reason: String| WriteError::BadManifest {
         path: path.to_owned(),
         reason,
     };

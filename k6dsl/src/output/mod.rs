@@ -15,7 +15,7 @@
 //!   ([`MANIFEST_FILE`]) with a hash of every file k6dsl wrote there. A file whose
 //!   contents no longer match its hash was edited by hand, and one that is not in the
 //!   manifest at all is someone else's: either is refused
-//!   ([`Error::Edited`], [`Error::NotGenerated`], naming the file) unless
+//!   ([`WriteError::Edited`], [`WriteError::NotGenerated`], naming the file) unless
 //!   [`OutputDir::force`] is set. Every file is checked before any is written, so a
 //!   refusal writes nothing at all;
 //! - **reports** what happened to each file ([`Outcome`]), so a command line or a
@@ -53,16 +53,16 @@
 //! let report = out.force(true).write([("main.js", "export default function () {}\n")])?;
 //! assert_eq!(report.files[0].outcome, Outcome::Forced);
 //! # std::fs::remove_dir_all(&dir).unwrap();
-//! # Ok::<(), k6dsl::output::Errors>(())
+//! # Ok::<(), k6dsl::output::WriteErrors>(())
 //! ```
 
 pub mod build_script;
 
 mod atomic;
-mod errors;
 mod manifest;
 mod path;
 mod report;
+mod write_error;
 
 #[cfg(test)]
 mod tests;
@@ -75,11 +75,11 @@ use std::path::{Path, PathBuf};
 #[cfg(test)]
 use atomic::crash;
 use atomic::{remove_leftover_temp_files, write_atomically};
-pub use errors::{Error, Errors};
 pub use manifest::MANIFEST_FILE;
 use manifest::{hash_hex, manifest_bytes, read_manifest, Manifest};
 use path::check_relative_path;
 pub use report::{FileReport, Outcome, Report};
+pub use write_error::{WriteError, WriteErrors};
 
 /// A directory that generated files are written into.
 ///
@@ -95,7 +95,7 @@ pub use report::{FileReport, Outcome, Report};
 /// assert!(report.wrote_anything());
 /// assert_eq!(std::fs::read_to_string(dir.join("load/data/users.csv")).unwrap(), "username\nuser1\n");
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::Errors>(())
+/// # Ok::<(), k6dsl::output::WriteErrors>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -127,7 +127,7 @@ impl OutputDir {
     /// let report = OutputDir::new(&dir).force(true).write([("main.js", "// generated\n")])?;
     /// assert_eq!(report.files[0].outcome, Outcome::Forced);
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::Errors>(())
+    /// # Ok::<(), k6dsl::output::WriteErrors>(())
     /// ```
     pub fn force(mut self, force: bool) -> Self {
         self.force = force;
@@ -156,9 +156,9 @@ impl OutputDir {
     /// let report = OutputDir::new(&dir).plan([("main.js", "// generated\n")])?;
     /// assert_eq!(report.files[0].outcome, Outcome::Created);
     /// assert!(!dir.exists());
-    /// # Ok::<(), k6dsl::output::Errors>(())
+    /// # Ok::<(), k6dsl::output::WriteErrors>(())
     /// ```
-    pub fn plan<I, P, C>(&self, files: I) -> Result<Report, Errors>
+    pub fn plan<I, P, C>(&self, files: I) -> Result<Report, WriteErrors>
     where
         I: IntoIterator<Item = (P, C)>,
         P: Into<String>,
@@ -176,15 +176,15 @@ impl OutputDir {
     /// contents it is an error.
     ///
     /// ```
-    /// use k6dsl::output::{Error, OutputDir};
+    /// use k6dsl::output::{WriteError, OutputDir};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-write-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
     /// let errors = OutputDir::new(&dir).write([("../main.js", "// generated\n")]).unwrap_err();
-    /// assert!(matches!(&errors.0[0], Error::InvalidPath { path, .. } if path == "../main.js"));
+    /// assert!(matches!(errors.first(), WriteError::InvalidPath { path, .. } if path == "../main.js"));
     /// assert!(!dir.exists());
     /// ```
-    pub fn write<I, P, C>(&self, files: I) -> Result<Report, Errors>
+    pub fn write<I, P, C>(&self, files: I) -> Result<Report, WriteErrors>
     where
         I: IntoIterator<Item = (P, C)>,
         P: Into<String>,
@@ -195,7 +195,7 @@ impl OutputDir {
     }
 
     /// Checks every file and decides what to do with it; touches nothing.
-    fn prepare<I, P, C>(&self, files: I) -> Result<Prepared, Errors>
+    fn prepare<I, P, C>(&self, files: I) -> Result<Prepared, WriteErrors>
     where
         I: IntoIterator<Item = (P, C)>,
         P: Into<String>,
@@ -209,16 +209,16 @@ impl OutputDir {
             let path = path.into();
             let contents = contents.into();
             if let Err(reason) = check_relative_path(&path) {
-                errors.push(Error::InvalidPath { path, reason });
+                errors.push(WriteError::InvalidPath { path, reason });
                 continue;
             }
             match wanted.get(&path) {
                 Some(existing) if *existing != contents => {
                     if !errors
                         .iter()
-                        .any(|e| matches!(e, Error::DuplicatePath { path: p } if *p == path))
+                        .any(|e| matches!(e, WriteError::DuplicatePath { path: p } if *p == path))
                     {
-                        errors.push(Error::DuplicatePath { path });
+                        errors.push(WriteError::DuplicatePath { path });
                     }
                 }
                 Some(_) => {}
@@ -232,7 +232,7 @@ impl OutputDir {
             for (index, _) in path.match_indices('/') {
                 let dir = &path[..index];
                 if wanted.contains_key(dir) {
-                    errors.push(Error::FileAndDirectory {
+                    errors.push(WriteError::FileAndDirectory {
                         file: dir.to_owned(),
                         inside: path.clone(),
                     });
@@ -241,30 +241,31 @@ impl OutputDir {
         }
 
         match fs::metadata(&self.root) {
-            Ok(meta) if !meta.is_dir() => errors.push(Error::NotADirectory {
+            Ok(meta) if !meta.is_dir() => errors.push(WriteError::NotADirectory {
                 path: self.root.clone(),
             }),
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(source) => errors.push(Error::Io {
+            Err(source) => errors.push(WriteError::Io {
                 action: "read",
                 path: self.root.clone(),
                 source,
             }),
         }
-        if !errors.is_empty() {
-            return Err(Errors(errors));
+        if let Some(errors) = WriteErrors::from_vec(errors) {
+            return Err(errors);
         }
 
         let manifest_path = self.root.join(MANIFEST_FILE);
         let (old_manifest, old_manifest_bytes) = match read_manifest(&manifest_path) {
             Ok(found) => found,
-            Err(error) if self.force && matches!(error, Error::BadManifest { .. }) => {
+            Err(error) if self.force && matches!(error, WriteError::BadManifest { .. }) => {
                 (Manifest::default(), None)
             }
-            Err(error) => return Err(Errors(vec![error])),
+            Err(error) => return Err(error.into()),
         };
 
+        let mut errors = Vec::new();
         let mut planned = Vec::new();
         let mut report = Report {
             root: self.root.clone(),
@@ -287,8 +288,8 @@ impl OutputDir {
                 Err(error) => errors.push(error),
             }
         }
-        if !errors.is_empty() {
-            return Err(Errors(errors));
+        if let Some(errors) = WriteErrors::from_vec(errors) {
+            return Err(errors);
         }
 
         // Files generated before and not now: left alone while they exist, and listed.
@@ -322,7 +323,12 @@ impl OutputDir {
     }
 
     /// What to do with one file, or why not.
-    fn decide(&self, path: &str, contents: &[u8], manifest: &Manifest) -> Result<Outcome, Error> {
+    fn decide(
+        &self,
+        path: &str,
+        contents: &[u8],
+        manifest: &Manifest,
+    ) -> Result<Outcome, WriteError> {
         let target = self.root.join(path);
         // Every directory on the way must be a real directory inside the root.
         let mut dir = self.root.clone();
@@ -331,14 +337,14 @@ impl OutputDir {
             dir.push(part);
             match fs::symlink_metadata(&dir) {
                 Ok(meta) if meta.file_type().is_symlink() => {
-                    return Err(Error::Symlink { path: dir });
+                    return Err(WriteError::Symlink { path: dir });
                 }
-                Ok(meta) if !meta.is_dir() => return Err(Error::NotADirectory { path: dir }),
+                Ok(meta) if !meta.is_dir() => return Err(WriteError::NotADirectory { path: dir }),
                 Ok(_) => {}
                 // Nothing below exists either: the file is new.
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Outcome::Created),
                 Err(source) => {
-                    return Err(Error::Io {
+                    return Err(WriteError::Io {
                         action: "read",
                         path: dir,
                         source,
@@ -348,20 +354,20 @@ impl OutputDir {
         }
         match fs::symlink_metadata(&target) {
             Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(Error::Symlink { path: target })
+                return Err(WriteError::Symlink { path: target })
             }
-            Ok(meta) if meta.is_dir() => return Err(Error::IsADirectory { path: target }),
+            Ok(meta) if meta.is_dir() => return Err(WriteError::IsADirectory { path: target }),
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Outcome::Created),
             Err(source) => {
-                return Err(Error::Io {
+                return Err(WriteError::Io {
                     action: "read",
                     path: target,
                     source,
                 })
             }
         }
-        let current = fs::read(&target).map_err(|source| Error::Io {
+        let current = fs::read(&target).map_err(|source| WriteError::Io {
             action: "read",
             path: target.clone(),
             source,
@@ -377,13 +383,13 @@ impl OutputDir {
         match manifest.files.get(path) {
             Some(hash) if *hash == current_hash => Ok(Outcome::Updated),
             _ if self.force => Ok(Outcome::Forced),
-            Some(_) => Err(Error::Edited { path: target }),
-            None => Err(Error::NotGenerated { path: target }),
+            Some(_) => Err(WriteError::Edited { path: target }),
+            None => Err(WriteError::NotGenerated { path: target }),
         }
     }
 
     /// Writes what `prepare` decided, then the manifest if it changed.
-    fn apply(&self, prepared: Prepared) -> Result<Report, Errors> {
+    fn apply(&self, prepared: Prepared) -> Result<Report, WriteErrors> {
         let Prepared {
             planned,
             report,
@@ -396,7 +402,7 @@ impl OutputDir {
         // Nothing to write, or nothing generated into a directory k6dsl never wrote.
         let nothing_ever = new_manifest.files.is_empty() && old_manifest_bytes.is_none();
         remove_leftover_temp_files(&self.root, planned.iter().map(|f| f.path.as_str()))
-            .map_err(|e| Errors(vec![e]))?;
+            .map_err(WriteErrors::new)?;
         if (manifest_unchanged || nothing_ever) && !report.wrote_anything() {
             return Ok(report);
         }
@@ -411,7 +417,7 @@ impl OutputDir {
                 .filter_map(|f| Some((f.path.clone(), new_manifest.files.get(&f.path)?.clone())))
                 .collect();
             write_atomically(&self.root, MANIFEST_FILE, &manifest_bytes(&pending))
-                .map_err(|e| Errors(vec![e]))?;
+                .map_err(WriteErrors::new)?;
         }
 
         let mut written = Vec::new();
@@ -419,7 +425,7 @@ impl OutputDir {
         for file in to_write {
             #[cfg(test)]
             if crash::due(&self.root, &file.path) {
-                return Err(Errors(vec![crash::error(&self.root)]));
+                return Err(crash::error(&self.root).into());
             }
             match write_atomically(&self.root, &file.path, &file.contents) {
                 Ok(()) => written.push(file.path.as_str()),
@@ -434,7 +440,7 @@ impl OutputDir {
             None => {
                 if !manifest_unchanged {
                     write_atomically(&self.root, MANIFEST_FILE, &new_bytes)
-                        .map_err(|e| Errors(vec![e]))?;
+                        .map_err(WriteErrors::new)?;
                 }
                 Ok(report)
             }
@@ -450,7 +456,7 @@ impl OutputDir {
                         partial.pending.remove(&file.path);
                     }
                 }
-                let mut errors = vec![error];
+                let mut errors = WriteErrors::new(error);
                 if self.root.is_dir() {
                     if let Err(e) =
                         write_atomically(&self.root, MANIFEST_FILE, &manifest_bytes(&partial))
@@ -458,7 +464,7 @@ impl OutputDir {
                         errors.push(e);
                     }
                 }
-                Err(Errors(errors))
+                Err(errors)
             }
         }
     }

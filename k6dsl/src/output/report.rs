@@ -64,7 +64,7 @@ impl fmt::Display for Outcome {
 /// let report = OutputDir::new(&dir).write([("main.js", "// generated\n")])?;
 /// assert_eq!(report.files, [FileReport { path: "main.js".into(), outcome: Outcome::Created }]);
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::Errors>(())
+/// # Ok::<(), k6dsl::output::WriteErrors>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
@@ -90,7 +90,7 @@ pub struct FileReport {
 /// assert!(text.contains("updated "), "{text}");
 /// assert!(text.contains("no longer generated"), "{text}");
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::Errors>(())
+/// # Ok::<(), k6dsl::output::WriteErrors>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -119,7 +119,7 @@ impl Report {
     /// assert!(report.wrote_anything());
     /// assert_eq!(report.path_of("b.js"), dir.join("b.js"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::Errors>(())
+    /// # Ok::<(), k6dsl::output::WriteErrors>(())
     /// ```
     pub fn written(&self) -> impl Iterator<Item = &FileReport> {
         self.files.iter().filter(|f| f.outcome.wrote())

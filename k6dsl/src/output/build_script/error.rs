@@ -8,17 +8,18 @@ use super::FORCE_ENV;
 use crate::output;
 
 /// Why a build script's generation failed. Its `Debug` is its `Display`, so that a
-/// build script's `main` returning `Result<(), Error>` fails with a readable message.
+/// build script's `main` returning `Result<(), BuildScriptError>` fails with a
+/// readable message.
 ///
 /// ```
-/// use k6dsl::output::build_script::Error;
-/// let error = Error::ForceEnv { value: "yes".into() };
+/// use k6dsl::output::build_script::BuildScriptError;
+/// let error = BuildScriptError::ForceEnv { value: "yes".into() };
 /// assert_eq!(format!("{error:?}"), error.to_string());
 /// assert!(error.to_string().contains("K6DSL_FORCE is `yes`"));
 /// ```
 #[derive(thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum BuildScriptError {
     /// Scripts that did not generate: each path with every problem, with its place.
     #[error(fmt = generate_message)]
     Generate(Vec<(String, crate::Errors)>),
@@ -40,7 +41,7 @@ pub enum Error {
     Output {
         /// Every reason.
         #[source]
-        errors: output::Errors,
+        errors: output::WriteErrors,
         /// Whether [`FORCE_ENV`] could have forced the write (no
         /// [`Generator::force`](super::Generator::force) call).
         force_from_env: bool,
@@ -50,7 +51,7 @@ pub enum Error {
     Print(#[source] io::Error),
 }
 
-/// [`Error::Generate`]'s message: one line per script, each with its problems.
+/// [`BuildScriptError::Generate`]'s message: a line per script, each with its problems.
 fn generate_message(
     failures: &[(String, crate::Errors)],
     f: &mut fmt::Formatter<'_>,
@@ -64,7 +65,7 @@ fn generate_message(
     Ok(())
 }
 
-/// [`Error::Watch`]'s message: a list of the paths, each with its reason.
+/// [`BuildScriptError::Watch`]'s message: a list of the paths, each with its reason.
 fn watch_message(problems: &[(PathBuf, &'static str)], f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str("k6dsl cannot watch these paths for cargo:")?;
     for (path, reason) in problems {
@@ -73,10 +74,10 @@ fn watch_message(problems: &[(PathBuf, &'static str)], f: &mut fmt::Formatter<'_
     Ok(())
 }
 
-/// [`Error::Output`]'s message: every reason, then how to force the write when
-/// forcing would help.
+/// [`BuildScriptError::Output`]'s message: every reason, then how to force the write
+/// when forcing would help.
 fn output_message(
-    errors: &output::Errors,
+    errors: &output::WriteErrors,
     force_from_env: &bool,
     f: &mut fmt::Formatter<'_>,
 ) -> fmt::Result {
@@ -98,7 +99,7 @@ fn output_message(
     Ok(())
 }
 
-impl fmt::Debug for Error {
+impl fmt::Debug for BuildScriptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }

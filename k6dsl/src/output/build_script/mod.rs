@@ -9,7 +9,7 @@
 //! // build.rs
 //! use k6dsl::prelude::*;
 //!
-//! fn main() -> Result<(), k6dsl::output::build_script::Error> {
+//! fn main() -> Result<(), k6dsl::output::build_script::BuildScriptError> {
 //!     let smoke = Flow::new("smoke").steps(|f| {
 //!         f.request(Request::get("/products").name("products").check(Check::status(200)));
 //!     });
@@ -35,8 +35,8 @@
 //!   rerunning the build script whenever any file of the package changes, which, with
 //!   the output directory inside the package, would regenerate after every build.
 //! - never the output directory: a watched path inside it, or a watched directory that
-//!   contains it, is an error ([`Error::Watch`]), since every write would trigger the
-//!   next build.
+//!   contains it, is an error ([`BuildScriptError::Watch`]), since every write would
+//!   trigger the next build.
 //! - `cargo:rerun-if-env-changed=K6DSL_FORCE`, so that `K6DSL_FORCE=1 cargo build`
 //!   reruns the build script and overwrites hand-edited files ([`FORCE_ENV`]).
 //! - a `k6dsl: created|updated|unchanged|forced <path>` line per file (cargo keeps
@@ -48,9 +48,9 @@
 //! directory is no trigger); the next regeneration, after a change to the build script
 //! or a watched path, refuses to overwrite it and fails the build, naming the file.
 //!
-//! A build script's `main` may return `Result<(), build::Error>`: when it fails, Rust
-//! prints the error's `Debug`, which for [`Error`] is the readable message of its
-//! `Display` (every k6dsl problem, with its place), and cargo shows it.
+//! A build script's `main` may return `Result<(), BuildScriptError>`: when it fails,
+//! Rust prints the error's `Debug`, which for [`BuildScriptError`] is the readable
+//! message of its `Display` (every k6dsl problem, with its place), and cargo shows it.
 
 mod error;
 
@@ -60,7 +60,7 @@ mod tests;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-pub use error::Error;
+pub use error::BuildScriptError;
 
 use crate::output::{Outcome, OutputDir, Report};
 use crate::Script;
@@ -88,7 +88,7 @@ use crate::Script;
 /// generate()?;
 /// assert_eq!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap(), "// generated\n");
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::build_script::Error>(())
+/// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
 /// ```
 pub const FORCE_ENV: &str = "K6DSL_FORCE";
 
@@ -117,7 +117,7 @@ pub const FORCE_ENV: &str = "K6DSL_FORCE";
 /// assert!(cargo.contains("k6dsl: created "));
 /// assert!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap().contains("http.get("));
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::build_script::Error>(())
+/// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
 /// ```
 #[derive(Debug)]
 #[must_use]
@@ -162,7 +162,7 @@ impl Generator {
     ///
     /// ```
     /// use k6dsl::prelude::*;
-    /// use k6dsl::output::build_script::{Error, Generator};
+    /// use k6dsl::output::build_script::{BuildScriptError, Generator};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-script-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
@@ -193,10 +193,10 @@ impl Generator {
     ///     .script("bad.js", &bad)
     ///     .write_to(&mut std::io::sink())
     ///     .unwrap_err();
-    /// assert!(matches!(&error, Error::Generate(failures) if failures[0].0 == "bad.js"));
+    /// assert!(matches!(&error, BuildScriptError::Generate(failures) if failures[0].0 == "bad.js"));
     /// assert!(error.to_string().starts_with("k6dsl could not generate `bad.js`: the k6 test has 1 problem:"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn script<L>(mut self, path: impl Into<String>, script: &Script<L>) -> Self {
         let path = path.into();
@@ -240,7 +240,7 @@ impl Generator {
     ///     .write_to(&mut std::io::sink())?;
     /// assert!(dir.join("k6/README.md").is_file());
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn file(mut self, path: impl Into<String>, contents: impl Into<String>) -> Self {
         self.files.push((path.into(), contents.into()));
@@ -257,7 +257,7 @@ impl Generator {
     /// path is missing) and must neither be inside the output directory nor contain it.
     ///
     /// ```
-    /// use k6dsl::output::build_script::{Error, Generator};
+    /// use k6dsl::output::build_script::{BuildScriptError, Generator};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-watch-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
@@ -279,10 +279,10 @@ impl Generator {
     ///     .watch(&dir)
     ///     .write_to(&mut std::io::sink())
     ///     .unwrap_err();
-    /// assert!(matches!(error, Error::Watch(_)));
+    /// assert!(matches!(error, BuildScriptError::Watch(_)));
     /// assert!(error.to_string().contains("contains the output directory"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn watch(mut self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
@@ -306,7 +306,7 @@ impl Generator {
     ///     .write_to(&mut cargo)?;
     /// assert!(String::from_utf8(cargo).unwrap().contains("generate.rs"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn build_script(mut self, path: impl Into<PathBuf>) -> Self {
         self.build_script = path.into();
@@ -337,7 +337,7 @@ impl Generator {
     /// assert!(error.to_string().contains("smoke.js was changed by hand"));
     /// assert_eq!(generate(true)?.files[0].outcome, Outcome::Forced);
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn force(mut self, force: bool) -> Self {
         self.force = Some(force);
@@ -351,9 +351,9 @@ impl Generator {
     /// # use k6dsl::prelude::*;
     /// # let script = Script::new();
     /// k6dsl::output::build_script::Generator::new("k6").script("main.js", &script).write()?;
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
-    pub fn write(self) -> Result<Report, Error> {
+    pub fn write(self) -> Result<Report, BuildScriptError> {
         self.write_to(&mut io::stdout().lock())
     }
 
@@ -385,9 +385,9 @@ impl Generator {
     /// assert!(again.contains("k6dsl: unchanged "));
     /// assert!(again.contains("cargo:rerun-if-env-changed=K6DSL_FORCE\n"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
-    pub fn write_to(self, out: &mut impl Write) -> Result<Report, Error> {
+    pub fn write_to(self, out: &mut impl Write) -> Result<Report, BuildScriptError> {
         let mut triggers = Vec::new();
         let mut problems = Vec::new();
         for path in std::iter::once(&self.build_script).chain(&self.watched) {
@@ -401,7 +401,7 @@ impl Generator {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::Watch(problems));
+            return Err(BuildScriptError::Watch(problems));
         }
         // Files the scripts copy: watched where cargo can watch them well (a file
         // inside the output directory is copied, but would retrigger every build).
@@ -413,36 +413,38 @@ impl Generator {
             }
         }
         for path in &triggers {
-            writeln!(out, "cargo:rerun-if-changed={path}").map_err(Error::Print)?;
+            writeln!(out, "cargo:rerun-if-changed={path}").map_err(BuildScriptError::Print)?;
         }
         let force = match self.force {
             Some(force) => force,
             None => {
-                writeln!(out, "cargo:rerun-if-env-changed={FORCE_ENV}").map_err(Error::Print)?;
+                writeln!(out, "cargo:rerun-if-env-changed={FORCE_ENV}")
+                    .map_err(BuildScriptError::Print)?;
                 force_from_env()?
             }
         };
         if !self.failures.is_empty() {
-            return Err(Error::Generate(self.failures));
+            return Err(BuildScriptError::Generate(self.failures));
         }
 
         let report = OutputDir::new(&self.out_dir)
             .force(force)
             .write(self.files)
-            .map_err(|errors| Error::Output {
+            .map_err(|errors| BuildScriptError::Output {
                 errors,
                 force_from_env: self.force.is_none(),
             })?;
         for file in &report.files {
             let path = report.path_of(&file.path);
-            writeln!(out, "k6dsl: {} {}", file.outcome, path.display()).map_err(Error::Print)?;
+            writeln!(out, "k6dsl: {} {}", file.outcome, path.display())
+                .map_err(BuildScriptError::Print)?;
             if file.outcome == Outcome::Forced {
                 writeln!(
                     out,
                     "cargo:warning=k6dsl: overwrote {}, which was changed by hand or not generated by k6dsl",
                     path.display()
                 )
-                .map_err(Error::Print)?;
+                .map_err(BuildScriptError::Print)?;
             }
         }
         for stale in &report.stale {
@@ -451,7 +453,7 @@ impl Generator {
                 "cargo:warning=k6dsl: {} is no longer generated; left in place (delete it if it is not needed)",
                 report.path_of(stale).display()
             )
-            .map_err(Error::Print)?;
+            .map_err(BuildScriptError::Print)?;
         }
         Ok(report)
     }
@@ -509,13 +511,13 @@ fn lexically_absolute(path: &Path) -> PathBuf {
 }
 
 /// Whether [`FORCE_ENV`] asks to force.
-fn force_from_env() -> Result<bool, Error> {
+fn force_from_env() -> Result<bool, BuildScriptError> {
     match std::env::var_os(FORCE_ENV) {
         None => Ok(false),
         Some(value) => match value.to_str().map(str::to_ascii_lowercase).as_deref() {
             Some("1" | "true") => Ok(true),
             Some("" | "0" | "false") => Ok(false),
-            _ => Err(Error::ForceEnv {
+            _ => Err(BuildScriptError::ForceEnv {
                 value: value.to_string_lossy().into_owned(),
             }),
         },

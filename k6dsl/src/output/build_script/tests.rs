@@ -51,7 +51,7 @@ fn smoke(vus: u32) -> Script<crate::load::Scenarios> {
     )
 }
 
-fn run(generator: Generator) -> (Result<Report, Error>, String) {
+fn run(generator: Generator) -> (Result<Report, BuildScriptError>, String) {
     let mut out = Vec::new();
     let result = generator.write_to(&mut out);
     (result, String::from_utf8(out).unwrap())
@@ -169,7 +169,7 @@ fn hand_edits_fail_the_build_naming_the_file_until_forced() {
     let (result, _) = run(package.generator().script("smoke.js", &smoke(2)));
     let error = result.unwrap_err();
     assert!(
-        matches!(&error, Error::Output { errors, .. } if matches!(errors.0.as_slice(), [output::Error::Edited { path }] if *path == file))
+        matches!(&error, BuildScriptError::Output { errors, .. } if matches!(errors.as_slice(), [output::WriteError::Edited { path }] if *path == file))
     );
     let message = error.to_string();
     assert!(message.contains(&file.display().to_string()), "{message}");
@@ -221,7 +221,7 @@ fn watch_problems_are_all_reported_before_anything_is_printed() {
         .watch(&package.0)
         .watch(""));
     let error = result.unwrap_err();
-    let Error::Watch(problems) = &error else {
+    let BuildScriptError::Watch(problems) = &error else {
         panic!("{error}")
     };
     let reasons: Vec<&str> = problems.iter().map(|(_, reason)| *reason).collect();

@@ -1,4 +1,4 @@
-//! Why generated files were not written: [`Error`] and all of them, [`Errors`].
+//! Why generated files were not written: [`WriteError`] and all of them, [`WriteErrors`].
 
 use std::fmt;
 use std::io;
@@ -8,19 +8,19 @@ use std::path::PathBuf;
 /// about.
 ///
 /// ```
-/// use k6dsl::output::{Error, OutputDir};
+/// use k6dsl::output::{OutputDir, WriteError};
 ///
 /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-error-{}", std::process::id()));
 /// # let _ = std::fs::remove_dir_all(&dir);
 /// # std::fs::create_dir_all(&dir).unwrap();
 /// std::fs::write(dir.join("main.js"), "// a person's own script\n").unwrap();
 /// let errors = OutputDir::new(&dir).write([("main.js", "// generated\n")]).unwrap_err();
-/// assert!(matches!(&errors.0[0], Error::NotGenerated { path } if *path == dir.join("main.js")));
+/// assert!(matches!(errors.first(), WriteError::NotGenerated { path } if *path == dir.join("main.js")));
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum WriteError {
     /// A generated file's path would not stay inside the output directory, or is not
     /// portable.
     #[error(
@@ -113,6 +113,7 @@ pub enum Error {
 }
 
 /// Every reason a set of files was not written: all of them, not only the first.
+/// Never empty: it is made from at least one [`WriteError`].
 ///
 /// ```
 /// use k6dsl::output::OutputDir;
@@ -124,53 +125,147 @@ pub enum Error {
 /// assert!(errors.to_string().starts_with("2 generated files were not written:"));
 /// ```
 #[derive(Debug)]
-pub struct Errors(pub Vec<Error>);
+pub struct WriteErrors {
+    /// At least one: every constructor takes one.
+    errors: Vec<WriteError>,
+}
 
-impl Errors {
+impl WriteErrors {
+    /// One problem.
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// let errors = WriteErrors::new(WriteError::DuplicatePath { path: "main.js".into() });
+    /// assert_eq!(errors.len(), 1);
+    /// assert_eq!(errors.to_string(), "`main.js` is generated twice, with different contents");
+    /// ```
+    pub fn new(error: WriteError) -> Self {
+        WriteErrors {
+            errors: vec![error],
+        }
+    }
+
+    /// The problems in `errors`, or `None` when there are none.
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// assert!(WriteErrors::from_vec(Vec::new()).is_none());
+    /// let errors = WriteErrors::from_vec(vec![
+    ///     WriteError::Edited { path: "k6/a.js".into() },
+    ///     WriteError::Edited { path: "k6/b.js".into() },
+    /// ]);
+    /// assert_eq!(errors.unwrap().len(), 2);
+    /// ```
+    pub fn from_vec(errors: Vec<WriteError>) -> Option<Self> {
+        (!errors.is_empty()).then_some(WriteErrors { errors })
+    }
+
+    /// Adds a problem.
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// let mut errors = WriteErrors::new(WriteError::Edited { path: "k6/a.js".into() });
+    /// errors.push(WriteError::NotGenerated { path: "k6/b.js".into() });
+    /// assert_eq!(errors.len(), 2);
+    /// ```
+    pub fn push(&mut self, error: WriteError) {
+        self.errors.push(error);
+    }
+
+    /// The first problem (there is always one).
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// let errors = WriteErrors::new(WriteError::Edited { path: "k6/a.js".into() });
+    /// assert!(matches!(errors.first(), WriteError::Edited { .. }));
+    /// ```
+    pub fn first(&self) -> &WriteError {
+        &self.errors[0]
+    }
+
+    /// The problems, in the order found.
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// let errors = WriteErrors::new(WriteError::Edited { path: "k6/a.js".into() });
+    /// assert!(matches!(errors.as_slice(), [WriteError::Edited { .. }]));
+    /// ```
+    pub fn as_slice(&self) -> &[WriteError] {
+        &self.errors
+    }
+
     /// The problems.
-    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
-        self.0.iter()
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// let errors = WriteErrors::new(WriteError::Edited { path: "k6/a.js".into() });
+    /// assert_eq!(errors.iter().count(), 1);
+    /// ```
+    pub fn iter(&self) -> std::slice::Iter<'_, WriteError> {
+        self.errors.iter()
     }
 
-    /// How many.
+    /// How many (at least one).
+    ///
+    /// ```
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// assert_eq!(WriteErrors::new(WriteError::Edited { path: "k6/a.js".into() }).len(), 1);
+    /// ```
+    #[expect(
+        clippy::len_without_is_empty,
+        reason = "never empty: every constructor takes at least one error"
+    )]
     pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Always false: an `Errors` holds at least one problem.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.errors.len()
     }
 
     /// Whether a file was refused because a person edited it or it is not k6dsl's:
     /// what forcing the write would overcome.
     ///
     /// ```
-    /// use k6dsl::output::{Error, Errors};
-    /// let errors = Errors(vec![Error::Edited { path: "k6/main.js".into() }]);
+    /// use k6dsl::output::{WriteError, WriteErrors};
+    /// let errors = WriteErrors::new(WriteError::Edited { path: "k6/main.js".into() });
     /// assert!(errors.needs_force());
     /// ```
     pub fn needs_force(&self) -> bool {
-        self.0
-            .iter()
-            .any(|e| matches!(e, Error::Edited { .. } | Error::NotGenerated { .. }))
+        self.errors.iter().any(|e| {
+            matches!(
+                e,
+                WriteError::Edited { .. } | WriteError::NotGenerated { .. }
+            )
+        })
     }
 }
 
-impl<'a> IntoIterator for &'a Errors {
-    type Item = &'a Error;
-    type IntoIter = std::slice::Iter<'a, Error>;
+impl From<WriteError> for WriteErrors {
+    /// [`WriteErrors::new`].
+    fn from(error: WriteError) -> Self {
+        WriteErrors::new(error)
+    }
+}
+
+impl<'a> IntoIterator for &'a WriteErrors {
+    type Item = &'a WriteError;
+    type IntoIter = std::slice::Iter<'a, WriteError>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.errors.iter()
+    }
+}
+
+impl IntoIterator for WriteErrors {
+    type Item = WriteError;
+    type IntoIter = std::vec::IntoIter<WriteError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.into_iter()
     }
 }
 
 // Display and source() by hand: both depend on how many problems there are (one
 // reads as itself, with its own source; several as a list), which thiserror's
 // per-type message and `#[source]` field cannot say.
-impl fmt::Display for Errors {
+impl fmt::Display for WriteErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.as_slice() {
+        match self.errors.as_slice() {
             [one] => write!(f, "{one}"),
             many => {
                 write!(f, "{} generated files were not written:", many.len())?;
@@ -183,9 +278,9 @@ impl fmt::Display for Errors {
     }
 }
 
-impl std::error::Error for Errors {
+impl std::error::Error for WriteErrors {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self.0.as_slice() {
+        match self.errors.as_slice() {
             [one] => one.source(),
             _ => None,
         }
