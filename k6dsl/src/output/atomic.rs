@@ -11,7 +11,9 @@ use super::WriteError;
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The temporary file [`write_atomically`] writes `name` through:
-/// `.NAME.k6dsl-PID-N.tmp`.
+/// `.NAME.k6dsl-PID-N.tmp`. Named here rather than by tempfile on purpose: a later
+/// write removes what a write that died left behind, and only a name of this form
+/// ([`is_temp_name`]) tells k6dsl's leftovers from anyone else's files.
 pub(super) fn temp_name(name: &str) -> String {
     format!(
         ".{name}.k6dsl-{}-{}.tmp",

@@ -121,7 +121,9 @@ pub(super) fn manifest_bytes(manifest: &Manifest) -> Vec<u8> {
 /// FNV-1a, 64 bits, as lowercase hex. The manifest only has to notice that a person
 /// changed a file k6dsl wrote, not to resist someone forging a collision, so a small,
 /// stable, dependency-free hash is enough (a chance edit goes unnoticed with
-/// probability 2^-64). Its output must never change: manifests on disk record it.
+/// probability 2^-64). Its output must never change: manifests on disk record it,
+/// which is why it is written here rather than taken from a crate whose next
+/// version could change it.
 pub(super) fn hash_hex(bytes: &[u8]) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;

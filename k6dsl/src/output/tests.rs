@@ -1,6 +1,5 @@
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::atomic::{crash, is_temp_name, temp_name};
 use super::manifest::{hash_hex, read_manifest, Manifest};
@@ -8,25 +7,21 @@ use super::*;
 #[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
 
-/// A scratch directory removed when dropped (k6dsl has no tempfile dependency).
-struct Scratch(PathBuf);
+/// An output directory that does not exist yet (a write creates it), inside a
+/// temporary directory that is removed when this is dropped.
+struct Scratch(
+    PathBuf,
+    #[expect(dead_code, reason = "held for its Drop, which removes the directory")]
+    tempfile::TempDir,
+);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "k6dsl-output-test-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        let parent = tempfile::Builder::new()
+            .prefix("k6dsl-output-test-")
+            .tempdir()
+            .unwrap();
+        Scratch(parent.path().join(name), parent)
     }
 }
 

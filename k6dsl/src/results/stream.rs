@@ -306,7 +306,9 @@ pub struct Series {
 }
 
 /// The Fx hash (rustc's): series keys come from a local file, so a fast hash with
-/// no resistance to chosen collisions is the right trade.
+/// no resistance to chosen collisions is the right trade. Kept here (20 lines)
+/// rather than taken from rustc-hash, whose 2.x hashes differently: [`Aggregate::merge`]
+/// adds the other side's new series in this hash's order, which would change.
 #[derive(Default)]
 struct FxHasher(u64);
 

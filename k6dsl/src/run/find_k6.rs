@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use super::{RunError, REPO_LOCAL_K6};
 
-/// Finds the k6 binary: `explicit` if given, else `$K6_BIN`, else `k6` on `PATH`,
-/// else `.tools/k6/bin/k6` in the current directory or the nearest parent that has
-/// one.
+/// Finds the k6 binary: `explicit` if given, else `$K6_BIN`, else the first
+/// executable `k6` on `PATH` (as a shell finds it), else `.tools/k6/bin/k6` in the
+/// current directory or the nearest parent that has one.
 ///
 /// An explicit path or `K6_BIN` that names no file is an error (rather than a
 /// silent fall-back to another k6). When nothing is found, the error says how to
@@ -48,13 +48,10 @@ pub(super) fn locate_k6(
     if let Some(path) = k6_bin.filter(|p| !p.is_empty()) {
         return existing(Path::new(&path), start, "K6_BIN");
     }
-    if let Some(path) = path {
-        if let Some(found) = std::env::split_paths(&path)
-            .map(|dir| start.join(dir).join("k6"))
-            .find(|candidate| candidate.is_file())
-        {
-            return Ok(found);
-        }
+    // As a shell finds a command: the first executable `k6` on PATH (`k6.exe` and
+    // the like on Windows), relative directories taken against `start`.
+    if let Ok(found) = which::which_in("k6", path, start) {
+        return Ok(found);
     }
     if let Some(found) = start
         .ancestors()

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::summary::{parse_checks, parse_metrics, parse_thresholds};
 use super::verdict::verdict_of;
@@ -361,7 +361,7 @@ impl Runner {
         let k6 = find_k6(self.k6.as_deref())?;
         let dir = match &self.dir {
             Some(dir) => dir.clone(),
-            None => fresh_dir(),
+            None => fresh_dir()?,
         };
         std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
         let dir = dir
@@ -467,18 +467,18 @@ impl Runner {
     }
 }
 
-pub(super) fn fresh_dir() -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    std::env::temp_dir().join(format!(
-        "k6dsl-run-{}-{}-{}",
-        nanos,
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ))
+/// A new directory for one run under the system's temporary directory,
+/// `k6dsl-run-XXXXXX`: a name no other run (of this process or another) has, made
+/// by tempfile, and kept after the run, since its artifacts are the run's record.
+fn fresh_dir() -> Result<PathBuf, RunError> {
+    tempfile::Builder::new()
+        .prefix("k6dsl-run-")
+        .tempdir()
+        .map(tempfile::TempDir::keep)
+        .map_err(io(format!(
+            "creating a run directory in {}",
+            std::env::temp_dir().display()
+        )))
 }
 
 pub(super) fn write_file(path: &Path, contents: &str) -> Result<(), RunError> {

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::find_k6::locate_k6;
-use super::runner::{fresh_dir, summary_trend_stats, write_file};
+use super::runner::{summary_trend_stats, write_file};
 use super::summary::{parse_checks, parse_metrics, parse_thresholds, stat_of_expression};
 use super::verdict::verdict_of;
 use super::*;
@@ -37,9 +37,20 @@ fn a_killed_run_says_why_and_what_to_do() {
     assert!(cancelled.starts_with("cancelled, "), "{cancelled}");
 }
 
+/// An empty file at `path` that the system may run: what `which` looks for on PATH.
+fn executable(path: &Path) {
+    write_file(path, "").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
 #[test]
 fn k6_is_found_in_order_and_upward() {
-    let root = fresh_dir();
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
     let nested = root.join("a/b/c");
     std::fs::create_dir_all(&nested).unwrap();
     // Nothing anywhere: the error says how to install k6.
@@ -48,11 +59,11 @@ fn k6_is_found_in_order_and_upward() {
     assert!(message.contains(INSTALL_HINT), "{message}");
     // The repository-local copy, found from a subdirectory.
     let local = root.join(REPO_LOCAL_K6);
-    write_file(&local, "").unwrap();
+    executable(&local);
     assert_eq!(locate_k6(None, None, None, &nested).unwrap(), local);
     // PATH before it.
     let bin = root.join("bin");
-    write_file(&bin.join("k6"), "").unwrap();
+    executable(&bin.join("k6"));
     let path = Some(bin.clone().into_os_string());
     assert_eq!(
         locate_k6(None, None, path.clone(), &nested).unwrap(),
@@ -74,31 +85,45 @@ fn k6_is_found_in_order_and_upward() {
     )
     .is_err());
     assert!(locate_k6(Some(&nowhere), k6_bin, path, &nested).is_err());
-    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_k6_on_path_that_cannot_run_is_passed_over() {
+    // As a shell does: a later PATH directory's executable k6 is the one found.
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
+    write_file(&root.join("first/k6"), "").unwrap();
+    executable(&root.join("second/k6"));
+    let path = std::env::join_paths([root.join("first"), root.join("second")]).unwrap();
+    assert_eq!(
+        locate_k6(None, None, Some(path), root).unwrap(),
+        root.join("second/k6")
+    );
 }
 
 #[test]
 fn relative_k6_paths_are_made_absolute_against_the_current_directory() {
     // `start` stands for the current directory; the run later changes to the
     // run directory, where `./k6` would name nothing.
-    let root = fresh_dir();
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
     let k6 = root.join("tools/k6");
-    write_file(&k6, "").unwrap();
-    let explicit = locate_k6(Some(Path::new("./tools/k6")), None, None, &root).unwrap();
+    executable(&k6);
+    let explicit = locate_k6(Some(Path::new("./tools/k6")), None, None, root).unwrap();
     assert!(explicit.is_absolute(), "{}", explicit.display());
     assert!(explicit.is_file());
     assert_eq!(explicit.canonicalize().unwrap(), k6.canonicalize().unwrap());
-    let from_env = locate_k6(None, Some("tools/k6".into()), None, &root).unwrap();
+    let from_env = locate_k6(None, Some("tools/k6".into()), None, root).unwrap();
     assert_eq!(from_env, root.join("tools/k6"));
-    let on_path = locate_k6(None, None, Some("tools".into()), &root).unwrap();
+    let on_path = locate_k6(None, None, Some("tools".into()), root).unwrap();
     assert_eq!(on_path, root.join("tools/k6"));
     // A relative path naming nothing: the message shows both forms.
-    let message = locate_k6(Some(Path::new("./k6")), None, None, &root)
+    let message = locate_k6(Some(Path::new("./k6")), None, None, root)
         .unwrap_err()
         .to_string();
     assert!(message.contains("names ./k6 ("), "{message}");
     assert!(message.contains(&root.display().to_string()), "{message}");
-    std::fs::remove_dir_all(root).unwrap();
 }
 
 #[test]

@@ -2,23 +2,23 @@ use super::*;
 use crate::output;
 use crate::prelude::*;
 use std::fs;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A package directory with a `build.rs`, removed when dropped.
-struct Package(PathBuf);
+struct Package(
+    PathBuf,
+    #[expect(dead_code, reason = "held for its Drop, which removes the directory")]
+    tempfile::TempDir,
+);
 
 impl Package {
     fn new(name: &str) -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "k6dsl-build-test-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::Builder::new()
+            .prefix(&format!("k6dsl-build-test-{name}-"))
+            .tempdir()
+            .unwrap();
+        let dir = scratch.path().to_owned();
         fs::write(dir.join("build.rs"), "fn main() {}\n").unwrap();
-        Package(dir)
+        Package(dir, scratch)
     }
 
     /// A generator for this package that ignores the environment's K6DSL_FORCE.
@@ -26,12 +26,6 @@ impl Package {
         Generator::new(self.0.join("k6"))
             .build_script(self.0.join("build.rs"))
             .force(false)
-    }
-}
-
-impl Drop for Package {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
