@@ -662,7 +662,7 @@ fn fixtures_are_what_the_scripts_write() {
 /// check and body) as files, for what checks plans without k6dsl's reader:
 /// k6dsl-cli's `tests/plan_schema.rs` checks each against `docs/plan.schema.json`.
 fn every_kind() -> Vec<(String, Plan)> {
-    let mut out = vec![("every-option.json".to_owned(), kitchen_sink())];
+    let mut out = vec![("every-option".to_owned(), kitchen_sink())];
     let shortcuts_named = [
         "shortcut-duration",
         "shortcut-iterations",
@@ -671,7 +671,7 @@ fn every_kind() -> Vec<(String, Plan)> {
     ];
     assert_eq!(shortcuts().len(), shortcuts_named.len());
     for (name, plan) in shortcuts_named.into_iter().zip(shortcuts()) {
-        out.push((format!("{name}.json"), plan));
+        out.push((name.to_owned(), plan));
     }
     for (name, plan) in vu_code_scripts() {
         // Already a fixture: rows.yaml.
@@ -680,7 +680,7 @@ fn every_kind() -> Vec<(String, Plan)> {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
-            out.push((format!("vu-code-{}.json", words.join("-")), plan));
+            out.push((format!("vu-code-{}", words.join("-")), plan));
         }
     }
     out
@@ -688,20 +688,22 @@ fn every_kind() -> Vec<(String, Plan)> {
 
 #[test]
 fn plans_of_every_kind_are_fixtures() {
-    let dir = fixture_path("every-kind");
-    if updating() {
-        std::fs::create_dir_all(&dir).unwrap();
-    }
+    // Each is the input of a golden case: tests/golden/<name>/plan.json, beside the
+    // main.js and main.ts it generates (tests/golden.rs).
+    let dir = tools::repo_root().join("tests/golden");
     let plans = every_kind();
     for (name, plan) in &plans {
-        assert_fixture(&format!("every-kind/{name}"), &plan.to_json());
+        if updating() {
+            std::fs::create_dir_all(dir.join(name)).unwrap();
+        }
+        assert_fixture(&format!("../golden/{name}/plan.json"), &plan.to_json());
     }
-    // No file is left over from a plan that is gone.
+    // No case is left over from a plan that is gone.
     for entry in std::fs::read_dir(&dir).unwrap() {
-        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let case = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
-            plans.iter().any(|(name, _)| *name == file),
-            "tests/plans/every-kind/{file} is no plan of every_kind(): remove it"
+            plans.iter().any(|(name, _)| *name == case),
+            "tests/golden/{case} is no plan of every_kind(): remove it"
         );
     }
 }

@@ -80,6 +80,7 @@ fn every_plan_fixture_follows_the_shipped_schema() {
     let schema = shipped_schema();
     let mut files = Vec::new();
     plan_files(&repo_root().join("tests/plans"), &mut files);
+    plan_files(&repo_root().join("tests/golden"), &mut files);
     plan_files(&repo_root().join("k6dsl-cli/tests/cmd/plans"), &mut files);
     let names: Vec<String> = files
         .iter()
@@ -88,7 +89,7 @@ fn every_plan_fixture_follows_the_shipped_schema() {
     for expected in [
         "tests/plans/checkout.json",
         "tests/plans/rows.yaml",
-        "tests/plans/every-kind/every-option.json",
+        "tests/golden/every-option/plan.json",
         "k6dsl-cli/tests/cmd/plans/tiny.json",
         "k6dsl-cli/tests/cmd/plans/invalid.yaml",
     ] {

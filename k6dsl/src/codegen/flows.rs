@@ -1822,7 +1822,7 @@ impl<'m, 'a> Function<'m, 'a> {
         match json {
             Json::Null => Doc::text("null"),
             Json::Bool(b) => Doc::text(b.to_string()),
-            Json::Num(n) => Doc::text(n.to_string()),
+            Json::Num(n) => Doc::text(super::js::json_number_literal(&n.to_string())),
             Json::Str(s) => Doc::text(string_literal(s)),
             Json::Expr(e) => Doc::text(self.expr(e, false)),
             Json::Array(items) => {

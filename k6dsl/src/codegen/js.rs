@@ -387,6 +387,45 @@ pub fn number_literal(value: f64) -> String {
     crate::model::plain_number(value)
 }
 
+/// A JSON number's text as prettier prints the literal: lowercase, no `+` or leading
+/// zeros in the exponent, no zero exponent, no trailing zeros or dot after the
+/// fraction (`1e+300` → `1e300`, `2.50` → `2.5`, `1E-07` → `1e-7`). JavaScript reads
+/// both the same; the printed form keeps `prettier --check` quiet.
+///
+/// ```
+/// use k6dsl::codegen::js::json_number_literal;
+/// assert_eq!(json_number_literal("1e+300"), "1e300");
+/// assert_eq!(json_number_literal("1E-07"), "1e-7");
+/// assert_eq!(json_number_literal("2.50"), "2.5");
+/// assert_eq!(json_number_literal("5.0e0"), "5");
+/// assert_eq!(json_number_literal("-3"), "-3");
+/// ```
+pub fn json_number_literal(text: &str) -> String {
+    let text = text.to_ascii_lowercase();
+    let (mantissa, exponent) = match text.split_once('e') {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (text.as_str(), None),
+    };
+    let mut mantissa = mantissa.to_owned();
+    if mantissa.contains('.') {
+        while mantissa.ends_with('0') {
+            mantissa.pop();
+        }
+        if mantissa.ends_with('.') {
+            mantissa.pop();
+        }
+    }
+    let exponent = exponent.and_then(|exponent| {
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(digits) => ("-", digits),
+            None => ("", exponent.strip_prefix('+').unwrap_or(exponent)),
+        };
+        let digits = digits.trim_start_matches('0');
+        (!digits.is_empty()).then(|| format!("e{sign}{digits}"))
+    });
+    mantissa + exponent.as_deref().unwrap_or("")
+}
+
 /// An identifier checked by validation, written as is.
 #[derive(Debug, Clone, Copy)]
 pub struct Ident<'a>(pub &'a str);

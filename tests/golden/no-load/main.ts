@@ -1,0 +1,5 @@
+import type { Options } from "k6/options";
+
+export const options: Options = {};
+
+export default function () {}
