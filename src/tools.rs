@@ -300,7 +300,7 @@ pub fn inspect_in(
 /// The environment is cleared but for `env` (k6 reads `__ENV` from it), so secrets
 /// reach the script without appearing on a command line. Returns whatever k6 did;
 /// the caller asserts on the exit code.
-pub fn k6_run(script: &str, files: &[(String, String)], env: &[(&str, &str)]) -> Run {
+pub fn k6_run(script: &str, files: &[k6dsl::File], env: &[(&str, &str)]) -> Run {
     k6_run_with(script, files, env, &[])
 }
 
@@ -308,7 +308,7 @@ pub fn k6_run(script: &str, files: &[(String, String)], env: &[(&str, &str)]) ->
 /// run's directory).
 pub fn k6_run_with(
     script: &str,
-    files: &[(String, String)],
+    files: &[k6dsl::File],
     env: &[(&str, &str)],
     args: &[&str],
 ) -> Run {
@@ -316,19 +316,19 @@ pub fn k6_run_with(
 }
 
 /// [`k6_run`] on a TypeScript script (saved as `script.ts`: k6 runs it directly).
-pub fn k6_run_ts(script: &str, files: &[(String, String)], env: &[(&str, &str)]) -> Run {
+pub fn k6_run_ts(script: &str, files: &[k6dsl::File], env: &[(&str, &str)]) -> Run {
     k6_run_file("script.ts", script, files, env, &[])
 }
 
 fn k6_run_file(
     file_name: &str,
     script: &str,
-    files: &[(String, String)],
+    files: &[k6dsl::File],
     env: &[(&str, &str)],
     args: &[&str],
 ) -> Run {
     let scratch = Scratch::with_script(file_name, script);
-    for (path, contents) in files {
+    for k6dsl::File { path, contents } in files {
         let path = scratch.dir.path().join(path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("the data folder can be created");
@@ -540,7 +540,7 @@ pub struct ParsedFile {
 ///
 /// When typescript is not installed in `.tools/node`, or node's output is not the
 /// expected JSON.
-pub fn template_literals(files: &[(String, String)]) -> Result<Vec<ParsedFile>, ToolError> {
+pub fn template_literals(files: &[k6dsl::File]) -> Result<Vec<ParsedFile>, ToolError> {
     let typescript = repo_root().join(".tools/node/node_modules/typescript");
     assert!(
         typescript.join("package.json").is_file(),
@@ -555,7 +555,14 @@ pub fn template_literals(files: &[(String, String)]) -> Result<Vec<ParsedFile>, 
     command
         .arg(repo_root().join("src/template-literals.cjs"))
         .arg(&typescript);
-    for (i, (name, source)) in files.iter().enumerate() {
+    for (
+        i,
+        k6dsl::File {
+            path: name,
+            contents: source,
+        },
+    ) in files.iter().enumerate()
+    {
         // Flat, numbered names: project paths hold directories.
         let path = dir.path().join(format!("{i}-{}", name.replace('/', "_")));
         std::fs::write(&path, source).expect("the file can be written");
@@ -564,8 +571,8 @@ pub fn template_literals(files: &[(String, String)]) -> Result<Vec<ParsedFile>, 
     let output = run(command, dir.path())?;
     let mut parsed: Vec<ParsedFile> =
         serde_json::from_slice(&output.stdout).expect("template-literals.cjs prints JSON");
-    for (file, (name, _)) in parsed.iter_mut().zip(files) {
-        file.file = name.clone();
+    for (file, source) in parsed.iter_mut().zip(files) {
+        file.file = source.path.clone();
     }
     Ok(parsed)
 }

@@ -3,7 +3,7 @@
 //! `src/settings.rs` and the watched `users.csv`.
 //!
 //! The builds run in a scratch workspace, `<target>/build-script-test/work`, laid out
-//! as the repository is (`k6dsl/`, `k6dsl-macros/`, `examples/build-script/`), so the
+//! as the repository is (`k6dsl/`, `k6dsl-facts/`, `k6dsl-macros/`, `examples/build-script/`), so the
 //! sample's own manifest works unchanged:
 //!
 //! - the sample is copied afresh every run (the test edits it);
@@ -70,7 +70,7 @@ impl Sample {
     fn new() -> Self {
         let root = target_dir().join("build-script-test");
         let work = root.join("work");
-        for crate_dir in ["k6dsl", "k6dsl-macros"] {
+        for crate_dir in ["k6dsl", "k6dsl-facts", "k6dsl-macros"] {
             sync_tree(
                 &repo_root().join(crate_dir),
                 &work.join(crate_dir),

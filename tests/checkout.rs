@@ -19,7 +19,7 @@ fn run(js: &str, shop: &DemoShop) -> tools::Run {
     tools::node_check(js).unwrap_or_else(|e| panic!("node rejects the script: {e}"));
     tools::inspect(js).unwrap_or_else(|e| panic!("k6 rejects the script: {e}"));
     tools::prettier_check(js).unwrap_or_else(|e| panic!("prettier would reformat: {e}"));
-    let files = [("results/.gitkeep".to_owned(), String::new())];
+    let files = [k6dsl::File::new("results/.gitkeep", "")];
     tools::k6_run(
         js,
         &files,

@@ -148,8 +148,8 @@ fn assert_copied(out: &Path, inputs: &Inputs) {
 }
 
 /// Writes `files` (paths relative to `dir`).
-fn write_files(dir: &Path, files: &[(String, String)]) {
-    for (path, contents) in files {
+fn write_files(dir: &Path, files: &[k6dsl::File]) {
+    for k6dsl::File { path, contents } in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
@@ -198,9 +198,9 @@ fn the_project_tree_holds_the_files_in_data() {
     let files = script.to_project().unwrap();
     let readme = &files
         .iter()
-        .find(|(path, _)| path == "README.md")
+        .find(|k6dsl::File { path, .. }| path == "README.md")
         .unwrap()
-        .1;
+        .contents;
     for listed in ["- `data/users.csv`", "- `data/tls-auth-0-key.pem`"] {
         assert!(readme.contains(listed), "{readme}");
     }

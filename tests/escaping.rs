@@ -466,32 +466,30 @@ fn check_split_case(case: &SplitCase) -> Result<(), TestCaseError> {
     let js = script.to_javascript().map_err(|e| fail(&e))?;
     let ts = script.to_typescript().map_err(|e| fail(&e))?;
     let mut files = vec![
-        ("main.js".to_owned(), js.clone()),
-        ("main.ts".to_owned(), ts),
+        k6dsl::File::new("main.js", js.clone()),
+        k6dsl::File::new("main.ts", ts),
     ];
     for tree in [
         script.to_project().map_err(|e| fail(&e))?,
         script.to_project_ts().map_err(|e| fail(&e))?,
     ] {
-        let sources: Vec<(String, String)> = tree
+        let sources: Vec<k6dsl::File> = tree
             .into_iter()
-            .filter(|(path, _)| path.ends_with(".js") || path.ends_with(".ts"))
+            .filter(|k6dsl::File { path, .. }| path.ends_with(".js") || path.ends_with(".ts"))
             .collect();
         // A project's modules together hold what the single file holds.
         let joined = sources
             .iter()
-            .map(|(_, source)| source.as_str())
+            .map(|file| file.contents.as_str())
             .collect::<Vec<_>>()
             .join("\n;\n");
-        let ext = if sources[0].0.ends_with(".ts") {
+        let ext = if sources[0].path.ends_with(".ts") {
             "ts"
         } else {
             "js"
         };
-        for (path, source) in &sources {
-            files.push((path.clone(), source.clone()));
-        }
-        files.push((format!("project-all.{ext}"), joined));
+        files.extend(sources);
+        files.push(k6dsl::File::new(format!("project-all.{ext}"), joined));
     }
     let parsed = tools::template_literals(&files).map_err(|e| fail(&e))?;
     let expected = sorted(case.templates());

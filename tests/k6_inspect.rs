@@ -60,7 +60,7 @@ fn assert_k6_reads_the_model<L>(script: &Script<L>) -> Value {
     } else {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("script.js"), &js).unwrap();
-        for (path, contents) in &files {
+        for k6dsl::File { path, contents } in &files {
             let path = dir.path().join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, contents).unwrap();
@@ -2113,7 +2113,7 @@ mod properties {
 
     use k6dsl::codegen::is_identifier;
     use k6dsl::metric::kind::Kind;
-    use k6dsl::metric::{PendingThreshold, Metric, Threshold};
+    use k6dsl::metric::{Metric, PendingThreshold, Threshold};
     use proptest::prelude::*;
     use proptest::sample::Index;
     use proptest::test_runner::{Config, TestRunner};

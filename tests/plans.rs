@@ -658,6 +658,54 @@ fn fixtures_are_what_the_scripts_write() {
     assert_eq!(Plan::load(&text, Format::Yaml).unwrap(), rows_plan());
 }
 
+/// Plans of every kind (every executor, shortcut, threshold, option, step, value,
+/// check and body) as files, for what checks plans without k6dsl's reader:
+/// k6dsl-cli's `tests/plan_schema.rs` checks each against `docs/plan.schema.json`.
+fn every_kind() -> Vec<(String, Plan)> {
+    let mut out = vec![("every-option.json".to_owned(), kitchen_sink())];
+    let shortcuts_named = [
+        "shortcut-duration",
+        "shortcut-iterations",
+        "shortcut-stages",
+        "no-load",
+    ];
+    assert_eq!(shortcuts().len(), shortcuts_named.len());
+    for (name, plan) in shortcuts_named.into_iter().zip(shortcuts()) {
+        out.push((format!("{name}.json"), plan));
+    }
+    for (name, plan) in vu_code_scripts() {
+        // Already a fixture: rows.yaml.
+        if name != "data rows" {
+            let words: Vec<&str> = name
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            out.push((format!("vu-code-{}.json", words.join("-")), plan));
+        }
+    }
+    out
+}
+
+#[test]
+fn plans_of_every_kind_are_fixtures() {
+    let dir = fixture_path("every-kind");
+    if updating() {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    let plans = every_kind();
+    for (name, plan) in &plans {
+        assert_fixture(&format!("every-kind/{name}"), &plan.to_json());
+    }
+    // No file is left over from a plan that is gone.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            plans.iter().any(|(name, _)| *name == file),
+            "tests/plans/every-kind/{file} is no plan of every_kind(): remove it"
+        );
+    }
+}
+
 fn schema_doc() -> String {
     std::fs::read_to_string(tools::repo_root().join("docs/plan-schema.md")).unwrap()
 }
@@ -1215,7 +1263,7 @@ fn k6dsl_gen_writes_data_files_beside_the_script() {
         "k6dsl gen failed:\n{}",
         text(&output.stderr)
     );
-    for (path, contents) in rows_plan().data_files().unwrap() {
+    for k6dsl::File { path, contents } in rows_plan().data_files().unwrap() {
         assert_eq!(
             std::fs::read_to_string(out_dir.join(&path)).unwrap(),
             contents,
@@ -1270,7 +1318,7 @@ fn k6dsl_gen_tree_writes_the_project_tree() {
     );
     assert!(output.status.success(), "{}", text(&output.stderr));
     let expected = checkout::script(Profile::Load).to_project().unwrap();
-    for (path, contents) in &expected {
+    for k6dsl::File { path, contents } in &expected {
         assert_eq!(
             &std::fs::read_to_string(out_dir.join(path)).unwrap(),
             contents,
@@ -1476,7 +1524,7 @@ fn k6dsl_gen_keeps_text_split_around_a_dollar_as_text() {
         js.contains(r"`${BASE_URL}/products\${console.log('x')}${__VU}`"),
         "{js}"
     );
-    let parsed = tools::template_literals(&[("main.js".into(), js.clone())]).unwrap();
+    let parsed = tools::template_literals(&[k6dsl::File::new("main.js", js.clone())]).unwrap();
     let url = parsed[0]
         .templates
         .iter()

@@ -10,12 +10,12 @@ use k6dsl::profile::Profile;
 use k6dsl_suite::{checkout, tools};
 
 /// Writes the files into a fresh temporary project directory.
-fn write(files: &[(String, String)]) -> tempfile::TempDir {
+fn write(files: &[k6dsl::File]) -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("k6dsl-project-")
         .tempdir()
         .unwrap();
-    for (path, contents) in files {
+    for k6dsl::File { path, contents } in files {
         let target = dir.path().join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, contents).unwrap();
@@ -23,18 +23,24 @@ fn write(files: &[(String, String)]) -> tempfile::TempDir {
     dir
 }
 
-fn paths(files: &[(String, String)]) -> Vec<&str> {
-    files.iter().map(|(path, _)| path.as_str()).collect()
+fn paths(files: &[k6dsl::File]) -> Vec<&str> {
+    files
+        .iter()
+        .map(|k6dsl::File { path, .. }| path.as_str())
+        .collect()
 }
 
 /// node and prettier on every module.
-fn check_modules(root: &Path, files: &[(String, String)]) {
+fn check_modules(root: &Path, files: &[k6dsl::File]) {
     let modules: Vec<PathBuf> = files
         .iter()
-        .filter(|(path, _)| path.ends_with(".js"))
-        .map(|(path, _)| root.join(path))
+        .filter(|k6dsl::File { path, .. }| path.ends_with(".js"))
+        .map(|k6dsl::File { path, .. }| root.join(path))
         .collect();
-    for (path, contents) in files.iter().filter(|(p, _)| p.ends_with(".js")) {
+    for k6dsl::File { path, contents } in files
+        .iter()
+        .filter(|k6dsl::File { path: p, .. }| p.ends_with(".js"))
+    {
         tools::node_check(contents).unwrap_or_else(|e| panic!("node rejects {path}: {e}"));
     }
     let modules: Vec<&Path> = modules.iter().map(PathBuf::as_path).collect();
@@ -133,7 +139,7 @@ fn smoke_runs_every_scenario_once_whatever_the_options() {
     let run = tools::k6_run_in(root, Path::new("scripts/main.js"), &env, &[]);
     assert_eq!(run.exit_code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(run.metric("iterations").unwrap()["count"], 2);
-    let readme = &files[0].1;
+    let readme = &files[0].contents;
     for command in [
         "k6 run -e SHOP_PASSWORD=... -e SMOKE=true scripts/main.js",
         "k6 run -e SHOP_PASSWORD=... scripts/main.js",
@@ -258,7 +264,7 @@ fn the_example_writes_the_project_for_a_profile() {
         String::from_utf8_lossy(&output.stderr)
     );
     let files = checkout::script(Profile::Smoke).to_project().unwrap();
-    for (path, contents) in &files {
+    for k6dsl::File { path, contents } in &files {
         let written = std::fs::read_to_string(target.join(path))
             .unwrap_or_else(|e| panic!("{path} was not written: {e}"));
         assert_eq!(&written, contents, "{path}");
@@ -291,8 +297,8 @@ fn the_example_writes_the_project_for_a_profile() {
         std::fs::read_to_string(&main).unwrap(),
         files
             .iter()
-            .find(|(p, _)| p == "scripts/main.js")
+            .find(|k6dsl::File { path: p, .. }| p == "scripts/main.js")
             .unwrap()
-            .1
+            .contents
     );
 }

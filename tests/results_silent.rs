@@ -300,7 +300,7 @@ fn handle_summary_never_claims_a_file_k6_could_not_write() {
     }
 
     // With the folder: the same text, and the file is there.
-    let files = [("results/.keep".to_owned(), String::new())];
+    let files = [k6dsl::File::new("results/.keep", "")];
     let run = tools::k6_run(&script.to_javascript().unwrap(), &files, &env);
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("could not open"), "{}", run.stderr);

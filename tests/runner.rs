@@ -410,7 +410,7 @@ fn data_files_go_beside_a_typescript_script() {
         .expect("k6 runs");
     result.assert_passed();
     assert!(result.script.ends_with("script.ts"));
-    for (path, _) in script.data_files().unwrap() {
+    for k6dsl::File { path, .. } in script.data_files().unwrap() {
         assert!(dir.path().join(&path).is_file(), "{path} is missing");
     }
     assert_eq!(result.check("status is 200"), (4, 0));

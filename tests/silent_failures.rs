@@ -126,7 +126,7 @@ fn a_missing_secret_stops_the_test_in_init_code() {
         .prefix("k6dsl-project-")
         .tempdir()
         .unwrap();
-    for (path, contents) in &files {
+    for k6dsl::File { path, contents } in &files {
         let target = root.path().join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, contents).unwrap();

@@ -34,7 +34,7 @@ fn check_single(name: &str, ts: &str) -> serde_json::Value {
 }
 
 /// [`check_single`] for a script with data files beside it.
-fn check_single_with(name: &str, ts: &str, files: &[(String, String)]) -> serde_json::Value {
+fn check_single_with(name: &str, ts: &str, files: &[k6dsl::File]) -> serde_json::Value {
     tools::tsc_check(ts).unwrap_or_else(|e| panic!("{name}: tsc rejects the script: {e}\n{ts}"));
     tools::prettier_check_ts(ts)
         .unwrap_or_else(|e| panic!("{name}: prettier would reformat the script: {e}\n{ts}"));
@@ -50,21 +50,21 @@ fn check_single_with(name: &str, ts: &str, files: &[(String, String)]) -> serde_
 fn inspect_beside(
     file_name: &str,
     source: &str,
-    files: &[(String, String)],
+    files: &[k6dsl::File],
 ) -> Result<serde_json::Value, tools::ToolError> {
     let mut all = files.to_vec();
-    all.push((file_name.to_owned(), source.to_owned()));
+    all.push(k6dsl::File::new(file_name, source));
     let dir = write(&all);
     tools::inspect_in(dir.path(), Path::new(file_name), &[])
 }
 
 /// Writes the files into a fresh temporary project directory.
-fn write(files: &[(String, String)]) -> tempfile::TempDir {
+fn write(files: &[k6dsl::File]) -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("k6dsl-ts-project-")
         .tempdir()
         .unwrap();
-    for (path, contents) in files {
+    for k6dsl::File { path, contents } in files {
         let target = dir.path().join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, contents).unwrap();
@@ -73,16 +73,18 @@ fn write(files: &[(String, String)]) -> tempfile::TempDir {
 }
 
 /// tsc (with the project's own tsconfig.json) and prettier on a project tree.
-fn check_project(root: &Path, files: &[(String, String)]) {
+fn check_project(root: &Path, files: &[k6dsl::File]) {
     assert!(
-        files.iter().all(|(path, _)| !path.ends_with(".js")),
+        files
+            .iter()
+            .all(|k6dsl::File { path, .. }| !path.ends_with(".js")),
         "a TypeScript project has no .js modules"
     );
     tools::tsc_check_files(root).unwrap_or_else(|e| panic!("tsc rejects the project: {e}"));
     let modules: Vec<PathBuf> = files
         .iter()
-        .filter(|(path, _)| path.ends_with(".ts"))
-        .map(|(path, _)| root.join(path))
+        .filter(|k6dsl::File { path, .. }| path.ends_with(".ts"))
+        .map(|k6dsl::File { path, .. }| root.join(path))
         .collect();
     let modules: Vec<&Path> = modules.iter().map(PathBuf::as_path).collect();
     tools::prettier_check_files(root, &modules)
@@ -134,7 +136,7 @@ fn the_typescript_checkout_smoke_test_passes_against_the_demo_shop() {
         "{ts}"
     );
     assert!(ts.contains("cartSize.add(Number(itemCount));"), "{ts}");
-    let files = [("results/.gitkeep".to_owned(), String::new())];
+    let files = [k6dsl::File::new("results/.gitkeep", "")];
     let run = tools::k6_run_ts(
         &ts,
         &files,
@@ -163,7 +165,10 @@ fn the_typescript_checkout_smoke_test_passes_against_the_demo_shop() {
 #[test]
 fn the_typescript_checkout_project_runs_from_its_root_and_from_elsewhere() {
     let files = checkout::script(Profile::Smoke).to_project_ts().unwrap();
-    let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    let paths: Vec<&str> = files
+        .iter()
+        .map(|k6dsl::File { path, .. }| path.as_str())
+        .collect();
     assert_eq!(
         paths,
         [
@@ -185,14 +190,14 @@ fn the_typescript_checkout_project_runs_from_its_root_and_from_elsewhere() {
     check_project(root, &files);
     let main = &files
         .iter()
-        .find(|(p, _)| p == "scripts/main.ts")
+        .find(|k6dsl::File { path: p, .. }| p == "scripts/main.ts")
         .unwrap()
-        .1;
+        .contents;
     assert!(
         main.contains(r#"export { browse } from "./scenarios/browse.ts";"#),
         "{main}"
     );
-    let readme = &files[0].1;
+    let readme = &files[0].contents;
     for text in [
         "k6 run -e SHOP_PASSWORD=... -e SMOKE=true scripts/main.ts",
         "npm install --save-dev typescript @types/k6",
@@ -259,7 +264,7 @@ fn the_example_writes_the_typescript_project() {
         String::from_utf8_lossy(&output.stderr)
     );
     let files = checkout::script(Profile::Smoke).to_project_ts().unwrap();
-    for (path, contents) in &files {
+    for k6dsl::File { path, contents } in &files {
         let written = std::fs::read_to_string(target.join(path))
             .unwrap_or_else(|e| panic!("{path} was not written: {e}"));
         assert_eq!(&written, contents, "{path}");
@@ -672,7 +677,7 @@ fn every_feature_in_one_typescript_file_typechecks_and_runs() {
     let env = every_feature_env(&shop);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut files = script.data_files().unwrap();
-    files.push(("results/.gitkeep".to_owned(), String::new()));
+    files.push(k6dsl::File::new("results/.gitkeep", ""));
     let run = tools::k6_run_ts(&ts, &files, &env);
     assert_all_checks_passed(&run, 40);
     assert!(run.metric("http_reqs{critical:true}").is_some());
@@ -684,7 +689,10 @@ fn every_feature_in_one_typescript_file_typechecks_and_runs() {
 fn every_feature_as_a_typescript_project_typechecks_and_runs() {
     let script = every_feature();
     let files = script.to_project_ts().unwrap();
-    let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    let paths: Vec<&str> = files
+        .iter()
+        .map(|k6dsl::File { path, .. }| path.as_str())
+        .collect();
     assert_eq!(
         paths,
         [

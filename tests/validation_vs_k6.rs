@@ -40,8 +40,11 @@ use serde_json::{json, Value};
 /// k6dsl rejects the model, and one of its problems reads exactly `message`.
 #[track_caller]
 fn we_reject(model: &model::Script, message: &str) {
-    let errors = match k6dsl::generate(model) {
-        Ok(js) => panic!("k6dsl accepts a model it should reject ({message}):\n{js}"),
+    let errors = match k6dsl::generate(model, k6dsl::Target::JAVASCRIPT) {
+        Ok(files) => panic!(
+            "k6dsl accepts a model it should reject ({message}):\n{}",
+            files.entry().contents
+        ),
         Err(errors) => errors,
     };
     let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -73,8 +76,9 @@ fn k6_accepts(js: &str) -> Value {
 /// k6dsl generates the script and k6 accepts it.
 #[track_caller]
 fn both_accept(model: &model::Script) -> Value {
-    let js = k6dsl::generate(model).unwrap_or_else(|e| panic!("k6dsl rejects the model: {e}"));
-    k6_accepts(&js)
+    let files = k6dsl::generate(model, k6dsl::Target::JAVASCRIPT)
+        .unwrap_or_else(|e| panic!("k6dsl rejects the model: {e}"));
+    k6_accepts(&files.entry().contents)
 }
 
 /// The model of a script with these scenarios.

@@ -493,7 +493,7 @@ fn setup_teardown_summary_and_per_vu_login() {
         .threshold(CHECKS.rate().eq(1));
     let js = script.to_javascript().unwrap();
     // k6 does not create the folder handleSummary writes into: the project has it.
-    let files = [("results/.gitkeep".to_owned(), String::new())];
+    let files = [k6dsl::File::new("results/.gitkeep", "")];
     let run = tools::k6_run(
         &js,
         &files,

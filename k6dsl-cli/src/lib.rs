@@ -6,7 +6,7 @@
 //! k6dsl gen PLAN -o DIR --tree      write the test as a project tree (scripts/, data/, ...)
 //! k6dsl check PLAN                  read and validate PLAN; write nothing
 //! k6dsl example [--yaml]            print an example plan (the checkout test)
-//! k6dsl schema                      print the plan format's reference
+//! k6dsl schema [--json]            print the plan format's reference (or JSON Schema)
 //! ```
 //!
 //! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
@@ -154,7 +154,18 @@ groups and custom metrics. `k6dsl example > plan.json` and edit.")]
         yaml: bool,
     },
     /// Print the plan format's reference (Markdown): every field, with examples
-    Schema,
+    #[command(long_about = "\
+Print the plan format's reference (Markdown): every field, with examples.
+
+With --json, print the plan format's JSON Schema instead (draft 7, the content of
+docs/plan.schema.json), for editors and yaml-language-server: save it beside your
+plans and name it in a plan's \"$schema\" key (JSON) or in a
+`# yaml-language-server: $schema=plan.schema.json` comment (YAML).")]
+    Schema {
+        /// Print the JSON Schema (for editors) instead of the Markdown reference
+        #[arg(long, overrides_with = "json")]
+        json: bool,
+    },
     /// Print the version (as --version does)
     #[command(hide = true)]
     Version,
@@ -288,7 +299,8 @@ fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure
     };
     match command {
         Command::Version => print(out, &Cli::command().render_version()),
-        Command::Schema => print(out, SCHEMA),
+        Command::Schema { json: false } => print(out, SCHEMA),
+        Command::Schema { json: true } => print(out, &Plan::json_schema()),
         Command::Example { yaml } => {
             let text = if !yaml {
                 EXAMPLE_PLAN.to_owned()
@@ -350,10 +362,20 @@ pub enum Layout {
     Tree,
 }
 
+impl Layout {
+    /// What the library generates for this layout.
+    pub fn target(self) -> k6dsl::Target {
+        match self {
+            Layout::Script => k6dsl::Target::JAVASCRIPT,
+            Layout::Tree => k6dsl::Target::PROJECT,
+        }
+    }
+}
+
 /// The files of the project a plan generates in `layout`, by path relative to the
-/// project's directory. The one place that decides what `gen` writes. Files the
-/// plan names by path (`csv_file`, `json_file`, `tlsAuth` PEM files) are read now,
-/// relative paths from the current directory, and copied into the project's `data/`.
+/// project's directory, as [`k6dsl::generate()`] makes them. Files the plan names by
+/// path (`csv_file`, `json_file`, `tlsAuth` PEM files) are read now, relative paths
+/// from the current directory, and copied into the project's `data/`.
 ///
 /// # Errors
 ///
@@ -364,24 +386,16 @@ pub enum Layout {
 ///
 /// let plan = k6dsl::plan::Plan::from_json(k6dsl_cli::EXAMPLE_PLAN).unwrap();
 /// let files = project_files(&plan, Layout::Script).unwrap();
-/// let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+/// let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
 /// assert_eq!(paths, ["main.js", "results/.gitkeep"]);
 /// let files = project_files(&plan, Layout::Tree).unwrap();
-/// assert!(files.iter().any(|(path, _)| path == "scripts/main.js"));
+/// assert!(files.get("scripts/main.js").is_some());
 /// ```
-pub fn project_files(plan: &Plan, layout: Layout) -> Result<Vec<(String, String)>, k6dsl::Errors> {
-    match layout {
-        Layout::Script => {
-            let mut files = vec![("main.js".to_owned(), plan.to_javascript()?)];
-            files.extend(plan.data_files()?);
-            files.push(("results/.gitkeep".to_owned(), String::new()));
-            Ok(files)
-        }
-        Layout::Tree => plan.to_project(),
-    }
+pub fn project_files(plan: &Plan, layout: Layout) -> Result<k6dsl::Files, k6dsl::Errors> {
+    k6dsl::generate(&plan.script, layout.target())
 }
 
-fn generate(file: &str, plan: &Plan, layout: Layout) -> Result<Vec<(String, String)>, Failure> {
+fn generate(file: &str, plan: &Plan, layout: Layout) -> Result<k6dsl::Files, Failure> {
     project_files(plan, layout).map_err(|errors| Failure::Generate {
         file: file.to_owned(),
         errors,
@@ -393,12 +407,12 @@ fn generate(file: &str, plan: &Plan, layout: Layout) -> Result<Vec<(String, Stri
 /// without `force`).
 fn write_project(
     dir: &Path,
-    files: Vec<(String, String)>,
+    files: k6dsl::Files,
     force: bool,
 ) -> Result<k6dsl::output::Report, Failure> {
     OutputDir::new(dir)
         .force(force)
-        .write(files)
+        .write(files.into_pairs())
         .map_err(|errors| {
             let hint = if errors.needs_force() {
                 "\nk6dsl: pass --force to overwrite them"
@@ -555,6 +569,9 @@ mod tests {
         let (code, out, _) = run_with(&["schema"]);
         assert_eq!(code, SUCCESS);
         assert!(out.starts_with("# "), "{out}");
+        let (code, out, _) = run_with(&["schema", "--json"]);
+        assert_eq!(code, SUCCESS);
+        assert_eq!(out, Plan::json_schema());
     }
 
     #[test]

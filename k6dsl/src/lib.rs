@@ -53,6 +53,8 @@
 //!   with its [`Place`] in one [`Errors`].
 //! - [`codegen`] is the only part that knows JavaScript and TypeScript: the model
 //!   becomes one script or a k6 project tree.
+//! - [`generate()`] composes these steps in one place: model → validate → codegen →
+//!   a typed list of [`Files`] (the script or project tree, and every file it opens).
 //! - [`output`] writes generated files safely (atomically, only what changed, never
 //!   over a file a person edited); [`output::build_script`] does it from `build.rs`.
 //! - [`run`] starts k6 on a script, never hangs, and reads its verdict, thresholds,
@@ -67,6 +69,7 @@
 #![warn(missing_docs)]
 
 mod dsl;
+mod generate;
 
 pub mod codegen;
 pub mod model;
@@ -79,12 +82,11 @@ pub mod run;
 pub mod validate;
 
 pub use dsl::scenario::{Flow, Scenario};
-pub use dsl::script::{
-    generate, generate_project, generate_project_ts, generate_typescript, load, Script, Shortcut,
-};
+pub use dsl::script::{load, Script, Shortcut};
 pub use dsl::{executor, metric, profile, steps};
+pub use generate::{data_files, generate, File, Files, Language, Layout, Target};
 pub use model::{options, time};
-pub use validate::problem::{Error, Errors, Place, Problem};
+pub use validate::problem::{Errors, Place, Problem, ValidationError};
 
 /// Everything a test file usually needs, in one import: an explicit list, so that
 /// nothing else (no helper, no table) lands in a user's scope.

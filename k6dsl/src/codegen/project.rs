@@ -92,7 +92,7 @@ struct Part {
 
 /// Every file of the project, by path from the project root, in a fixed order.
 /// `data_files` are the files the test opens, by path from the root
-/// ([`crate::model::files::read`]): written as they are, and listed in the README.
+/// ([`crate::data_files()`]): written as they are, and listed in the README.
 pub fn project(script: &model::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
     project_in(script, Target::JavaScript, data_files)
 }

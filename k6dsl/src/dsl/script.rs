@@ -4,14 +4,14 @@ use std::marker::PhantomData;
 use std::num::{NonZeroU32, NonZeroU64};
 use std::time::Duration;
 
-use crate::codegen;
 use crate::dsl::metric::{kind::Kind, Metric, Threshold};
 use crate::dsl::scenario::{Flow, Scenario};
 use crate::dsl::steps::{DataSet, Setup, Teardown, Uses};
+use crate::generate::{File, Files, Language, Target};
 use crate::model::options::GeneralOptions;
 use crate::model::{self, Execution, Stage};
 use crate::validate;
-use crate::validate::problem::{Error, Errors, Place, Problem};
+use crate::validate::problem::{Errors, Place, Problem, ValidationError};
 
 /// Load markers: whether a [`Script`] runs scenarios or a top-level shortcut. k6
 /// rejects scripts with both, so the builder cannot make one.
@@ -140,7 +140,7 @@ pub struct Script<L = load::Unscheduled> {
     ir: model::Script,
     /// Problems found while building (a body that cannot be serialised), reported
     /// with validation's.
-    built: Vec<Error>,
+    built: Vec<ValidationError>,
     /// Where flows and metrics of each name are in `ir`, so that adding one is not
     /// a search of all (10,000 scenarios build in linear time).
     by_name: ByName,
@@ -213,7 +213,10 @@ impl<L> Script<L> {
 
     /// Adds scenarios in order, as [`Script::scenario`] does one by one (the
     /// [`scenarios!`](crate::scenarios!) macro makes such a list).
-    pub fn scenarios(self, scenarios: impl IntoIterator<Item = Scenario>) -> Script<load::HasScenarios>
+    pub fn scenarios(
+        self,
+        scenarios: impl IntoIterator<Item = Scenario>,
+    ) -> Script<load::HasScenarios>
     where
         L: load::AcceptsScenarios,
     {
@@ -312,7 +315,7 @@ impl<L> Script<L> {
 
     fn add_data(&mut self, place: Place, data: &DataSet) {
         for problem in data.problems() {
-            self.built.push(Error {
+            self.built.push(ValidationError {
                 place: place.clone(),
                 problem: Problem::Invalid {
                     field: "data",
@@ -335,7 +338,7 @@ impl<L> Script<L> {
             }
         }
         for problem in &uses.problems {
-            self.built.push(Error {
+            self.built.push(ValidationError {
                 place: place.clone(),
                 problem: Problem::Invalid {
                     field: "step",
@@ -391,12 +394,11 @@ impl<L> Script<L> {
     pub fn validate(&self) -> Result<(), Errors> {
         let mut errors = self.built.clone();
         if let Err(found) = validate::validate(&self.ir) {
-            errors.extend(found.0);
+            errors.extend(found);
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Errors(errors))
+        match Errors::from_vec(errors) {
+            Some(errors) => Err(errors),
+            None => Ok(()),
         }
     }
 
@@ -410,27 +412,28 @@ impl<L> Script<L> {
     /// use k6dsl::prelude::*;
     /// let users = DataSet::csv_rows("users", ["username"], [["ann"]]);
     /// let script = Script::new().data(&users);
-    /// assert_eq!(script.data_files()?, [("data/users.csv".to_owned(), "username\nann\n".to_owned())]);
+    /// assert_eq!(script.data_files()?[0].path, "data/users.csv");
+    /// assert_eq!(script.data_files()?[0].contents, "username\nann\n");
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
     ///
     /// # Errors
     ///
     /// A file that cannot be read, naming the data set (or option) and the path.
-    pub fn data_files(&self) -> Result<Vec<(String, String)>, Errors> {
-        model::files::read(&self.ir)
+    pub fn data_files(&self) -> Result<Vec<File>, Errors> {
+        crate::generate::data_files(&self.ir)
     }
 
     /// Checks the model and generates the k6 script (an ES module).
     pub fn to_javascript(&self) -> Result<String, Errors> {
         self.validate()?;
-        Ok(codegen::javascript(&self.ir))
+        Ok(crate::generate::script(&self.ir, Language::JavaScript))
     }
 
     /// Checks the model and generates the test as a k6 project tree: every file by
     /// its path from the project root (`scripts/main.js`, `scripts/lib/*.js`,
     /// `scripts/scenarios/*.js`, `data/`, `results/.gitkeep`, `README.md`). See
-    /// [`codegen::project`] for the layout; `data/` holds [`Script::data_files`].
+    /// [`crate::codegen::project`] for the layout; `data/` holds [`Script::data_files`].
     ///
     /// ```
     /// use k6dsl::prelude::*;
@@ -440,14 +443,13 @@ impl<L> Script<L> {
     /// let files = Script::new()
     ///     .scenario(Scenario::new("browse", SharedIterations::new()).exec(&browse))
     ///     .to_project()?;
-    /// let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    /// let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
     /// assert!(paths.contains(&"scripts/main.js"));
     /// assert!(paths.contains(&"scripts/scenarios/browse.js"));
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
-    pub fn to_project(&self) -> Result<Vec<(String, String)>, Errors> {
-        self.validate()?;
-        Ok(codegen::project(&self.ir, self.data_files()?))
+    pub fn to_project(&self) -> Result<Files, Errors> {
+        self.generate(Target::PROJECT)
     }
 
     /// Checks the model and generates the k6 script in TypeScript, typed against
@@ -478,13 +480,13 @@ impl<L> Script<L> {
     /// ```
     pub fn to_typescript(&self) -> Result<String, Errors> {
         self.validate()?;
-        Ok(codegen::typescript(&self.ir))
+        Ok(crate::generate::script(&self.ir, Language::TypeScript))
     }
 
     /// Checks the model and generates the k6 project tree in TypeScript:
     /// `scripts/**/*.ts` importing each other with `.ts` specifiers, and a
     /// `tsconfig.json` (strict, `noEmit`, `types: ["k6"]`) for editors and
-    /// `npx tsc`. See [`codegen::project_ts`].
+    /// `npx tsc`. See [`crate::codegen::project_ts`].
     ///
     /// ```
     /// use k6dsl::prelude::*;
@@ -494,43 +496,28 @@ impl<L> Script<L> {
     /// let files = Script::new()
     ///     .scenario(Scenario::new("browse", SharedIterations::new()).exec(&browse))
     ///     .to_project_ts()?;
-    /// let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    /// let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
     /// assert!(paths.contains(&"scripts/main.ts"));
     /// assert!(paths.contains(&"scripts/scenarios/browse.ts"));
     /// assert!(paths.contains(&"tsconfig.json"));
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
-    pub fn to_project_ts(&self) -> Result<Vec<(String, String)>, Errors> {
-        self.validate()?;
-        Ok(codegen::project_ts(&self.ir, self.data_files()?))
+    pub fn to_project_ts(&self) -> Result<Files, Errors> {
+        self.generate(Target::PROJECT_TS)
     }
-}
 
-/// Checks a model and generates its k6 script. Works on models from any front end
-/// (builders, plan files).
-pub fn generate(script: &model::Script) -> Result<String, Errors> {
-    validate::validate(script)?;
-    Ok(codegen::javascript(script))
-}
-
-/// Checks a model and generates it as a k6 project tree, as
-/// [`Script::to_project`] does, with the files it opens in `data/`
-/// ([`model::files::read`]).
-pub fn generate_project(script: &model::Script) -> Result<Vec<(String, String)>, Errors> {
-    validate::validate(script)?;
-    Ok(codegen::project(script, model::files::read(script)?))
-}
-
-/// Checks a model and generates its k6 script in TypeScript, as
-/// [`Script::to_typescript`] does. Works on models from any front end.
-pub fn generate_typescript(script: &model::Script) -> Result<String, Errors> {
-    validate::validate(script)?;
-    Ok(codegen::typescript(script))
-}
-
-/// Checks a model and generates it as a TypeScript k6 project tree, as
-/// [`Script::to_project_ts`] does.
-pub fn generate_project_ts(script: &model::Script) -> Result<Vec<(String, String)>, Errors> {
-    validate::validate(script)?;
-    Ok(codegen::project_ts(script, model::files::read(script)?))
+    /// Checks the model and generates it for `target` (see [`crate::generate()`]): the
+    /// script or project tree and every file it opens.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// use k6dsl::Target;
+    /// let files = Script::new().generate(Target::TYPESCRIPT)?;
+    /// assert_eq!(files.entry().path, "main.ts");
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn generate(&self, target: Target) -> Result<Files, Errors> {
+        self.validate()?;
+        crate::generate::generate_valid(&self.ir, target)
+    }
 }

@@ -5,6 +5,7 @@
 //! and serialisable, so two equal models always generate the same script. Values here
 //! are not yet checked: [`crate::validate`] does that, all errors at once.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -18,7 +19,7 @@ pub mod time;
 pub mod vu;
 
 /// One k6 test: its options, custom metrics and the functions its scenarios run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Script {
     /// `export const options`.
@@ -47,7 +48,7 @@ pub struct Script {
 
 /// The base URL of relative request URLs: read from an environment variable at run
 /// time, with a default (`const BASE_URL = __ENV.BASE_URL || "http://127.0.0.1:3300"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrl {
     /// The environment variable.
@@ -66,7 +67,7 @@ impl Default for BaseUrl {
 }
 
 /// A function a scenario executes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// The exported JavaScript function name.
@@ -75,6 +76,7 @@ pub struct Flow {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body: vu::Block,
     /// Sleeps at the end of each iteration until it has lasted this long (pacing).
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(
         default,
         with = "serde_go::option",
@@ -84,7 +86,7 @@ pub struct Flow {
 }
 
 /// A custom metric created in init code: `new Trend("name", true)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricDecl {
     /// The k6 metric name.
@@ -97,7 +99,9 @@ pub struct MetricDecl {
 }
 
 /// The four kinds of k6 metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricKind {
     /// Statistics over values: avg, min, max, med, percentiles.
@@ -123,7 +127,7 @@ impl MetricKind {
 }
 
 /// The `options` object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Options {
     /// How VUs and iterations are scheduled.
@@ -139,7 +143,7 @@ pub struct Options {
 
 /// Scenarios, or one of k6's top-level shortcuts, or neither (one VU, one iteration).
 /// k6 rejects mixing them, so the model cannot hold both.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Execution {
     /// k6's default: one VU runs `default` once.
@@ -153,7 +157,7 @@ pub enum Execution {
 
 /// k6's top-level execution shortcuts. `vus` is always written beside them, because
 /// `k6 inspect` does not apply the CLI default of one VU.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Shortcut {
     /// `vus` VUs loop for `duration`.
@@ -161,6 +165,7 @@ pub enum Shortcut {
         /// Concurrent VUs (> 0).
         vus: u32,
         /// How long (at least 1s: k6 runs it as a constant-vus scenario).
+        #[schemars(with = "crate::plan::schema::GoDuration")]
         #[serde(with = "serde_go")]
         duration: Duration,
     },
@@ -171,6 +176,7 @@ pub enum Shortcut {
         /// Total iterations (>= vus).
         iterations: u64,
         /// Upper bound on the run.
+        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
         #[serde(
             default,
             with = "serde_go::option",
@@ -188,10 +194,11 @@ pub enum Shortcut {
 }
 
 /// A step of a ramp: reach `target` over `duration`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     /// How long the step lasts.
+    #[schemars(with = "crate::plan::schema::GoDuration")]
     #[serde(with = "serde_go")]
     pub duration: Duration,
     /// VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at its end.
@@ -199,7 +206,7 @@ pub struct Stage {
 }
 
 /// A named scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Key in `options.scenarios`, matching `^[0-9a-zA-Z_-]+$`.
@@ -210,6 +217,7 @@ pub struct Scenario {
     #[serde(deserialize_with = "crate::model::executor_serde::deserialize")]
     pub executor: Executor,
     /// When the scenario starts, from the start of the test.
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(
         default,
         with = "serde_go::option",
@@ -217,6 +225,7 @@ pub struct Scenario {
     )]
     pub start_time: Option<Duration>,
     /// How long running iterations may finish after the scenario ends.
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(
         default,
         with = "serde_go::option",
@@ -236,7 +245,7 @@ pub struct Scenario {
 
 /// The six k6 executors (and k6 v1's externally-controlled), each with its fields.
 /// `None` means "k6's default".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Executor {
     /// A fixed number of iterations shared by the VUs.
@@ -248,6 +257,7 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         iterations: Option<u64>,
         /// Hard stop (default 10m).
+        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
         #[serde(
             default,
             with = "serde_go::option",
@@ -264,6 +274,7 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         iterations: Option<u64>,
         /// Hard stop (default 10m).
+        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
         #[serde(
             default,
             with = "serde_go::option",
@@ -277,6 +288,7 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         vus: Option<u32>,
         /// How long.
+        #[schemars(with = "crate::plan::schema::GoDuration")]
         #[serde(with = "serde_go")]
         duration: Duration,
     },
@@ -288,6 +300,7 @@ pub enum Executor {
         /// The ramp (at least one stage).
         stages: Vec<Stage>,
         /// Time given to iterations of VUs being ramped down (default 30s).
+        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
         #[serde(
             default,
             with = "serde_go::option",
@@ -300,6 +313,7 @@ pub enum Executor {
         /// Iterations per `time_unit`.
         rate: u64,
         /// The rate's period (default 1s).
+        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
         #[serde(
             default,
             with = "serde_go::option",
@@ -307,6 +321,7 @@ pub enum Executor {
         )]
         time_unit: Option<Duration>,
         /// How long.
+        #[schemars(with = "crate::plan::schema::GoDuration")]
         #[serde(with = "serde_go")]
         duration: Duration,
         /// VUs initialised before the start.
@@ -321,6 +336,7 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         start_rate: Option<u64>,
         /// The rate's period (default 1s).
+        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
         #[serde(
             default,
             with = "serde_go::option",
@@ -344,6 +360,7 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_vus: Option<u32>,
         /// How long (0 = until stopped).
+        #[schemars(with = "crate::plan::schema::GoDuration")]
         #[serde(with = "serde_go")]
         duration: Duration,
     },
@@ -365,7 +382,7 @@ impl Executor {
 }
 
 /// One threshold: `metric{selector}: [expr]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     /// The metric's k6 name.
@@ -385,6 +402,7 @@ pub struct Threshold {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub abort_on_fail: bool,
     /// Do not abort before this much test time has passed.
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(
         default,
         with = "serde_go::option",
@@ -394,7 +412,7 @@ pub struct Threshold {
 }
 
 /// The aggregation a threshold compares.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stat {
     /// Trend: mean.
@@ -431,7 +449,7 @@ impl Stat {
 }
 
 /// Threshold comparison operators, as k6 spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     /// `<`

@@ -14,6 +14,7 @@
 //! assert_eq!(options.user_agent.as_deref(), Some("k6dsl-checkout/1.0"));
 //! ```
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,7 +26,7 @@ use crate::model::time::serde_go;
 
 /// Every top-level k6 option a script can set besides execution and thresholds.
 /// `None` leaves k6's default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct GeneralOptions {
     /// Start the test paused (resume through the REST API).
@@ -44,9 +45,11 @@ pub struct GeneralOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_teardown: Option<bool>,
     /// Time allowed for `setup()` (> 0).
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(with = "serde_go::option", skip_serializing_if = "Option::is_none")]
     pub setup_timeout: Option<Duration>,
     /// Time allowed for `teardown()` (> 0).
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(with = "serde_go::option", skip_serializing_if = "Option::is_none")]
     pub teardown_timeout: Option<Duration>,
     /// Global cap on requests per second, across all VUs.
@@ -101,6 +104,7 @@ pub struct GeneralOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_vu_connection_reuse: Option<bool>,
     /// Each iteration lasts at least this long.
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(with = "serde_go::option", skip_serializing_if = "Option::is_none")]
     pub min_iteration_duration: Option<Duration>,
     /// Extension settings (`ext`), passed through as JSON.
@@ -281,7 +285,7 @@ impl GeneralOptions {
 }
 
 /// `dns`: how k6 resolves names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Dns {
     /// How long answers are cached.
@@ -326,7 +330,7 @@ impl Dns {
 }
 
 /// `dns.ttl`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DnsTtl {
     /// `"inf"`: cache for the whole test.
@@ -334,11 +338,15 @@ pub enum DnsTtl {
     /// `"0"`: no caching.
     Never,
     /// Cache for this long.
-    For(#[serde(with = "serde_go")] Duration),
+    For(
+        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[serde(with = "serde_go")]
+        Duration,
+    ),
 }
 
 /// `dns.select`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DnsSelect {
     /// `first`
@@ -350,7 +358,7 @@ pub enum DnsSelect {
 }
 
 /// `dns.policy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DnsPolicy {
     /// `preferIPv4`
@@ -366,7 +374,7 @@ pub enum DnsPolicy {
 }
 
 /// `httpDebug`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HttpDebug {
     /// Log headers.
@@ -376,7 +384,9 @@ pub enum HttpDebug {
 }
 
 /// A TLS protocol version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum TlsVersion {
     /// `tls1.0`
     #[serde(rename = "tls1.0")]
@@ -405,7 +415,7 @@ impl TlsVersion {
 }
 
 /// `tlsVersion`: one version or a range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsVersions {
     /// Exactly this version.
@@ -422,7 +432,7 @@ pub enum TlsVersions {
 macro_rules! cipher_suites {
     ($($variant:ident,)*) => {
         /// A TLS cipher suite k6 knows (`tlsCipherSuites`), named as in Go's `crypto/tls`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
         #[allow(non_camel_case_types, missing_docs)]
         pub enum TlsCipherSuite { $($variant,)* }
 
@@ -468,7 +478,7 @@ cipher_suites! {
 
 /// A client certificate for some domains (`tlsAuth`). The key's password, if any, is
 /// read from an environment variable at run time: secrets never appear in scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TlsAuth {
     /// Domains the certificate is for.
@@ -483,7 +493,7 @@ pub struct TlsAuth {
 }
 
 /// PEM text, inline or read with `open()` in init code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pem {
     /// The PEM text itself.
@@ -495,7 +505,7 @@ pub enum Pem {
 }
 
 /// An address a host name resolves to (`hosts`), with an optional port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostAddress {
     /// The IP address.
@@ -538,7 +548,7 @@ impl fmt::Display for HostAddress {
 /// assert_eq!(range.to_string(), "10.0.0.0/8");
 /// assert!("10.0.0.0/33".parse::<Cidr>().is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct Cidr {
     addr: IpAddr,
@@ -603,7 +613,7 @@ impl fmt::Display for Cidr {
 }
 
 /// A fraction in [0, 1], for execution segments (`1/3`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fraction {
     /// Numerator.
@@ -630,7 +640,7 @@ impl fmt::Display for Fraction {
 }
 
 /// `executionSegment`: the part `from..to` of the whole test this instance runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionSegment {
     /// Start, in [0, 1).
@@ -646,7 +656,7 @@ impl fmt::Display for ExecutionSegment {
 }
 
 /// A statistic in `summaryTrendStats`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TrendStat {
     /// `avg`
@@ -664,7 +674,7 @@ pub enum TrendStat {
 }
 
 /// `summaryTimeUnit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SummaryTimeUnit {
     /// `s`
@@ -689,7 +699,7 @@ impl SummaryTimeUnit {
 macro_rules! system_tags {
     ($($variant:ident => $name:literal,)*) => {
         /// A system tag k6 can attach to samples (`systemTags`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum SystemTag { $(#[doc = concat!("`", $name, "`")] $variant,)* }
 

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::time::serde_go;
@@ -16,7 +17,7 @@ use crate::model::time::serde_go;
 pub type Block = Vec<Step>;
 
 /// One statement of VU code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// An HTTP request with its checks and extractions.
@@ -58,22 +59,32 @@ pub enum Step {
 }
 
 /// Think time between steps.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ThinkTime {
     /// Always this long.
-    Fixed(#[serde(with = "serde_go")] Duration),
+    Fixed(
+        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[serde(with = "serde_go")]
+        Duration,
+    ),
     /// Uniformly random between the bounds.
     Between(
-        #[serde(with = "serde_go")] Duration,
-        #[serde(with = "serde_go")] Duration,
+        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[serde(with = "serde_go")]
+        Duration,
+        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[serde(with = "serde_go")]
+        Duration,
     ),
 }
 
 /// A variable of generated code: a value extracted from a response, a data row or
 /// setup data. `hint` names it in JavaScript (made unique by codegen); `id` is unique
 /// within its function.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Var {
     /// The function that defines it: a flow name, `setup`, `teardown` or `default`.
@@ -85,7 +96,7 @@ pub struct Var {
 }
 
 /// A value used in generated code. Never code text: codegen writes each form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expr {
     /// A string literal.
@@ -133,7 +144,7 @@ impl Expr {
 }
 
 /// HTTP methods, as k6's `http` module names them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// `http.get`
@@ -177,7 +188,7 @@ impl Method {
 }
 
 /// One HTTP request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The method.
@@ -215,10 +226,11 @@ pub struct Request {
 }
 
 /// k6 request parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     /// Gives up on the request after this long (k6 default 60s).
+    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
     #[serde(
         default,
         with = "serde_go::option",
@@ -243,7 +255,7 @@ pub struct Params {
 }
 
 /// HTTP authentication schemes k6 supports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Auth {
     /// Basic: an `Authorization: Basic ...` header.
@@ -270,7 +282,7 @@ pub enum Auth {
 }
 
 /// k6's `responseType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseType {
     /// The body as a string (k6's default).
@@ -293,7 +305,7 @@ impl ResponseType {
 }
 
 /// Request body compression (k6's `compression` parameter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Compression {
     /// `gzip`
@@ -319,7 +331,7 @@ impl Compression {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Body {
     /// JSON, sent with `Content-Type: application/json`.
@@ -336,7 +348,7 @@ pub enum Body {
 }
 
 /// A JSON value whose leaves may be run-time values (a token, a data row's field).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Json {
     /// `null`
@@ -373,7 +385,7 @@ impl From<serde_json::Value> for Json {
 }
 
 /// A named check on a response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// The check's name, as k6 reports it.
@@ -383,7 +395,7 @@ pub struct Check {
 }
 
 /// What a check asserts about a response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Predicate {
     /// The status is this code.
@@ -403,14 +415,18 @@ pub enum Predicate {
     /// The JSON body's value at the path equals the scalar.
     JsonEquals(String, JsonScalar),
     /// The response took less than this long (`timings.duration`).
-    DurationBelow(#[serde(with = "serde_go")] Duration),
+    DurationBelow(
+        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[serde(with = "serde_go")]
+        Duration,
+    ),
     /// Escape hatch: a JavaScript expression over the response `r`, emitted verbatim.
     /// The only place user text becomes code; nothing else may.
     RawJs(String),
 }
 
 /// A JSON scalar to compare against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum JsonScalar {
     /// `null`
@@ -424,7 +440,7 @@ pub enum JsonScalar {
 }
 
 /// Where the checks' result goes, as in the seed's Check Pattern.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckOutcome {
     /// Rate metrics that receive whether all checks passed.
@@ -446,7 +462,7 @@ impl CheckOutcome {
 }
 
 /// A value taken from a response into a variable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extraction {
     /// The variable it goes into.
@@ -456,7 +472,7 @@ pub struct Extraction {
 }
 
 /// Where an extracted value comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Source {
     /// k6's `r.json(path)` (gjson syntax: `products.0.id`).
@@ -475,7 +491,7 @@ pub enum Source {
 }
 
 /// How a flow picks a row of a data set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RowSelection {
     /// The same row for all iterations of a VU (`(__VU - 1) % n`).
@@ -492,7 +508,7 @@ pub enum RowSelection {
 }
 
 /// A data set loaded once in init code and shared by all VUs (`SharedArray`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataSet {
     /// The SharedArray's name (unique).
@@ -522,7 +538,7 @@ impl DataSet {
 }
 
 /// Where a data set's rows come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum DataSource {
     /// JSON rows written by k6dsl next to the script, at `file` (relative to it).
@@ -597,7 +613,7 @@ fn csv_field(field: &str) -> String {
 }
 
 /// The test-wide lifecycle around the scenarios' functions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     /// `export function setup()`: its body and the object it returns.
@@ -612,7 +628,7 @@ pub struct Lifecycle {
 }
 
 /// `setup()`: steps, then `return { key: value, ... }`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Setup {
     /// What runs.

@@ -11,8 +11,9 @@ use std::time::Duration;
 use crate::dsl::metric::builtin;
 use crate::model::options::{GeneralOptions, TlsVersions, TrendStat};
 use crate::model::{self, Executor, MetricKind, Script, Shortcut, Stage, Stat};
-use crate::validate::problem::{Error, Errors, Place, Problem};
+use crate::validate::problem::{Errors, Place, Problem, ValidationError};
 
+pub(crate) mod data_files;
 pub mod problem;
 mod vu_code;
 
@@ -39,18 +40,17 @@ pub fn validate(script: &Script) -> Result<(), Errors> {
     v.general(&script.options.general);
     v.durations(script);
     v.code(script);
-    v.errors.extend(crate::model::files::problems(script));
+    v.errors.extend(data_files::problems(script));
     v.case_collisions(script);
-    if v.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Errors(v.errors))
+    match Errors::from_vec(v.errors) {
+        Some(errors) => Err(errors),
+        None => Ok(()),
     }
 }
 
 #[derive(Default)]
 struct Validator {
-    errors: Vec<Error>,
+    errors: Vec<ValidationError>,
     /// Declared metrics and data sets by name, for the checks on code.
     declared: vu_code::Declared,
 }
@@ -134,7 +134,7 @@ const MAX_SEGMENT_DENOMINATOR: u64 = 1_000_000;
 
 impl Validator {
     fn push(&mut self, place: Place, problem: Problem) {
-        self.errors.push(Error { place, problem });
+        self.errors.push(ValidationError { place, problem });
     }
 
     /// Flows (each `scripts/scenarios/<flow>.js` in a project) and data files

@@ -409,45 +409,64 @@ impl fmt::Display for Problem {
 
 /// One problem at one place.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Error {
+pub struct ValidationError {
     /// Where.
     pub place: Place,
     /// What.
     pub problem: Problem,
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.place, self.problem)
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for ValidationError {}
 
-/// Every problem found in a model, in model order. Never empty.
+/// Every problem found in a model, in model order. Never empty: the only ways to
+/// make one take at least one problem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Errors(pub Vec<Error>);
+pub struct Errors(Vec<ValidationError>);
 
 impl Errors {
+    /// The problems as an `Errors`, or `None` when there are none.
+    pub(crate) fn from_vec(errors: Vec<ValidationError>) -> Option<Errors> {
+        (!errors.is_empty()).then_some(Errors(errors))
+    }
+
     /// The problems.
-    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
         self.0.iter()
     }
 
-    /// How many.
+    /// The first problem (there is always one).
+    pub fn first(&self) -> &ValidationError {
+        &self.0[0]
+    }
+
+    /// How many (at least one).
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Always false: an `Errors` holds at least one problem.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        false
+    }
+}
+
+impl IntoIterator for Errors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 
 impl<'a> IntoIterator for &'a Errors {
-    type Item = &'a Error;
-    type IntoIter = std::slice::Iter<'a, Error>;
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }

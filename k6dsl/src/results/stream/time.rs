@@ -1,4 +1,8 @@
 //! RFC 3339 times as k6 writes them (Go's `RFC3339Nano`, in the local zone).
+//!
+//! Written by hand on purpose: it runs once per sample (millions in a long run,
+//! see `benches/stream.rs`), reads only the one layout k6 writes, and allocates
+//! nothing; a date-time crate would be a large dependency for this one function.
 
 /// Nanoseconds since the Unix epoch of `2026-11-25T17:25:52.718609334Z` or
 /// `2026-11-25T18:25:52.7+01:00`; `None` when it is not such a time.

@@ -9,7 +9,7 @@
 //! // build.rs
 //! use k6dsl::prelude::*;
 //!
-//! fn main() -> Result<(), k6dsl::output::build_script::Error> {
+//! fn main() -> Result<(), k6dsl::output::build_script::BuildScriptError> {
 //!     let smoke = Flow::new("smoke").steps(|f| {
 //!         f.request(Request::get("/products").name("products").check(Check::status(200)));
 //!     });
@@ -35,8 +35,8 @@
 //!   rerunning the build script whenever any file of the package changes, which, with
 //!   the output directory inside the package, would regenerate after every build.
 //! - never the output directory: a watched path inside it, or a watched directory that
-//!   contains it, is an error ([`Error::Watch`]), since every write would trigger the
-//!   next build.
+//!   contains it, is an error ([`BuildScriptError::Watch`]), since every write would
+//!   trigger the next build.
 //! - `cargo:rerun-if-env-changed=K6DSL_FORCE`, so that `K6DSL_FORCE=1 cargo build`
 //!   reruns the build script and overwrites hand-edited files ([`FORCE_ENV`]).
 //! - a `k6dsl: created|updated|unchanged|forced <path>` line per file (cargo keeps
@@ -48,15 +48,21 @@
 //! directory is no trigger); the next regeneration, after a change to the build script
 //! or a watched path, refuses to overwrite it and fails the build, naming the file.
 //!
-//! A build script's `main` may return `Result<(), build::Error>`: when it fails, Rust
-//! prints the error's `Debug`, which for [`Error`] is the readable message of its
-//! `Display` (every k6dsl problem, with its place), and cargo shows it.
+//! A build script's `main` may return `Result<(), BuildScriptError>`: when it fails,
+//! Rust prints the error's `Debug`, which for [`BuildScriptError`] is the readable
+//! message of its `Display` (every k6dsl problem, with its place), and cargo shows it.
 
-use std::fmt;
+mod error;
+
+#[cfg(test)]
+mod tests;
+
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::output::{self, Outcome, OutputDir, Report};
+pub use error::BuildScriptError;
+
+use crate::output::{Outcome, OutputDir, Report};
 use crate::Script;
 
 /// The environment variable that lets a build overwrite generated files a person
@@ -82,7 +88,7 @@ use crate::Script;
 /// generate()?;
 /// assert_eq!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap(), "// generated\n");
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::build_script::Error>(())
+/// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
 /// ```
 pub const FORCE_ENV: &str = "K6DSL_FORCE";
 
@@ -111,7 +117,7 @@ pub const FORCE_ENV: &str = "K6DSL_FORCE";
 /// assert!(cargo.contains("k6dsl: created "));
 /// assert!(std::fs::read_to_string(dir.join("k6/smoke.js")).unwrap().contains("http.get("));
 /// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), k6dsl::output::build_script::Error>(())
+/// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
 /// ```
 #[derive(Debug)]
 #[must_use]
@@ -156,7 +162,7 @@ impl Generator {
     ///
     /// ```
     /// use k6dsl::prelude::*;
-    /// use k6dsl::output::build_script::{Error, Generator};
+    /// use k6dsl::output::build_script::{BuildScriptError, Generator};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-script-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
@@ -187,10 +193,10 @@ impl Generator {
     ///     .script("bad.js", &bad)
     ///     .write_to(&mut std::io::sink())
     ///     .unwrap_err();
-    /// assert!(matches!(&error, Error::Generate(failures) if failures[0].0 == "bad.js"));
+    /// assert!(matches!(&error, BuildScriptError::Generate(failures) if failures[0].0 == "bad.js"));
     /// assert!(error.to_string().starts_with("k6dsl could not generate `bad.js`: the k6 test has 1 problem:"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn script<L>(mut self, path: impl Into<String>, script: &Script<L>) -> Self {
         let path = path.into();
@@ -201,8 +207,9 @@ impl Generator {
             Ok((javascript, data_files)) => {
                 // Data file paths are relative to the script.
                 let dir = path.rfind('/').map_or("", |slash| &path[..=slash]);
-                for (file, contents) in data_files {
-                    self.files.push((format!("{dir}{file}"), contents));
+                for file in data_files {
+                    self.files
+                        .push((format!("{dir}{}", file.path), file.contents));
                 }
                 self.files.push((path, javascript));
                 for file in crate::model::files::list(script.to_ir()) {
@@ -234,7 +241,7 @@ impl Generator {
     ///     .write_to(&mut std::io::sink())?;
     /// assert!(dir.join("k6/README.md").is_file());
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn file(mut self, path: impl Into<String>, contents: impl Into<String>) -> Self {
         self.files.push((path.into(), contents.into()));
@@ -251,7 +258,7 @@ impl Generator {
     /// path is missing) and must neither be inside the output directory nor contain it.
     ///
     /// ```
-    /// use k6dsl::output::build_script::{Error, Generator};
+    /// use k6dsl::output::build_script::{BuildScriptError, Generator};
     ///
     /// # let dir = std::env::temp_dir().join(format!("k6dsl-doc-watch-{}", std::process::id()));
     /// # let _ = std::fs::remove_dir_all(&dir);
@@ -273,10 +280,10 @@ impl Generator {
     ///     .watch(&dir)
     ///     .write_to(&mut std::io::sink())
     ///     .unwrap_err();
-    /// assert!(matches!(error, Error::Watch(_)));
+    /// assert!(matches!(error, BuildScriptError::Watch(_)));
     /// assert!(error.to_string().contains("contains the output directory"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn watch(mut self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
@@ -300,7 +307,7 @@ impl Generator {
     ///     .write_to(&mut cargo)?;
     /// assert!(String::from_utf8(cargo).unwrap().contains("generate.rs"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn build_script(mut self, path: impl Into<PathBuf>) -> Self {
         self.build_script = path.into();
@@ -331,7 +338,7 @@ impl Generator {
     /// assert!(error.to_string().contains("smoke.js was changed by hand"));
     /// assert_eq!(generate(true)?.files[0].outcome, Outcome::Forced);
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
     pub fn force(mut self, force: bool) -> Self {
         self.force = Some(force);
@@ -345,9 +352,9 @@ impl Generator {
     /// # use k6dsl::prelude::*;
     /// # let script = Script::new();
     /// k6dsl::output::build_script::Generator::new("k6").script("main.js", &script).write()?;
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
-    pub fn write(self) -> Result<Report, Error> {
+    pub fn write(self) -> Result<Report, BuildScriptError> {
         self.write_to(&mut io::stdout().lock())
     }
 
@@ -379,9 +386,9 @@ impl Generator {
     /// assert!(again.contains("k6dsl: unchanged "));
     /// assert!(again.contains("cargo:rerun-if-env-changed=K6DSL_FORCE\n"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), k6dsl::output::build_script::Error>(())
+    /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
-    pub fn write_to(self, out: &mut impl Write) -> Result<Report, Error> {
+    pub fn write_to(self, out: &mut impl Write) -> Result<Report, BuildScriptError> {
         let mut triggers = Vec::new();
         let mut problems = Vec::new();
         for path in std::iter::once(&self.build_script).chain(&self.watched) {
@@ -395,7 +402,7 @@ impl Generator {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::Watch(problems));
+            return Err(BuildScriptError::Watch(problems));
         }
         // Files the scripts copy: watched where cargo can watch them well (a file
         // inside the output directory is copied, but would retrigger every build).
@@ -407,36 +414,38 @@ impl Generator {
             }
         }
         for path in &triggers {
-            writeln!(out, "cargo:rerun-if-changed={path}").map_err(Error::Print)?;
+            writeln!(out, "cargo:rerun-if-changed={path}").map_err(BuildScriptError::Print)?;
         }
         let force = match self.force {
             Some(force) => force,
             None => {
-                writeln!(out, "cargo:rerun-if-env-changed={FORCE_ENV}").map_err(Error::Print)?;
+                writeln!(out, "cargo:rerun-if-env-changed={FORCE_ENV}")
+                    .map_err(BuildScriptError::Print)?;
                 force_from_env()?
             }
         };
         if !self.failures.is_empty() {
-            return Err(Error::Generate(self.failures));
+            return Err(BuildScriptError::Generate(self.failures));
         }
 
         let report = OutputDir::new(&self.out_dir)
             .force(force)
             .write(self.files)
-            .map_err(|errors| Error::Output {
+            .map_err(|errors| BuildScriptError::Output {
                 errors,
                 force_from_env: self.force.is_none(),
             })?;
         for file in &report.files {
             let path = report.path_of(&file.path);
-            writeln!(out, "k6dsl: {} {}", file.outcome, path.display()).map_err(Error::Print)?;
+            writeln!(out, "k6dsl: {} {}", file.outcome, path.display())
+                .map_err(BuildScriptError::Print)?;
             if file.outcome == Outcome::Forced {
                 writeln!(
                     out,
                     "cargo:warning=k6dsl: overwrote {}, which was changed by hand or not generated by k6dsl",
                     path.display()
                 )
-                .map_err(Error::Print)?;
+                .map_err(BuildScriptError::Print)?;
             }
         }
         for stale in &report.stale {
@@ -445,7 +454,7 @@ impl Generator {
                 "cargo:warning=k6dsl: {} is no longer generated; left in place (delete it if it is not needed)",
                 report.path_of(stale).display()
             )
-            .map_err(Error::Print)?;
+            .map_err(BuildScriptError::Print)?;
         }
         Ok(report)
     }
@@ -503,384 +512,15 @@ fn lexically_absolute(path: &Path) -> PathBuf {
 }
 
 /// Whether [`FORCE_ENV`] asks to force.
-fn force_from_env() -> Result<bool, Error> {
+fn force_from_env() -> Result<bool, BuildScriptError> {
     match std::env::var_os(FORCE_ENV) {
         None => Ok(false),
         Some(value) => match value.to_str().map(str::to_ascii_lowercase).as_deref() {
             Some("1" | "true") => Ok(true),
             Some("" | "0" | "false") => Ok(false),
-            _ => Err(Error::ForceEnv {
+            _ => Err(BuildScriptError::ForceEnv {
                 value: value.to_string_lossy().into_owned(),
             }),
         },
-    }
-}
-
-/// Why a build script's generation failed. Its `Debug` is its `Display`, so that a
-/// build script's `main` returning `Result<(), Error>` fails with a readable message.
-///
-/// ```
-/// use k6dsl::output::build_script::Error;
-/// let error = Error::ForceEnv { value: "yes".into() };
-/// assert_eq!(format!("{error:?}"), error.to_string());
-/// assert!(error.to_string().contains("K6DSL_FORCE is `yes`"));
-/// ```
-#[non_exhaustive]
-pub enum Error {
-    /// Scripts that did not generate: each path with every problem, with its place.
-    Generate(Vec<(String, crate::Errors)>),
-    /// Paths that cannot be watched, each with the reason.
-    Watch(Vec<(PathBuf, &'static str)>),
-    /// [`FORCE_ENV`] holds a value that says neither yes nor no.
-    ForceEnv {
-        /// The value.
-        value: String,
-    },
-    /// The files were not written: refused (edited by hand, not k6dsl's, a bad path)
-    /// or the file system failed.
-    Output {
-        /// Every reason.
-        errors: output::Errors,
-        /// Whether [`FORCE_ENV`] could have forced the write (no
-        /// [`Generator::force`] call).
-        force_from_env: bool,
-    },
-    /// Printing cargo's instructions failed.
-    Print(io::Error),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Generate(failures) => {
-                for (index, (path, errors)) in failures.iter().enumerate() {
-                    if index > 0 {
-                        f.write_str("\n")?;
-                    }
-                    write!(f, "k6dsl could not generate `{path}`: {errors}")?;
-                }
-                Ok(())
-            }
-            Error::Watch(problems) => {
-                f.write_str("k6dsl cannot watch these paths for cargo:")?;
-                for (path, reason) in problems {
-                    write!(f, "\n  - {}: {reason}", path.display())?;
-                }
-                Ok(())
-            }
-            Error::ForceEnv { value } => write!(
-                f,
-                "{FORCE_ENV} is `{value}`: set it to 1 to overwrite generated files that were \
-                 edited by hand, or unset it"
-            ),
-            Error::Output {
-                errors,
-                force_from_env,
-            } => {
-                write!(f, "k6dsl did not write the generated files: {errors}")?;
-                if errors.needs_force() {
-                    if *force_from_env {
-                        write!(
-                            f,
-                            "\nTo overwrite them and lose those changes, build once with \
-                             {FORCE_ENV}=1 (`{FORCE_ENV}=1 cargo build`)."
-                        )?;
-                    } else {
-                        f.write_str(
-                            "\nTo overwrite them and lose those changes, call \
-                             `Generator::force(true)`.",
-                        )?;
-                    }
-                }
-                Ok(())
-            }
-            Error::Print(error) => write!(f, "cannot print cargo's instructions: {error}"),
-        }
-    }
-}
-
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Output { errors, .. } => Some(errors),
-            Error::Print(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::prelude::*;
-    use std::fs;
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    /// A package directory with a `build.rs`, removed when dropped.
-    struct Package(PathBuf);
-
-    impl Package {
-        fn new(name: &str) -> Self {
-            static NEXT: AtomicU64 = AtomicU64::new(0);
-            let dir = std::env::temp_dir().join(format!(
-                "k6dsl-build-test-{}-{}-{name}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            ));
-            let _ = fs::remove_dir_all(&dir);
-            fs::create_dir_all(&dir).unwrap();
-            fs::write(dir.join("build.rs"), "fn main() {}\n").unwrap();
-            Package(dir)
-        }
-
-        /// A generator for this package that ignores the environment's K6DSL_FORCE.
-        fn generator(&self) -> Generator {
-            Generator::new(self.0.join("k6"))
-                .build_script(self.0.join("build.rs"))
-                .force(false)
-        }
-    }
-
-    impl Drop for Package {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn smoke(vus: u32) -> Script<crate::load::HasScenarios> {
-        let users = DataSet::csv_rows("users", ["username"], [["user1"], ["user2"]]);
-        let flow = Flow::new("smoke").steps(|f| {
-            let user = f.row(&users, RowSelection::PerVu);
-            f.request(
-                Request::get(text!["/users/", user.field("username")])
-                    .name("user")
-                    .check(Check::status(200)),
-            );
-        });
-        let vus = std::num::NonZeroU32::new(vus).unwrap();
-        Script::new().scenario(
-            Scenario::new("smoke", ConstantVus::new().vus(vus).duration(secs(10))).exec(&flow),
-        )
-    }
-
-    fn run(generator: Generator) -> (Result<Report, Error>, String) {
-        let mut out = Vec::new();
-        let result = generator.write_to(&mut out);
-        (result, String::from_utf8(out).unwrap())
-    }
-
-    #[test]
-    fn prints_triggers_and_writes_script_with_data_beside_it() {
-        let package = Package::new("writes");
-        fs::write(package.0.join("users.csv"), "username\n").unwrap();
-        let (result, printed) = run(package
-            .generator()
-            .watch(package.0.join("users.csv"))
-            .watch(package.0.join("users.csv"))
-            .script("load/smoke.js", &smoke(1)));
-        let report = result.unwrap();
-        let k6 = package.0.join("k6");
-        let lines: Vec<&str> = printed.lines().collect();
-        assert_eq!(
-            lines,
-            [
-                format!(
-                    "cargo:rerun-if-changed={}",
-                    package.0.join("build.rs").display()
-                ),
-                format!(
-                    "cargo:rerun-if-changed={}",
-                    package.0.join("users.csv").display()
-                ),
-                format!(
-                    "k6dsl: created {}",
-                    k6.join("load/data/users.csv").display()
-                ),
-                format!("k6dsl: created {}", k6.join("load/smoke.js").display()),
-            ]
-        );
-        assert_eq!(report.written().count(), 2);
-        let js = fs::read_to_string(k6.join("load/smoke.js")).unwrap();
-        assert_eq!(js, smoke(1).to_javascript().unwrap());
-        assert!(js.contains("\"./data/users.csv\""), "{js}");
-        assert_eq!(
-            fs::read_to_string(k6.join("load/data/users.csv")).unwrap(),
-            "username\nuser1\nuser2\n"
-        );
-        // The output directory is never a trigger.
-        assert!(!printed.contains(&format!("rerun-if-changed={}", k6.display())));
-    }
-
-    #[test]
-    fn regenerates_only_what_changed() {
-        let package = Package::new("regenerate");
-        run(package.generator().script("smoke.js", &smoke(1)))
-            .0
-            .unwrap();
-        let (result, printed) = run(package.generator().script("smoke.js", &smoke(1)));
-        assert!(!result.unwrap().wrote_anything());
-        assert!(printed.contains("k6dsl: unchanged "), "{printed}");
-        let (result, printed) = run(package.generator().script("smoke.js", &smoke(3)));
-        let report = result.unwrap();
-        assert_eq!(
-            report
-                .files
-                .iter()
-                .map(|f| (f.path.as_str(), f.outcome))
-                .collect::<Vec<_>>(),
-            [
-                ("data/users.csv", Outcome::Unchanged),
-                ("smoke.js", Outcome::Updated)
-            ]
-        );
-        assert!(printed.contains("k6dsl: updated "), "{printed}");
-        let js = fs::read_to_string(package.0.join("k6/smoke.js")).unwrap();
-        assert!(js.contains("vus: 3,"), "{js}");
-    }
-
-    #[test]
-    fn generation_problems_fail_before_anything_is_written() {
-        let package = Package::new("generate-error");
-        let flow = Flow::new("smoke").steps(|f| {
-            f.request(Request::get("/products").name("products"));
-        });
-        let bad = Script::new()
-            .scenario(
-                Scenario::new("smoke", ConstantVus::new().vus(nz!(1)).duration(secs(10)))
-                    .exec(&flow),
-            )
-            .threshold(HTTP_REQ_DURATION.tag("endpoint", "nowhere").p(95).lt(500));
-        let (result, _) = run(package
-            .generator()
-            .script("good.js", &smoke(1))
-            .script("bad.js", &bad)
-            .script("worse.js", &bad));
-        let error = result.unwrap_err();
-        let message = error.to_string();
-        assert!(
-            message
-                .starts_with("k6dsl could not generate `bad.js`: the k6 test has 1 problem:\n  - "),
-            "{message}"
-        );
-        assert!(
-            message.contains("\nk6dsl could not generate `worse.js`"),
-            "{message}"
-        );
-        assert!(message.contains("endpoint:nowhere"), "{message}");
-        assert_eq!(format!("{error:?}"), message);
-        assert!(!package.0.join("k6").exists());
-    }
-
-    #[test]
-    fn hand_edits_fail_the_build_naming_the_file_until_forced() {
-        let package = Package::new("edited");
-        run(package.generator().script("smoke.js", &smoke(1)))
-            .0
-            .unwrap();
-        let file = package.0.join("k6/smoke.js");
-        fs::write(&file, "// tuned by hand\n").unwrap();
-
-        let (result, _) = run(package.generator().script("smoke.js", &smoke(2)));
-        let error = result.unwrap_err();
-        assert!(
-            matches!(&error, Error::Output { errors, .. } if matches!(errors.0.as_slice(), [output::Error::Edited { path }] if *path == file))
-        );
-        let message = error.to_string();
-        assert!(message.contains(&file.display().to_string()), "{message}");
-        assert!(message.contains("Generator::force(true)"), "{message}");
-        assert_eq!(fs::read_to_string(&file).unwrap(), "// tuned by hand\n");
-
-        let (result, printed) = run(package
-            .generator()
-            .force(true)
-            .script("smoke.js", &smoke(2)));
-        assert_eq!(result.unwrap().files[1].outcome, Outcome::Forced);
-        assert!(
-            printed.contains(&format!(
-                "cargo:warning=k6dsl: overwrote {}",
-                file.display()
-            )),
-            "{printed}"
-        );
-        assert!(fs::read_to_string(&file).unwrap().contains("vus: 2,"));
-    }
-
-    #[test]
-    fn stale_files_are_warned_about() {
-        let package = Package::new("stale");
-        run(package.generator().file("old.js", "1").file("main.js", "1"))
-            .0
-            .unwrap();
-        let (result, printed) = run(package.generator().file("main.js", "1"));
-        assert_eq!(result.unwrap().stale, ["old.js"]);
-        assert!(
-            printed.contains(&format!(
-                "cargo:warning=k6dsl: {} is no longer generated",
-                package.0.join("k6/old.js").display()
-            )),
-            "{printed}"
-        );
-    }
-
-    #[test]
-    fn watch_problems_are_all_reported_before_anything_is_printed() {
-        let package = Package::new("watch");
-        fs::create_dir_all(package.0.join("k6")).unwrap();
-        fs::write(package.0.join("k6/inside.csv"), "").unwrap();
-        let (result, printed) = run(package
-            .generator()
-            .watch(package.0.join("missing.csv"))
-            .watch(package.0.join("k6/inside.csv"))
-            .watch(package.0.join("k6/../k6/inside.csv"))
-            .watch(&package.0)
-            .watch(""));
-        let error = result.unwrap_err();
-        let Error::Watch(problems) = &error else {
-            panic!("{error}")
-        };
-        let reasons: Vec<&str> = problems.iter().map(|(_, reason)| *reason).collect();
-        assert_eq!(reasons.len(), 5, "{error}");
-        assert!(reasons[0].starts_with("does not exist"));
-        assert!(reasons[1].starts_with("is inside the output directory"));
-        assert!(reasons[2].starts_with("is inside the output directory"));
-        assert!(reasons[3].starts_with("contains the output directory"));
-        assert_eq!(reasons[4], "is empty");
-        assert!(printed.is_empty());
-        assert!(error.to_string().contains("missing.csv: does not exist"));
-    }
-
-    #[test]
-    fn a_missing_build_script_is_reported() {
-        let package = Package::new("no-build-rs");
-        let (result, _) = run(package
-            .generator()
-            .build_script(package.0.join("generate.rs")));
-        let message = result.unwrap_err().to_string();
-        assert!(message.contains("generate.rs: does not exist"), "{message}");
-    }
-
-    #[test]
-    fn bad_output_paths_name_the_path() {
-        let package = Package::new("bad-path");
-        let (result, _) = run(package.generator().script("../smoke.js", &smoke(1)));
-        let message = result.unwrap_err().to_string();
-        assert!(message.contains("`../smoke.js`"), "{message}");
-        // Data files land beside the script, so a bad script path is reported for them too.
-        assert!(message.contains("`../data/users.csv`"), "{message}");
-        assert!(!message.contains("To overwrite"), "{message}");
-    }
-
-    #[test]
-    fn lexical_paths_resolve_dots() {
-        assert_eq!(
-            lexically_absolute(Path::new("/a/./b/../c")),
-            PathBuf::from("/a/c")
-        );
     }
 }
