@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use k6dsl::prelude::*;
 
 /// A script of `n` scenarios, each with its own flow and two thresholds.
-fn model(n: usize) -> Script<k6dsl::load::Scenarios> {
+fn model(n: usize) -> Script<k6dsl::load::HasScenarios> {
     let mut thresholds = vec![HTTP_REQ_FAILED.rate().lt(0.01)];
     let mut scenarios = Vec::with_capacity(n);
     for i in 0..n {

@@ -16,7 +16,7 @@ fn main() {
     k6dsl_suite::checkout::example_main(script);
 }
 
-fn script(profile: Profile) -> Script<k6dsl::load::Scenarios> {
+fn script(profile: Profile) -> Script<k6dsl::load::HasScenarios> {
     let checkout_duration = Trend::time("checkout_duration");
     let checkout_errors = Counter::new("checkout_errors");
     let checkout_success = Rate::new("checkout_success");

@@ -148,7 +148,7 @@ pub fn parts(think: bool) -> Parts {
 }
 
 /// The whole test for one load profile.
-pub fn script(profile: Profile) -> Script<k6dsl::load::Scenarios> {
+pub fn script(profile: Profile) -> Script<k6dsl::load::HasScenarios> {
     let Parts {
         setup,
         browse: browse_flow,
@@ -217,7 +217,7 @@ pub fn script(profile: Profile) -> Script<k6dsl::load::Scenarios> {
 pub fn bench_script(
     vus: std::num::NonZeroU32,
     duration: std::time::Duration,
-) -> Script<k6dsl::load::Scenarios> {
+) -> Script<k6dsl::load::HasScenarios> {
     let parts = parts(false);
     Script::new()
         .setup(parts.setup)
@@ -284,7 +284,7 @@ fn parse_profile(name: &str) -> Result<Profile, <Profile as std::str::FromStr>::
 /// script goes to stdout, or with `--project DIR` the k6 project tree goes into DIR.
 /// Exits 2 on a bad argument (clap's message) and 1 when the script does not
 /// generate or cannot be written.
-pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::Scenarios>) {
+pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::HasScenarios>) {
     let args = <ExampleArgs as clap::Parser>::parse();
     let script = script(args.profile);
     let result = match (&args.project, args.typescript) {

@@ -361,7 +361,7 @@ fn baselines_round_trip_through_json_files() {
 
 /// A tiny script (20 iterations of two named requests), with endpoint thresholds so
 /// that k6 exports the endpoints' sub-metrics.
-fn tiny_script() -> Script<k6dsl::load::Shortcut> {
+fn tiny_script() -> Script<k6dsl::load::HasShortcut> {
     let flow = Flow::new("browse").steps(|f| {
         f.request(
             Request::get("/health")

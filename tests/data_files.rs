@@ -73,7 +73,7 @@ impl Inputs {
 /// One VU, two iterations: each picks the next CSV row and the next JSON row and
 /// sends their values to the shop's echo route. `path` maps a file name of `inputs/`
 /// to the path the model names.
-fn model(path: impl Fn(&str) -> String) -> Script<k6dsl::load::Shortcut> {
+fn model(path: impl Fn(&str) -> String) -> Script<k6dsl::load::HasShortcut> {
     let users = DataSet::csv_file("users", path("users.csv"));
     let products = DataSet::json_file("products", path("products.json"));
     let flow = Flow::new("read").steps(|f| {

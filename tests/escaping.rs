@@ -394,7 +394,7 @@ fn split_case() -> impl Strategy<Value = SplitCase> {
 }
 
 impl SplitCase {
-    fn script(&self) -> Script<k6dsl::load::Shortcut> {
+    fn script(&self) -> Script<k6dsl::load::HasShortcut> {
         let url = || text!["/echo/", self.path.value()];
         let flow = Flow::new("split").steps(|f| {
             f.request(

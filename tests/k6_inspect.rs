@@ -2113,7 +2113,7 @@ mod properties {
 
     use k6dsl::codegen::is_identifier;
     use k6dsl::metric::kind::Kind;
-    use k6dsl::metric::{Aggregate, Metric, Threshold};
+    use k6dsl::metric::{Metric, PendingThreshold, Threshold};
     use proptest::prelude::*;
     use proptest::sample::Index;
     use proptest::test_runner::{Config, TestRunner};
@@ -3441,7 +3441,7 @@ mod properties {
         }
     }
 
-    fn compare(aggregate: Aggregate, plan: &ThresholdPlan) -> Threshold {
+    fn compare(aggregate: PendingThreshold, plan: &ThresholdPlan) -> Threshold {
         let bound = plan.bound;
         let threshold = match plan.operator.index(7) {
             0 => aggregate.lt(bound),

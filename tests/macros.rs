@@ -48,7 +48,7 @@ fn every_builtin_metric_name_resolves_to_its_constant() {
 }
 
 /// Every executor, scenario field and threshold form, written with macros.
-fn load_by_macros(flow: &Flow) -> Script<k6dsl::load::Scenarios> {
+fn load_by_macros(flow: &Flow) -> Script<k6dsl::load::HasScenarios> {
     let steady = k6dsl::scenario! {
         name: "steady",
         executor: constant_vus { vus: 3, duration: 1m30s },
@@ -96,7 +96,7 @@ fn load_by_macros(flow: &Flow) -> Script<k6dsl::load::Scenarios> {
         })
 }
 
-fn load_by_builders(flow: &Flow) -> Script<k6dsl::load::Scenarios> {
+fn load_by_builders(flow: &Flow) -> Script<k6dsl::load::HasScenarios> {
     let steady = Scenario::new("steady", ConstantVus::new().vus(nz!(3)).duration(secs(90)))
         .exec(flow)
         .start_time(secs(10))

@@ -118,7 +118,7 @@ fn smoke_profile_passes_with_every_declared_threshold_mapped_back() {
 }
 
 /// A short test against the demo shop: five product listings in a group.
-fn browse_script() -> Script<k6dsl::load::Scenarios> {
+fn browse_script() -> Script<k6dsl::load::HasScenarios> {
     let browse = Flow::new("browse").steps(|f| {
         f.group("Browse", |g| {
             g.request(

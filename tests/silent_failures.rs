@@ -42,7 +42,7 @@ fn plan_problems<L>(script: &Script<L>) -> Vec<String> {
 // ---------------------------------------------------------------------------------
 
 /// One VU, one iteration of a flow sending the secret `SHOP_TOKEN` in a header.
-fn secret_script() -> Script<k6dsl::load::Shortcut> {
+fn secret_script() -> Script<k6dsl::load::HasShortcut> {
     let flow = Flow::new("send").steps(|f| {
         f.request(
             Request::get("/echo/secret")

@@ -284,7 +284,7 @@ struct Item {
 /// lack), setup data, per-VU state with and without values, pacing, think time,
 /// every metric kind, check outcomes, batch, teardown and handleSummary, plus
 /// options `@types/k6` does not declare.
-fn every_feature() -> Script<k6dsl::load::Scenarios> {
+fn every_feature() -> Script<k6dsl::load::HasScenarios> {
     let lookup_time = Trend::time("lookup_time");
     let quantities = Trend::new("quantities");
     let failures = Counter::new("lookup_failures");

@@ -16,7 +16,7 @@ fn shop() -> DemoShop {
 }
 
 /// One VU, `iterations` iterations of the default flow; every check must pass.
-fn once(flow: &Flow, iterations: u64) -> Script<k6dsl::load::Shortcut> {
+fn once(flow: &Flow, iterations: u64) -> Script<k6dsl::load::HasShortcut> {
     Script::new()
         .shortcut(Shortcut::iterations(nz!(1), iterations.try_into().unwrap()))
         .default_flow(flow)

@@ -79,7 +79,7 @@ fn read_users(path: &Path) -> Result<Vec<String>, String> {
 
 /// One flow against the demo shop (`cargo run --example demo_shop`): log in as a user
 /// of the list, browse a product, read the account; SLAs on errors, latency and checks.
-fn smoke_test(users: &[String]) -> Result<Script<k6dsl::load::Scenarios>, String> {
+fn smoke_test(users: &[String]) -> Result<Script<k6dsl::load::HasScenarios>, String> {
     let vus = NonZeroU32::new(settings::VUS)
         .ok_or("src/settings.rs: VUS must be at least 1 (k6 rejects 0 VUs)")?;
     let users = DataSet::csv_rows("users", ["username"], users.iter().map(|u| [u.as_str()]));

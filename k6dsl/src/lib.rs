@@ -62,6 +62,9 @@
 //! - [`results`] turns what a run left behind into answers: the streamed `--out json`
 //!   ([`results::stream`]), HTML/JUnit/Markdown reports ([`results::report`]) and
 //!   comparisons with baselines ([`results::compare`]).
+//!
+//! [`run`] and [`results`] need the default feature `run`; a `build.rs` that only
+//! generates scripts can leave it out (`default-features = false`) and compile less.
 
 #![warn(missing_docs)]
 
@@ -72,7 +75,9 @@ pub mod codegen;
 pub mod model;
 pub mod output;
 pub mod plan;
+#[cfg(feature = "run")]
 pub mod results;
+#[cfg(feature = "run")]
 pub mod run;
 pub mod validate;
 
@@ -83,13 +88,22 @@ pub use generate::{data_files, generate, File, Files, Language, Layout, Target};
 pub use model::{options, time};
 pub use validate::problem::{Errors, Place, Problem, ValidationError};
 
-/// Everything a test file usually needs, in one import.
+/// Everything a test file usually needs, in one import: an explicit list, so that
+/// nothing else (no helper, no table) lands in a user's scope.
 pub mod prelude {
     pub use crate::dsl::executor::{
         ConstantArrivalRate, ConstantVus, ExternallyControlled, PerVuIterations,
         RampingArrivalRate, RampingVus, SharedIterations,
     };
-    pub use crate::dsl::metric::builtin::*;
+    // Every built-in metric by name, and nothing else of `builtin` (its table is
+    // k6dsl's own business).
+    pub use crate::dsl::metric::builtin::{
+        CHECKS, DATA_RECEIVED, DATA_SENT, DROPPED_ITERATIONS, GROUP_DURATION, GRPC_REQ_DURATION,
+        HTTP_REQS, HTTP_REQ_BLOCKED, HTTP_REQ_CONNECTING, HTTP_REQ_DURATION, HTTP_REQ_FAILED,
+        HTTP_REQ_RECEIVING, HTTP_REQ_SENDING, HTTP_REQ_TLS_HANDSHAKING, HTTP_REQ_WAITING,
+        ITERATIONS, ITERATION_DURATION, VUS, VUS_MAX, WS_CONNECTING, WS_MSGS_RECEIVED,
+        WS_MSGS_SENT, WS_PING, WS_SESSIONS, WS_SESSION_DURATION,
+    };
     pub use crate::dsl::metric::{Counter, Gauge, Rate, Trend};
     pub use crate::dsl::steps::{
         Check, DataSet, Request, Setup, Steps, Teardown, ThinkTime, Value,

@@ -14,6 +14,7 @@ mod check_names;
 mod doc;
 mod flows;
 mod identifier_table;
+#[doc(hidden)]
 pub mod js;
 mod options;
 mod project;

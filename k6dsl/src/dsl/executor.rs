@@ -40,10 +40,12 @@ use crate::model::{self, Stage};
 
 /// Marks a required field not set yet.
 #[derive(Debug, Clone, Copy, Default)]
+#[doc(hidden)]
 pub struct Unset;
 
 /// Marks a required field that holds a value.
 #[derive(Debug, Clone, Copy)]
+#[doc(hidden)]
 pub struct Set<T>(T);
 
 /// A complete executor configuration, accepted by [`Scenario::new`](crate::Scenario::new).
@@ -57,6 +59,7 @@ pub trait ExecutorConfig {
     message = "this executor needs a `duration`: k6 requires one for constant-vus, constant-arrival-rate and externally-controlled",
     label = "add `.duration(...)` to this executor"
 )]
+#[doc(hidden)]
 pub trait DurationGiven {
     #[doc(hidden)]
     fn get(self) -> Duration;
@@ -72,6 +75,7 @@ impl DurationGiven for Set<Duration> {
     message = "this executor needs a `rate`: k6 requires one for constant-arrival-rate",
     label = "add `.rate(nz!(N))` to this executor (iterations per time unit)"
 )]
+#[doc(hidden)]
 pub trait RateGiven {
     #[doc(hidden)]
     fn get(self) -> NonZeroU64;
@@ -87,6 +91,7 @@ impl RateGiven for Set<NonZeroU64> {
     message = "this arrival-rate executor needs `pre_allocated_vus`: k6 requires preAllocatedVUs for constant-arrival-rate and ramping-arrival-rate",
     label = "add `.pre_allocated_vus(N)` to this executor"
 )]
+#[doc(hidden)]
 pub trait PreAllocatedVusGiven {
     #[doc(hidden)]
     fn get(self) -> u32;
@@ -102,6 +107,7 @@ impl PreAllocatedVusGiven for Set<u32> {
     message = "this ramping executor needs at least one stage: k6 requires `stages` for ramping-vus and ramping-arrival-rate",
     label = "add `.stage(duration, target)` to this executor"
 )]
+#[doc(hidden)]
 pub trait StagesGiven {
     #[doc(hidden)]
     fn get(self) -> Vec<Stage>;
@@ -113,6 +119,7 @@ impl StagesGiven for Set<Vec<Stage>> {
 }
 
 /// Appends a stage to a possibly empty stage list, moving it to [`Set`].
+#[doc(hidden)]
 pub trait AddStage {
     #[doc(hidden)]
     fn add(self, stage: Stage) -> Set<Vec<Stage>>;

@@ -207,8 +207,8 @@ impl<K: kind::Kind> Metric<K> {
         self.tag("group", path)
     }
 
-    fn stat(&self, stat: Stat) -> Aggregate {
-        Aggregate {
+    fn stat(&self, stat: Stat) -> PendingThreshold {
+        PendingThreshold {
             metric: self.name.to_string(),
             kind: K::KIND,
             decl: self.declaration(),
@@ -218,7 +218,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Trend: mean.
-    pub fn avg(&self) -> Aggregate
+    pub fn avg(&self) -> PendingThreshold
     where
         K: kind::HasTrendStats,
     {
@@ -226,7 +226,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Trend: minimum.
-    pub fn min(&self) -> Aggregate
+    pub fn min(&self) -> PendingThreshold
     where
         K: kind::HasTrendStats,
     {
@@ -234,7 +234,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Trend: maximum.
-    pub fn max(&self) -> Aggregate
+    pub fn max(&self) -> PendingThreshold
     where
         K: kind::HasTrendStats,
     {
@@ -242,7 +242,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Trend: median.
-    pub fn med(&self) -> Aggregate
+    pub fn med(&self) -> PendingThreshold
     where
         K: kind::HasTrendStats,
     {
@@ -250,7 +250,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Trend: the `percentile`th percentile, in [0, 100] (`p(95)`, `p(99.9)`).
-    pub fn p(&self, percentile: impl Into<f64>) -> Aggregate
+    pub fn p(&self, percentile: impl Into<f64>) -> PendingThreshold
     where
         K: kind::HasTrendStats,
     {
@@ -258,7 +258,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Counter: the total.
-    pub fn count(&self) -> Aggregate
+    pub fn count(&self) -> PendingThreshold
     where
         K: kind::HasCount,
     {
@@ -266,7 +266,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Counter: per second; Rate: the share of non-zero values, in [0, 1].
-    pub fn rate(&self) -> Aggregate
+    pub fn rate(&self) -> PendingThreshold
     where
         K: kind::HasRate,
     {
@@ -274,7 +274,7 @@ impl<K: kind::Kind> Metric<K> {
     }
 
     /// Gauge: the last value.
-    pub fn value(&self) -> Aggregate
+    pub fn value(&self) -> PendingThreshold
     where
         K: kind::HasValue,
     {
@@ -318,7 +318,7 @@ impl Gauge {
 /// A statistic of a metric, waiting for its comparison (`p(95)` before `< 500`).
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "finish the threshold with a comparison such as .lt(500)"]
-pub struct Aggregate {
+pub struct PendingThreshold {
     metric: String,
     kind: MetricKind,
     decl: Option<model::MetricDecl>,
@@ -326,7 +326,7 @@ pub struct Aggregate {
     stat: Stat,
 }
 
-impl Aggregate {
+impl PendingThreshold {
     fn compare(self, op: Comparison, bound: impl Into<f64>) -> Threshold {
         Threshold {
             decl: self.decl,
@@ -432,6 +432,7 @@ pub mod builtin {
             $( $(#[$doc])* pub const $const: $ty = Metric::builtin($name, $time); )*
 
             /// Every built-in metric: name, kind and whether values are times.
+            #[doc(hidden)]
             pub const ALL: &[(&str, MetricKind, bool)] = &[
                 $( ($name, MetricKind::$ty, $time), )*
             ];
@@ -492,6 +493,7 @@ pub mod builtin {
     }
 
     /// The built-in metric of this name: its kind and whether values are times.
+    #[doc(hidden)]
     pub fn lookup(name: &str) -> Option<(MetricKind, bool)> {
         ALL.iter()
             .find(|(builtin, _, _)| *builtin == name)

@@ -21,10 +21,10 @@ pub mod load {
     pub struct Unscheduled;
     /// Scenarios (`options.scenarios`).
     #[derive(Debug, Clone, Copy)]
-    pub struct Scenarios;
+    pub struct HasScenarios;
     /// A top-level shortcut (`vus` + `duration`, ...).
     #[derive(Debug, Clone, Copy)]
-    pub struct Shortcut;
+    pub struct HasShortcut;
 
     /// Script states that can take another scenario.
     #[diagnostic::on_unimplemented(
@@ -32,9 +32,10 @@ pub mod load {
         label = "k6 rejects `scenarios` beside `duration`, `iterations` or `stages`",
         note = "express the shortcut as a scenario instead (e.g. ConstantVus for vus + duration)"
     )]
+    #[doc(hidden)]
     pub trait AcceptsScenarios {}
     impl AcceptsScenarios for Unscheduled {}
-    impl AcceptsScenarios for Scenarios {}
+    impl AcceptsScenarios for HasScenarios {}
 
     /// Script states that can take a shortcut.
     #[diagnostic::on_unimplemented(
@@ -42,6 +43,7 @@ pub mod load {
         label = "k6 rejects `duration`, `iterations` and `stages` beside each other or beside `scenarios`",
         note = "use one shortcut, or only scenarios"
     )]
+    #[doc(hidden)]
     pub trait AcceptsShortcut {}
     impl AcceptsShortcut for Unscheduled {}
 }
@@ -182,7 +184,7 @@ impl<L> Script<L> {
     }
 
     /// Adds a scenario, and the flow it runs.
-    pub fn scenario(mut self, scenario: Scenario) -> Script<load::Scenarios>
+    pub fn scenario(mut self, scenario: Scenario) -> Script<load::HasScenarios>
     where
         L: load::AcceptsScenarios,
     {
@@ -211,11 +213,14 @@ impl<L> Script<L> {
 
     /// Adds scenarios in order, as [`Script::scenario`] does one by one (the
     /// [`scenarios!`](crate::scenarios!) macro makes such a list).
-    pub fn scenarios(self, scenarios: impl IntoIterator<Item = Scenario>) -> Script<load::Scenarios>
+    pub fn scenarios(
+        self,
+        scenarios: impl IntoIterator<Item = Scenario>,
+    ) -> Script<load::HasScenarios>
     where
         L: load::AcceptsScenarios,
     {
-        let mut script: Script<load::Scenarios> = self.retype();
+        let mut script: Script<load::HasScenarios> = self.retype();
         for scenario in scenarios {
             script = script.scenario(scenario);
         }
@@ -226,7 +231,7 @@ impl<L> Script<L> {
     }
 
     /// Uses a top-level shortcut instead of scenarios.
-    pub fn shortcut(mut self, shortcut: Shortcut) -> Script<load::Shortcut>
+    pub fn shortcut(mut self, shortcut: Shortcut) -> Script<load::HasShortcut>
     where
         L: load::AcceptsShortcut,
     {

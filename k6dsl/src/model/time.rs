@@ -253,7 +253,7 @@ mod tests {
 }
 
 /// Serde adapters that write durations as k6 strings (`"1m30s"`) in plans.
-pub mod serde_go {
+pub(crate) mod serde_go {
     use super::{go_duration, parse_duration};
     use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;

@@ -641,7 +641,7 @@ pub struct Setup {
 
 /// Every block of code in the script, with the function that owns it (`setup`,
 /// `teardown`, or a flow's name).
-pub fn blocks(script: &super::Script) -> Vec<(&str, &Block)> {
+pub(crate) fn blocks(script: &super::Script) -> Vec<(&str, &Block)> {
     let mut out = Vec::new();
     if let Some(setup) = &script.lifecycle.setup {
         out.push(("setup", &setup.body));
@@ -659,7 +659,7 @@ pub fn blocks(script: &super::Script) -> Vec<(&str, &Block)> {
 }
 
 /// Calls `f` on every request of a block, nested ones included.
-pub fn for_each_request_in<'b>(block: &'b Block, f: &mut impl FnMut(&'b Request)) {
+pub(crate) fn for_each_request_in<'b>(block: &'b Block, f: &mut impl FnMut(&'b Request)) {
     for step in block {
         match step {
             Step::Request(r) => f(r),
@@ -671,7 +671,7 @@ pub fn for_each_request_in<'b>(block: &'b Block, f: &mut impl FnMut(&'b Request)
 }
 
 /// Every value a request uses (URL, headers, cookies, credentials, body).
-pub fn for_each_request_expr(r: &Request, f: &mut impl FnMut(&Expr)) {
+pub(crate) fn for_each_request_expr(r: &Request, f: &mut impl FnMut(&Expr)) {
     r.url.iter().for_each(&mut *f);
     r.headers.iter().for_each(|(_, v)| f(v));
     r.params.cookies.iter().for_each(|(_, v)| f(v));
@@ -702,7 +702,7 @@ fn json_exprs(json: &Json, f: &mut impl FnMut(&Expr)) {
 }
 
 /// Calls `f` on a value and each value inside it.
-pub fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
+pub(crate) fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
     f(expr);
     match expr {
         Expr::Field(base, _) | Expr::AsNumber(base) => visit_expr(base, f),
@@ -712,7 +712,7 @@ pub fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
 }
 
 /// Calls `f` on every value used anywhere in the script's code.
-pub fn for_each_expr(script: &super::Script, f: &mut impl FnMut(&Expr)) {
+pub(crate) fn for_each_expr(script: &super::Script, f: &mut impl FnMut(&Expr)) {
     fn block(b: &Block, f: &mut impl FnMut(&Expr)) {
         for step in b {
             match step {
@@ -737,7 +737,7 @@ pub fn for_each_expr(script: &super::Script, f: &mut impl FnMut(&Expr)) {
 }
 
 /// Calls `f` on every variable a block defines (extractions and rows).
-pub fn for_each_def(block: &Block, f: &mut impl FnMut(&Var)) {
+pub(crate) fn for_each_def(block: &Block, f: &mut impl FnMut(&Var)) {
     for step in block {
         match step {
             Step::Request(r) => r.extract.iter().for_each(|e| f(&e.var)),

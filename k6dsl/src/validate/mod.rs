@@ -78,6 +78,7 @@ const RESERVED_EXPORTS: &[&str] = &["options", "default", "setup", "teardown", "
 /// and the globals they read: a flow (an exported function) of one of these names
 /// would clash with them (`export function sleep` beside `import { sleep }` throws
 /// when k6 loads the script).
+#[doc(hidden)]
 pub const MODULE_NAMES: &[&str] = &[
     // Imports.
     "http",

@@ -29,7 +29,7 @@ impl Package {
     }
 }
 
-fn smoke(vus: u32) -> Script<crate::load::Scenarios> {
+fn smoke(vus: u32) -> Script<crate::load::HasScenarios> {
     let users = DataSet::csv_rows("users", ["username"], [["user1"], ["user2"]]);
     let flow = Flow::new("smoke").steps(|f| {
         let user = f.row(&users, RowSelection::PerVu);
