@@ -185,9 +185,11 @@ mod sys {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         {
             let parent = rustix::process::getpid();
+            // The workspace denies unsafe code; this block is the one exception.
             // SAFETY: the closure runs in the child between fork and exec. It makes
             // two system calls (prctl and getppid), both async-signal-safe, and
             // allocates nothing (an `Errno` converts to `io::Error` in place).
+            #[allow(unsafe_code)]
             unsafe {
                 command.pre_exec(move || {
                     rustix::process::set_parent_process_death_signal(Some(Sig::INT))?;
