@@ -188,18 +188,26 @@ fn update(path: &Path, contents: &str) {
 /// path dependencies inside it, join by themselves) and the repository's
 /// `[workspace.package]`, which all three inherit from.
 fn scratch_workspace() -> String {
+    // Every `[workspace.*]` table of the repository's manifest (dependencies, lints,
+    // package), which the copied crates inherit from.
     let root = fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
-    let package: String = root
-        .split("[workspace.package]")
-        .nth(1)
-        .expect("the repository's manifest has [workspace.package]")
-        .lines()
-        .take_while(|line| !line.starts_with('['))
-        .filter(|line| !line.starts_with('#'))
-        .map(|line| format!("{line}\n"))
-        .collect();
+    let mut tables = String::new();
+    let mut keep = false;
+    for line in root.lines() {
+        if line.starts_with('[') {
+            keep = line.starts_with("[workspace.");
+        }
+        if keep && !line.starts_with('#') {
+            tables.push_str(line);
+            tables.push('\n');
+        }
+    }
+    assert!(
+        tables.contains("[workspace.package]"),
+        "the repository's manifest has [workspace.package]"
+    );
     format!(
-        "# Written by tests/build_script.rs.\n[workspace]\nmembers = [\"{SAMPLE}\"]\nresolver = \"2\"\n\n[workspace.package]{package}"
+        "# Written by tests/build_script.rs.\n[workspace]\nmembers = [\"{SAMPLE}\"]\nresolver = \"2\"\n\n{tables}"
     )
 }
 
