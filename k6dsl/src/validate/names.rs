@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::dsl::metric::builtin;
 use crate::model::{self, Script};
 use crate::validate::problem::{Place, Problem};
 
@@ -74,8 +73,8 @@ impl Validator {
                     },
                 );
             }
-            if let Some((kind, _)) = builtin::lookup(&decl.name) {
-                self.push(place(), Problem::BuiltinClash { kind });
+            if let Some(metric) = k6dsl_facts::metric::builtin(&decl.name) {
+                self.push(place(), Problem::BuiltinClash { kind: metric.kind });
             }
             match seen.get(decl.name.as_str()) {
                 Some(first) if *first != decl => {

@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::dsl::metric::builtin;
 use crate::model::{self, MetricKind, Script, Stat};
 use crate::validate::problem::{Place, Problem};
 
@@ -22,8 +21,8 @@ impl Validator {
         for threshold in &script.options.thresholds {
             let key = threshold.key();
             let place = || Place::Threshold(key.clone());
-            let actual = builtin::lookup(&threshold.metric)
-                .map(|(kind, _)| kind)
+            let actual = k6dsl_facts::metric::builtin(&threshold.metric)
+                .map(|metric| metric.kind)
                 .or_else(|| declared.get(threshold.metric.as_str()).copied());
             match actual {
                 None => self.push(
