@@ -42,7 +42,10 @@ fn every_builtin_metric_name_resolves_to_its_constant() {
         .iter()
         .map(|t| t.to_ir().metric.as_str())
         .collect();
-    let all: Vec<&str> = k6dsl_facts::metric::BUILTIN_METRICS.iter().map(|m| m.name).collect();
+    let all: Vec<&str> = k6dsl_facts::metric::BUILTIN_METRICS
+        .iter()
+        .map(|m| m.name)
+        .collect();
     assert_eq!(named, all, "the macro's built-ins are k6dsl's built-ins");
 }
 

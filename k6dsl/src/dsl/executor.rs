@@ -675,9 +675,7 @@ mod facts_tests {
                 let named = message.contains(&format!(" {},", executor.k6_name))
                     || message.contains(&format!(" {} ", executor.k6_name))
                     || message.contains(&format!(" {}\"", executor.k6_name));
-                let needs = executor
-                    .field(field)
-                    .is_some_and(|f| f.required.is_some());
+                let needs = executor.field(field).is_some_and(|f| f.required.is_some());
                 assert_eq!(named, needs, "{field}: {}: {message}", executor.k6_name);
             }
         }

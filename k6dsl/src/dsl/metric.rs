@@ -147,7 +147,6 @@ impl<K: kind::Kind> Metric<K> {
             kind: PhantomData,
         }
     }
-
 }
 
 /// The entry of k6dsl-facts' built-in metrics named `name`, at compile time.

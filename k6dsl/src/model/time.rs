@@ -7,9 +7,9 @@ use std::time::Duration;
 
 // The grammar and its writing are k6's facts; this module adds the literals and
 // the serde adapters plans use.
-pub use k6dsl_facts::duration::{go_duration, parse_duration, GoDuration};
 /// Why a duration's text could not be read ([`parse_duration`]'s error).
 pub use k6dsl_facts::duration::DurationError as ParseDurationError;
+pub use k6dsl_facts::duration::{go_duration, parse_duration, GoDuration};
 
 /// Whole seconds, for writing literals: `secs(30)` reads better than
 /// `Duration::from_secs(30)` in a long builder chain.

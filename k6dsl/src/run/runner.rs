@@ -12,8 +12,8 @@ use super::verdict::verdict_of;
 use super::{find_k6, io, process, RunError, RunResult, StopReason, ThresholdResult, Verdict};
 use crate::model::options::TrendStat;
 use crate::model::{self, MetricKind, Stat};
-use k6dsl_facts::metric::DEFAULT_SUMMARY_TREND_STATS;
 use crate::Script;
+use k6dsl_facts::metric::DEFAULT_SUMMARY_TREND_STATS;
 
 /// Stops a running test from another thread: k6 gets SIGINT, writes its summary and
 /// the result's verdict is [`Verdict::Interrupted`].
@@ -521,4 +521,3 @@ pub(super) fn summary_trend_stats(
     }
     stats.join(",")
 }
-

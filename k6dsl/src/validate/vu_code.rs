@@ -13,8 +13,7 @@ use crate::validate::problem::{Place, Problem};
 
 use super::{Validator, MAX_SAFE_INTEGER};
 
-/// k6's separator of group and check names in paths (`::Outer::Inner`).
-const GROUP_SEPARATOR: &str = "::";
+use k6dsl_facts::metric::GROUP_PATH_SEPARATOR;
 
 /// Where in the code a step is: `flow `browse`, group `Cart`, request `add_item``.
 #[derive(Clone)]
@@ -846,7 +845,7 @@ impl Validator {
                     rule: "k6 needs a name",
                 },
             );
-        } else if name.contains(GROUP_SEPARATOR) {
+        } else if name.contains(GROUP_PATH_SEPARATOR) {
             self.push(
                 place,
                 Problem::InvalidName {
