@@ -4,7 +4,6 @@
 //! pinned in `tests/ui/macro_*.rs`.)
 
 use demo_shop::DemoShop;
-use k6dsl::metric::builtin;
 use k6dsl::prelude::*;
 use k6dsl_suite::tools;
 
@@ -43,7 +42,10 @@ fn every_builtin_metric_name_resolves_to_its_constant() {
         .iter()
         .map(|t| t.to_ir().metric.as_str())
         .collect();
-    let all: Vec<&str> = builtin::ALL.iter().map(|(name, _, _)| *name).collect();
+    let all: Vec<&str> = k6dsl_facts::metric::BUILTIN_METRICS
+        .iter()
+        .map(|m| m.name)
+        .collect();
     assert_eq!(named, all, "the macro's built-ins are k6dsl's built-ins");
 }
 

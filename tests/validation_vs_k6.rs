@@ -23,13 +23,13 @@
 use std::num::NonZeroU64;
 use std::time::Duration;
 
-use k6dsl::metric::builtin;
 use k6dsl::model::{self, Execution, Executor, MetricKind, Stat};
 use k6dsl::options::{
     Dns, DnsTtl, ExecutionSegment, Fraction, GeneralOptions, HostAddress, Pem, TlsAuth,
     TlsCipherSuite, TlsVersion, TrendStat,
 };
 use k6dsl::prelude::*;
+use k6dsl_facts::metric::{Builtin, BUILTIN_METRICS};
 use k6dsl_suite::tools;
 use serde_json::{json, Value};
 
@@ -1755,7 +1755,7 @@ export default function () {}"#,
 fn every_builtin_metric_takes_thresholds() {
     let mut model = Script::new().into_ir();
     let template = HTTP_REQ_DURATION.avg().lt(1).to_ir().clone();
-    for &(name, kind, _time) in builtin::ALL {
+    for &Builtin { name, kind, .. } in BUILTIN_METRICS {
         let stats: &[Stat] = match kind {
             MetricKind::Trend => &[Stat::Percentile(95.0)],
             MetricKind::Counter => &[Stat::Count, Stat::Rate],
@@ -1777,7 +1777,7 @@ fn every_builtin_metric_takes_thresholds() {
         .keys()
         .map(String::as_str)
         .collect();
-    let mut names: Vec<&str> = builtin::ALL.iter().map(|(name, _, _)| *name).collect();
+    let mut names: Vec<&str> = BUILTIN_METRICS.iter().map(|m| m.name).collect();
     let mut keys = keys;
     keys.sort_unstable();
     names.sort_unstable();
@@ -1793,7 +1793,7 @@ fn every_builtin_metric_takes_thresholds() {
 #[test]
 fn builtin_kinds_and_time_flags_match_k6() {
     let mut declarations = String::new();
-    for (i, &(name, kind, time)) in builtin::ALL.iter().enumerate() {
+    for (i, &Builtin { name, kind, time }) in BUILTIN_METRICS.iter().enumerate() {
         if name.starts_with("data_") {
             continue;
         }
@@ -1807,7 +1807,7 @@ fn builtin_kinds_and_time_flags_match_k6() {
          export const options = {{}};\nexport default function () {{}}\n"
     ));
     // The same declarations with the other time flag are all rejected.
-    for &(name, kind, time) in builtin::ALL {
+    for &Builtin { name, kind, time } in BUILTIN_METRICS {
         if name.starts_with("data_") {
             continue;
         }

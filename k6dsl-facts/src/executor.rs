@@ -140,6 +140,28 @@ const DURATION: FieldValue = FieldValue::Duration;
 const NEEDS_PRE_ALLOCATED_VUS: &str =
     "k6 requires preAllocatedVUs for constant-arrival-rate and ramping-arrival-rate";
 
+// The fields that mean the same in every executor that has them, by name, so that
+// messages and mappings name them without spelling them again.
+
+/// `maxDuration`: the hard stop of the iteration-based executors.
+pub const MAX_DURATION: Field = optional("max_duration", "maxDuration", DURATION, "10m");
+/// `gracefulRampDown`: time given to iterations of VUs being ramped down.
+pub const GRACEFUL_RAMP_DOWN: Field =
+    optional("graceful_ramp_down", "gracefulRampDown", DURATION, "30s");
+/// `preAllocatedVUs`: VUs the arrival-rate executors initialise before the start.
+pub const PRE_ALLOCATED_VUS: Field = required(
+    "pre_allocated_vus",
+    "preAllocatedVUs",
+    VUS,
+    NEEDS_PRE_ALLOCATED_VUS,
+);
+/// `timeUnit`: the period of an arrival rate.
+pub const TIME_UNIT: Field = optional("time_unit", "timeUnit", DURATION, "1s");
+/// `startVUs`: the VUs ramping-vus starts with.
+pub const START_VUS: Field = optional("start_vus", "startVUs", VUS, "1");
+/// `startRate`: the rate ramping-arrival-rate starts with.
+pub const START_RATE: Field = optional("start_rate", "startRate", ITERATIONS, "0");
+
 /// k6's executors (k6 v1.1.0). The rules beyond presence and sign (`iterations >=
 /// vus`, durations of at least 1s, `maxVUs >= preAllocatedVUs`, ...) are checked
 /// by k6dsl's validation.
@@ -150,7 +172,7 @@ pub const EXECUTORS: &[Executor] = &[
         fields: &[
             optional("vus", "vus", POSITIVE_VUS, "1"),
             optional("iterations", "iterations", POSITIVE_ITERATIONS, "1"),
-            optional("max_duration", "maxDuration", DURATION, "10m"),
+            MAX_DURATION,
         ],
         removed_in_k6_v2: false,
     },
@@ -160,7 +182,7 @@ pub const EXECUTORS: &[Executor] = &[
         fields: &[
             optional("vus", "vus", POSITIVE_VUS, "1"),
             optional("iterations", "iterations", POSITIVE_ITERATIONS, "1"),
-            optional("max_duration", "maxDuration", DURATION, "10m"),
+            MAX_DURATION,
         ],
         removed_in_k6_v2: false,
     },
@@ -182,14 +204,14 @@ pub const EXECUTORS: &[Executor] = &[
         name: "ramping_vus",
         k6_name: "ramping-vus",
         fields: &[
-            optional("start_vus", "startVUs", VUS, "1"),
+            START_VUS,
             required(
                 "stages",
                 "stages",
                 FieldValue::Stages { of: Counted::Vus },
                 "k6 requires at least one stage for ramping-vus",
             ),
-            optional("graceful_ramp_down", "gracefulRampDown", DURATION, "30s"),
+            GRACEFUL_RAMP_DOWN,
         ],
         removed_in_k6_v2: false,
     },
@@ -203,19 +225,14 @@ pub const EXECUTORS: &[Executor] = &[
                 POSITIVE_ITERATIONS,
                 "k6 requires a rate (iterations per time unit) for constant-arrival-rate",
             ),
-            optional("time_unit", "timeUnit", DURATION, "1s"),
+            TIME_UNIT,
             required(
                 "duration",
                 "duration",
                 DURATION,
                 "k6 requires a duration for constant-arrival-rate",
             ),
-            required(
-                "pre_allocated_vus",
-                "preAllocatedVUs",
-                VUS,
-                NEEDS_PRE_ALLOCATED_VUS,
-            ),
+            PRE_ALLOCATED_VUS,
             optional("max_vus", "maxVUs", VUS, "preAllocatedVUs"),
         ],
         removed_in_k6_v2: false,
@@ -224,8 +241,8 @@ pub const EXECUTORS: &[Executor] = &[
         name: "ramping_arrival_rate",
         k6_name: "ramping-arrival-rate",
         fields: &[
-            optional("start_rate", "startRate", ITERATIONS, "0"),
-            optional("time_unit", "timeUnit", DURATION, "1s"),
+            START_RATE,
+            TIME_UNIT,
             required(
                 "stages",
                 "stages",
@@ -234,12 +251,7 @@ pub const EXECUTORS: &[Executor] = &[
                 },
                 "k6 requires at least one stage for ramping-arrival-rate",
             ),
-            required(
-                "pre_allocated_vus",
-                "preAllocatedVUs",
-                VUS,
-                NEEDS_PRE_ALLOCATED_VUS,
-            ),
+            PRE_ALLOCATED_VUS,
             optional("max_vus", "maxVUs", VUS, "preAllocatedVUs"),
         ],
         removed_in_k6_v2: false,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 /// The four kinds of k6 metric (`k6/metrics`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum MetricKind {
     /// Statistics over values: avg, min, max, med, percentiles.
@@ -121,6 +122,7 @@ pub fn stats_by_kind() -> String {
 /// The aggregation a threshold compares (the left side of `p(95)<500`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Stat {
     /// Trend: mean.
@@ -131,7 +133,7 @@ pub enum Stat {
     Max,
     /// Trend: median.
     Med,
-    /// Trend: percentile in [0, 100] (see [`PERCENTILES`]).
+    /// Trend: percentile in [0, 100].
     Percentile(f64),
     /// Counter: total.
     Count,
@@ -292,6 +294,7 @@ pub fn plain_number(value: f64) -> String {
 /// Threshold operators, as k6 spells them (`METHOD OP NUMBER`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Comparison {
     /// `<`

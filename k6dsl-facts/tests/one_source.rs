@@ -4,9 +4,8 @@
 //!
 //! - This crate defines each fact exactly once.
 //! - `k6dsl-macros` keeps no copy of any: it reads them all from here.
-//! - `k6dsl` and `k6dsl-cli` still keep theirs until the library reads its facts
-//!   from here (the next step of issue 11); `cargo test -p k6dsl-facts --test
-//!   one_source -- --ignored` lists every copy left, file by file.
+//! - `k6dsl` and `k6dsl-cli` keep none either, but for the [`KNOWN`] exceptions,
+//!   each with its reason.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -145,17 +144,98 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Marks the library may still hold, by file (relative to the workspace) and mark,
+/// with the reason. Each must still be found: one that is gone leaves the list.
+const KNOWN: &[(&str, &str, &str)] = &[
+    // Code generation is being rewritten; its copies go when it is wired to the facts.
+    (
+        "k6dsl/src/codegen/flows.rs",
+        "RESERVED_NAMES: &[&str]",
+        CODEGEN,
+    ),
+    ("k6dsl/src/codegen/js.rs", "fn is_identifier", CODEGEN),
+    (
+        "k6dsl/src/codegen/js.rs",
+        "RESERVED_WORDS: &[&str]",
+        CODEGEN,
+    ),
+    ("k6dsl/src/codegen/js.rs", "\"implements\"", CODEGEN),
+    ("k6dsl/src/codegen/options.rs", "\"avg\"", CODEGEN),
+    ("k6dsl/src/codegen/options.rs", "\"med\"", CODEGEN),
+    (
+        "k6dsl/src/codegen/options.rs",
+        "\"preAllocatedVUs\"",
+        CODEGEN,
+    ),
+    (
+        "k6dsl/src/codegen/options.rs",
+        "\"gracefulRampDown\"",
+        CODEGEN,
+    ),
+    ("k6dsl/src/codegen/options.rs", "\"maxDuration\"", CODEGEN),
+    // Attributes cannot call functions: dsl/executor.rs and dsl/metric.rs test
+    // these literals against `Field::required` and `stats_by_kind()`.
+    (
+        "k6dsl/src/dsl/executor.rs",
+        "k6 requires preAllocatedVUs",
+        ATTRIBUTE,
+    ),
+    ("k6dsl/src/dsl/metric.rs", "k6 allows: Trend →", ATTRIBUTE),
+    // The typed constants name their entry in BUILTIN_METRICS, which gives kind
+    // and time; a const check fails the build for a name not in the table.
+    ("k6dsl/src/dsl/metric.rs", "\"ws_msgs_received\"", CONSTANTS),
+    (
+        "k6dsl/src/dsl/metric.rs",
+        "\"iteration_duration\"",
+        CONSTANTS,
+    ),
+    (
+        "k6dsl/src/dsl/metric.rs",
+        "\"http_req_tls_handshaking\"",
+        CONSTANTS,
+    ),
+    (
+        "k6dsl/src/dsl/metric.rs",
+        "\"ws_session_duration\"",
+        CONSTANTS,
+    ),
+    (
+        "k6dsl/src/dsl/metric.rs",
+        "\"grpc_req_duration\"",
+        CONSTANTS,
+    ),
+    // The part of `Stat` summaryTrendStats takes, as a type so that builders and
+    // the plan schema cannot put rate or value there; it converts to `Stat`.
+    ("k6dsl/src/model/options.rs", "enum TrendStat", SUBSET),
+    // Baselines' statistics: a subset of `Stat` that can be a map key (Eq, Ord,
+    // Hash); its names are `Stat`'s.
+    ("k6dsl/src/results/compare/mod.rs", "enum Stat {", SUBSET),
+    // Cuts the statistic off a threshold expression, then `Stat::parse`.
+    (
+        "k6dsl/src/run/summary.rs",
+        "fn stat_of_expression",
+        "it calls Stat::parse",
+    ),
+];
+
+const CODEGEN: &str = "codegen is being rewritten; wired to the facts in a later step";
+const ATTRIBUTE: &str = "an attribute's literal, tested against the facts";
+const CONSTANTS: &str = "typed constants keyed by their table entry";
+const SUBSET: &str = "a subset of Stat as a type of its own";
+
 /// Every `.rs` file under `dir`, with its text.
 fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
+    // Test modules in files of their own (`tests.rs`) quote k6's names freely.
     while let Some(dir) = pending.pop() {
         let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
             let path = entry.expect("a directory entry").path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
+            } else if path.extension().is_some_and(|ext| ext == "rs") && !path.ends_with("tests.rs")
+            {
                 let text = fs::read_to_string(&path).expect("a source file");
                 out.push((path, code(&text)));
             }
@@ -238,20 +318,33 @@ fn the_macros_keep_no_copy_of_a_fact() {
 }
 
 #[test]
-fn the_marks_find_copies() {
-    // The marks are not vacuous: they find the copies the library still keeps.
-    // Once it keeps none, this fails: then delete this test and the `#[ignore]`
-    // below, which from then on guards the library too.
-    assert!(!copies(&["k6dsl/src"]).is_empty());
-}
-
-#[test]
-#[ignore = "k6dsl reads its facts from here in the next step of issue 11; until then this lists its copies"]
 fn the_library_and_the_cli_keep_no_copy_of_a_fact() {
-    let copies = copies(&["k6dsl/src", "k6dsl-cli/src"]);
+    let found = copies(&["k6dsl/src", "k6dsl-cli/src"]);
+    let unexpected: Vec<&String> = found
+        .iter()
+        .filter(|copy| {
+            !KNOWN
+                .iter()
+                .any(|(file, mark, _)| copy.contains(&format!("`{mark}` in {file} (")))
+        })
+        .collect();
     assert!(
-        copies.is_empty(),
+        unexpected.is_empty(),
         "k6dsl and k6dsl-cli must read these from k6dsl-facts:\n{}",
-        copies.join("\n")
+        unexpected
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
+    // The exceptions are not vacuous: each is still there (and proves the marks
+    // find copies); one that is gone leaves KNOWN.
+    for (file, mark, why) in KNOWN {
+        assert!(
+            found
+                .iter()
+                .any(|copy| copy.contains(&format!("`{mark}` in {file} ("))),
+            "`{mark}` is no longer in {file} ({why}): remove it from KNOWN"
+        );
+    }
 }

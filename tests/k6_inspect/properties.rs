@@ -573,7 +573,7 @@ fn metric() -> BoxedStrategy<MetricPlan> {
         1 => prop::sample::select(ODD_METRIC_NAMES).prop_map(str::to_owned),
     ]
     .prop_filter("not a built-in metric", |name| {
-        k6dsl::metric::builtin::lookup(name).is_none()
+        k6dsl_facts::metric::builtin(name).is_none()
     });
     let kind = prop::sample::select(vec![
         CustomKind::Trend,
@@ -1284,7 +1284,7 @@ fn builtins() -> Vec<AnyMetric> {
     ];
     assert_eq!(
         all.len(),
-        k6dsl::metric::builtin::ALL.len(),
+        k6dsl_facts::metric::BUILTIN_METRICS.len(),
         "every built-in metric"
     );
     all

@@ -648,3 +648,38 @@ macro_rules! nz {
         }
     };
 }
+
+#[cfg(test)]
+mod facts_tests {
+    /// The `on_unimplemented` messages of the required fields are literals (an
+    /// attribute cannot read `Field::required`): each must name exactly the
+    /// executors that k6dsl-facts says require its field.
+    #[test]
+    fn the_required_field_messages_are_the_facts() {
+        let source = include_str!("executor.rs");
+        let messages: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("message = \""))
+            .collect();
+        let fields: std::collections::BTreeSet<&str> = k6dsl_facts::executor::EXECUTORS
+            .iter()
+            .flat_map(|e| e.required_fields().map(|f| f.name))
+            .collect();
+        for field in fields {
+            let quoted = format!("`{field}`");
+            let message = messages
+                .iter()
+                .find(|m| m.contains(&quoted))
+                .unwrap_or_else(|| panic!("no message names {quoted}"));
+            for executor in k6dsl_facts::executor::EXECUTORS {
+                let named = message.contains(&format!(" {},", executor.k6_name))
+                    || message.contains(&format!(" {} ", executor.k6_name))
+                    || message.contains(&format!(" {}\"", executor.k6_name));
+                let needs = executor.field(field).is_some_and(|f| f.required.is_some());
+                assert_eq!(named, needs, "{field}: {}: {message}", executor.k6_name);
+            }
+        }
+        let why = k6dsl_facts::executor::PRE_ALLOCATED_VUS.required.unwrap();
+        assert!(messages.iter().any(|m| m.contains(why)), "{why}");
+    }
+}

@@ -130,17 +130,46 @@ pub type Rate = Metric<kind::Rate>;
 /// A Gauge metric.
 pub type Gauge = Metric<kind::Gauge>;
 
-impl<K> Metric<K> {
-    const fn builtin(name: &'static str, time: bool) -> Self {
+impl<K: kind::Kind> Metric<K> {
+    /// k6's built-in metric `name`, as k6dsl-facts' table has it: a name not in the
+    /// table, or of another kind than `K`, stops the build.
+    const fn builtin(name: &'static str) -> Self {
+        let facts = builtin_fact(name);
+        assert!(
+            facts.kind as u8 == K::KIND as u8,
+            "a built-in metric's constant has another kind than k6dsl-facts gives it"
+        );
         Metric {
-            name: Cow::Borrowed(name),
-            time,
+            name: Cow::Borrowed(facts.name),
+            time: facts.time,
             builtin: true,
             selector: BTreeMap::new(),
             kind: PhantomData,
         }
     }
+}
 
+/// The entry of k6dsl-facts' built-in metrics named `name`, at compile time.
+const fn builtin_fact(name: &str) -> &'static k6dsl_facts::metric::Builtin {
+    let table = k6dsl_facts::metric::BUILTIN_METRICS;
+    let mut i = 0;
+    while i < table.len() {
+        let (a, b) = (table[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return &table[i];
+            }
+        }
+        i += 1;
+    }
+    panic!("not one of k6's built-in metrics (k6dsl_facts::metric::BUILTIN_METRICS)")
+}
+
+impl<K> Metric<K> {
     fn custom(name: impl Into<Cow<'static, str>>, time: bool) -> Self {
         Metric {
             name: name.into(),
@@ -425,78 +454,85 @@ impl Threshold {
 /// k6's built-in metrics, each typed by its kind.
 pub mod builtin {
     use super::{Counter, Gauge, Metric, Rate, Trend};
-    use crate::model::MetricKind;
 
+    // Each constant names its entry in k6dsl-facts' table, which gives its kind
+    // (checked against the type at compile time) and whether its values are times.
     macro_rules! builtins {
-        ($($(#[$doc:meta])* $const:ident: $ty:ident = $name:literal, time: $time:literal;)*) => {
-            $( $(#[$doc])* pub const $const: $ty = Metric::builtin($name, $time); )*
-
-            /// Every built-in metric: name, kind and whether values are times.
-            #[doc(hidden)]
-            pub const ALL: &[(&str, MetricKind, bool)] = &[
-                $( ($name, MetricKind::$ty, $time), )*
-            ];
+        ($($(#[$doc:meta])* $const:ident: $ty:ident = $name:literal;)*) => {
+            $( $(#[$doc])* pub const $const: $ty = Metric::builtin($name); )*
         };
     }
 
     builtins! {
         /// Gauge `vus`: active VUs.
-        VUS: Gauge = "vus", time: false;
+        VUS: Gauge = "vus";
         /// Gauge `vus_max`: allocated VUs.
-        VUS_MAX: Gauge = "vus_max", time: false;
+        VUS_MAX: Gauge = "vus_max";
         /// Counter `iterations`.
-        ITERATIONS: Counter = "iterations", time: false;
+        ITERATIONS: Counter = "iterations";
         /// Counter `dropped_iterations`: iterations an arrival-rate executor could not start.
-        DROPPED_ITERATIONS: Counter = "dropped_iterations", time: false;
+        DROPPED_ITERATIONS: Counter = "dropped_iterations";
         /// Counter `http_reqs`.
-        HTTP_REQS: Counter = "http_reqs", time: false;
+        HTTP_REQS: Counter = "http_reqs";
         /// Counter `data_sent` (bytes).
-        DATA_SENT: Counter = "data_sent", time: false;
+        DATA_SENT: Counter = "data_sent";
         /// Counter `data_received` (bytes).
-        DATA_RECEIVED: Counter = "data_received", time: false;
+        DATA_RECEIVED: Counter = "data_received";
         /// Counter `ws_sessions`.
-        WS_SESSIONS: Counter = "ws_sessions", time: false;
+        WS_SESSIONS: Counter = "ws_sessions";
         /// Counter `ws_msgs_sent`.
-        WS_MSGS_SENT: Counter = "ws_msgs_sent", time: false;
+        WS_MSGS_SENT: Counter = "ws_msgs_sent";
         /// Counter `ws_msgs_received`.
-        WS_MSGS_RECEIVED: Counter = "ws_msgs_received", time: false;
+        WS_MSGS_RECEIVED: Counter = "ws_msgs_received";
         /// Rate `checks`: the share of passing checks.
-        CHECKS: Rate = "checks", time: false;
+        CHECKS: Rate = "checks";
         /// Rate `http_req_failed`: the share of failed requests.
-        HTTP_REQ_FAILED: Rate = "http_req_failed", time: false;
+        HTTP_REQ_FAILED: Rate = "http_req_failed";
         /// Trend `iteration_duration`.
-        ITERATION_DURATION: Trend = "iteration_duration", time: true;
+        ITERATION_DURATION: Trend = "iteration_duration";
         /// Trend `group_duration`.
-        GROUP_DURATION: Trend = "group_duration", time: true;
+        GROUP_DURATION: Trend = "group_duration";
         /// Trend `http_req_duration`: sending + waiting + receiving.
-        HTTP_REQ_DURATION: Trend = "http_req_duration", time: true;
+        HTTP_REQ_DURATION: Trend = "http_req_duration";
         /// Trend `http_req_blocked`.
-        HTTP_REQ_BLOCKED: Trend = "http_req_blocked", time: true;
+        HTTP_REQ_BLOCKED: Trend = "http_req_blocked";
         /// Trend `http_req_connecting`.
-        HTTP_REQ_CONNECTING: Trend = "http_req_connecting", time: true;
+        HTTP_REQ_CONNECTING: Trend = "http_req_connecting";
         /// Trend `http_req_tls_handshaking`.
-        HTTP_REQ_TLS_HANDSHAKING: Trend = "http_req_tls_handshaking", time: true;
+        HTTP_REQ_TLS_HANDSHAKING: Trend = "http_req_tls_handshaking";
         /// Trend `http_req_sending`.
-        HTTP_REQ_SENDING: Trend = "http_req_sending", time: true;
+        HTTP_REQ_SENDING: Trend = "http_req_sending";
         /// Trend `http_req_waiting`: time to first byte.
-        HTTP_REQ_WAITING: Trend = "http_req_waiting", time: true;
+        HTTP_REQ_WAITING: Trend = "http_req_waiting";
         /// Trend `http_req_receiving`.
-        HTTP_REQ_RECEIVING: Trend = "http_req_receiving", time: true;
+        HTTP_REQ_RECEIVING: Trend = "http_req_receiving";
         /// Trend `ws_ping`.
-        WS_PING: Trend = "ws_ping", time: true;
+        WS_PING: Trend = "ws_ping";
         /// Trend `ws_session_duration`.
-        WS_SESSION_DURATION: Trend = "ws_session_duration", time: true;
+        WS_SESSION_DURATION: Trend = "ws_session_duration";
         /// Trend `ws_connecting`.
-        WS_CONNECTING: Trend = "ws_connecting", time: true;
+        WS_CONNECTING: Trend = "ws_connecting";
         /// Trend `grpc_req_duration`.
-        GRPC_REQ_DURATION: Trend = "grpc_req_duration", time: true;
+        GRPC_REQ_DURATION: Trend = "grpc_req_duration";
     }
+}
 
-    /// The built-in metric of this name: its kind and whether values are times.
-    #[doc(hidden)]
-    pub fn lookup(name: &str) -> Option<(MetricKind, bool)> {
-        ALL.iter()
-            .find(|(builtin, _, _)| *builtin == name)
-            .map(|&(_, kind, time)| (kind, time))
+#[cfg(test)]
+mod facts_tests {
+    /// `on_unimplemented` notes are literals (an attribute cannot call
+    /// `stats_by_kind()`): each must say what k6dsl-facts says.
+    #[test]
+    fn the_kind_notes_are_the_facts() {
+        let source = include_str!("metric.rs");
+        let expected = format!("k6 allows: {}", k6dsl_facts::metric::stats_by_kind());
+        let notes: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("note = \""))
+            .map(|note| note.trim_end_matches('"'))
+            .collect();
+        assert_eq!(notes.len(), 4);
+        for note in notes {
+            assert_eq!(note, expected);
+        }
     }
 }

@@ -98,34 +98,6 @@ pub struct MetricDecl {
     pub time: bool,
 }
 
-/// The four kinds of k6 metric.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum MetricKind {
-    /// Statistics over values: avg, min, max, med, percentiles.
-    Trend,
-    /// A running sum: count and rate per second.
-    Counter,
-    /// The share of non-zero values.
-    Rate,
-    /// The last value, with min and max.
-    Gauge,
-}
-
-impl MetricKind {
-    /// The constructor's name in `k6/metrics`.
-    pub fn js_class(self) -> &'static str {
-        match self {
-            MetricKind::Trend => "Trend",
-            MetricKind::Counter => "Counter",
-            MetricKind::Rate => "Rate",
-            MetricKind::Gauge => "Gauge",
-        }
-    }
-}
-
 /// The `options` object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -366,21 +338,6 @@ pub enum Executor {
     },
 }
 
-impl Executor {
-    /// k6's name for the executor (`"ramping-vus"`).
-    pub fn k6_name(&self) -> &'static str {
-        match self {
-            Executor::SharedIterations { .. } => "shared-iterations",
-            Executor::PerVuIterations { .. } => "per-vu-iterations",
-            Executor::ConstantVus { .. } => "constant-vus",
-            Executor::RampingVus { .. } => "ramping-vus",
-            Executor::ConstantArrivalRate { .. } => "constant-arrival-rate",
-            Executor::RampingArrivalRate { .. } => "ramping-arrival-rate",
-            Executor::ExternallyControlled { .. } => "externally-controlled",
-        }
-    }
-}
-
 /// One threshold: `metric{selector}: [expr]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -411,78 +368,6 @@ pub struct Threshold {
     pub delay_abort_eval: Option<Duration>,
 }
 
-/// The aggregation a threshold compares.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Stat {
-    /// Trend: mean.
-    Avg,
-    /// Trend: minimum.
-    Min,
-    /// Trend: maximum.
-    Max,
-    /// Trend: median.
-    Med,
-    /// Trend: percentile in [0, 100].
-    Percentile(f64),
-    /// Counter: total.
-    Count,
-    /// Counter: per second; Rate: share of non-zero values.
-    Rate,
-    /// Gauge: last value.
-    Value,
-}
-
-impl Stat {
-    /// Whether k6 allows this statistic on a metric of `kind`.
-    pub fn applies_to(self, kind: MetricKind) -> bool {
-        matches!(
-            (self, kind),
-            (
-                Stat::Avg | Stat::Min | Stat::Max | Stat::Med | Stat::Percentile(_),
-                MetricKind::Trend
-            ) | (Stat::Count | Stat::Rate, MetricKind::Counter)
-                | (Stat::Rate, MetricKind::Rate)
-                | (Stat::Value, MetricKind::Gauge)
-        )
-    }
-}
-
-/// Threshold comparison operators, as k6 spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparison {
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `===`
-    Eq,
-    /// `==`
-    LooseEq,
-    /// `!=`
-    Ne,
-}
-
-impl Comparison {
-    /// The operator's text.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Comparison::Lt => "<",
-            Comparison::Le => "<=",
-            Comparison::Gt => ">",
-            Comparison::Ge => ">=",
-            Comparison::Eq => "===",
-            Comparison::LooseEq => "==",
-            Comparison::Ne => "!=",
-        }
-    }
-}
-
 impl Threshold {
     /// The key in `options.thresholds`: the metric, then the selector's tags in
     /// canonical (sorted) order: `http_req_duration{endpoint:login,method:POST}`.
@@ -509,32 +394,38 @@ impl Threshold {
     }
 }
 
-impl Stat {
-    /// k6's spelling: `avg`, `p(99.9)`.
-    pub fn k6_name(self) -> String {
-        match self {
-            Stat::Avg => "avg".into(),
-            Stat::Min => "min".into(),
-            Stat::Max => "max".into(),
-            Stat::Med => "med".into(),
-            Stat::Percentile(p) => format!("p({})", plain_number(p)),
-            Stat::Count => "count".into(),
-            Stat::Rate => "rate".into(),
-            Stat::Value => "value".into(),
-        }
-    }
-}
-
-/// A finite number as a plain decimal, never in exponent form (`0.01`, `500`), as
-/// both k6's threshold parser and JavaScript read it. Negative zero is `0`.
-pub fn plain_number(value: f64) -> String {
-    if value == 0.0 {
-        return "0".into();
-    }
-    format!("{value}")
-}
-
 pub use options::GeneralOptions;
+
+// k6's facts, held by the model as they are (their serde forms are the plan's).
+pub use k6dsl_facts::metric::{plain_number, Comparison, MetricKind, Stat};
+
+impl Executor {
+    /// k6's name for the executor (`"ramping-vus"`).
+    ///
+    /// ```
+    /// use k6dsl::model::Executor;
+    /// let executor = Executor::ConstantVus { vus: None, duration: k6dsl::time::secs(30) };
+    /// assert_eq!(executor.k6_name(), "constant-vus");
+    /// ```
+    pub fn k6_name(&self) -> &'static str {
+        self.facts().k6_name
+    }
+
+    /// What k6-facts knows of this executor: its names and fields. The variants
+    /// are in `EXECUTORS`' order (a test in `executor_serde` holds them to it).
+    pub(crate) fn facts(&self) -> &'static k6dsl_facts::executor::Executor {
+        let index = match self {
+            Executor::SharedIterations { .. } => 0,
+            Executor::PerVuIterations { .. } => 1,
+            Executor::ConstantVus { .. } => 2,
+            Executor::RampingVus { .. } => 3,
+            Executor::ConstantArrivalRate { .. } => 4,
+            Executor::RampingArrivalRate { .. } => 5,
+            Executor::ExternallyControlled { .. } => 6,
+        };
+        &k6dsl_facts::executor::EXECUTORS[index]
+    }
+}
 
 /// Whether `value` is its type's default: plan files leave such fields out.
 pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {

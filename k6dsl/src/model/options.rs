@@ -673,6 +673,24 @@ pub enum TrendStat {
     Percentile(f64),
 }
 
+// TrendStat stays its own type rather than k6dsl-facts' `Stat`: it is the part of
+// `Stat` that summaryTrendStats takes (`Stat::in_summary_trend_stats`), so builders
+// cannot write `rate` or `value` there and the plan's schema refuses them. Its
+// names are `Stat`'s.
+impl From<TrendStat> for crate::model::Stat {
+    fn from(stat: TrendStat) -> Self {
+        use crate::model::Stat;
+        match stat {
+            TrendStat::Avg => Stat::Avg,
+            TrendStat::Min => Stat::Min,
+            TrendStat::Med => Stat::Med,
+            TrendStat::Max => Stat::Max,
+            TrendStat::Count => Stat::Count,
+            TrendStat::Percentile(p) => Stat::Percentile(p),
+        }
+    }
+}
+
 /// `summaryTimeUnit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

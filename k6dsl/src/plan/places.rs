@@ -276,7 +276,7 @@ fn fields(place: &Place, problem: &Problem) -> Vec<Vec<Seg>> {
         | Problem::NotFinite { field, .. }
         | Problem::Invalid { field, .. } => *field,
         Problem::NoStages | Problem::NoPositiveTarget { .. } => "stages",
-        Problem::NoVus => "preAllocatedVUs",
+        Problem::NoVus => k6dsl_facts::executor::PRE_ALLOCATED_VUS.k6_name,
         Problem::GracefulStopForbidden => "gracefulStop",
         Problem::UnknownExec { .. } => "exec",
         Problem::InvalidName { what, .. } | Problem::Duplicate { what, .. } => match *what {
@@ -328,6 +328,14 @@ fn fields(place: &Place, problem: &Problem) -> Vec<Vec<Seg>> {
 pub(super) fn k6_field(name: &str) -> Vec<Seg> {
     if name.contains(' ') {
         return Vec::new();
+    }
+    // Executor fields as k6dsl-facts spells them; other options by their casing.
+    let executor_field = k6dsl_facts::executor::EXECUTORS
+        .iter()
+        .flat_map(|executor| executor.fields)
+        .find(|field| field.k6_name == name);
+    if let Some(field) = executor_field {
+        return vec![Seg::key(field.name)];
     }
     name.split('.')
         .map(|part| {

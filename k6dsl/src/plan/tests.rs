@@ -96,6 +96,26 @@ fn every_executor_reads_back_with_type_first_or_last() {
     }
 }
 
+#[test]
+fn every_executor_is_the_one_k6dsl_facts_describes() {
+    // `model::Executor::facts` picks by position: this holds the variants to
+    // `EXECUTORS`' order, and the plan's keys to the facts' field names.
+    for executor in every_executor() {
+        let facts = executor.facts();
+        let value = serde_json::to_value(&executor).unwrap();
+        assert_eq!(value["type"], facts.k6_name);
+        assert_eq!(executor.k6_name(), facts.k6_name);
+        for key in value
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|key| *key != "type")
+        {
+            assert!(facts.field(key).is_some(), "{}: {key}", facts.name);
+        }
+    }
+}
+
 fn scenario_error(executor: serde_json::Value) -> String {
     let plan = serde_json::json!({"options": {"execution": {"scenarios": [
         {"name": "s", "executor": executor}

@@ -11,8 +11,9 @@ use super::summary::{parse_checks, parse_metrics, parse_thresholds};
 use super::verdict::verdict_of;
 use super::{find_k6, io, process, RunError, RunResult, StopReason, ThresholdResult, Verdict};
 use crate::model::options::TrendStat;
-use crate::model::{self, MetricKind};
+use crate::model::{self, MetricKind, Stat};
 use crate::Script;
+use k6dsl_facts::metric::DEFAULT_SUMMARY_TREND_STATS;
 
 /// Stops a running test from another thread: k6 gets SIGINT, writes its summary and
 /// the result's verdict is [`Verdict::Interrupted`].
@@ -498,10 +499,11 @@ pub(super) fn summary_trend_stats(
     thresholds: &[model::Threshold],
 ) -> String {
     let mut stats: Vec<String> = match script {
-        Some(stats) => stats.iter().map(|s| trend_stat_name(*s)).collect(),
-        None => ["avg", "min", "med", "max", "p(90)", "p(95)"]
-            .map(String::from)
-            .to_vec(),
+        Some(stats) => stats.iter().map(|s| Stat::from(*s).k6_name()).collect(),
+        None => DEFAULT_SUMMARY_TREND_STATS
+            .iter()
+            .map(|s| s.k6_name())
+            .collect(),
     };
     for threshold in thresholds {
         if threshold.kind == MetricKind::Trend {
@@ -518,15 +520,4 @@ pub(super) fn summary_trend_stats(
         stats.push("count".into());
     }
     stats.join(",")
-}
-
-fn trend_stat_name(stat: TrendStat) -> String {
-    match stat {
-        TrendStat::Avg => "avg".into(),
-        TrendStat::Min => "min".into(),
-        TrendStat::Med => "med".into(),
-        TrendStat::Max => "max".into(),
-        TrendStat::Count => "count".into(),
-        TrendStat::Percentile(p) => format!("p({})", model::plain_number(p)),
-    }
 }

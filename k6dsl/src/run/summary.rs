@@ -344,23 +344,7 @@ pub(super) fn stat_of_expression(expression: &str) -> Option<Stat> {
         .chars()
         .take_while(|c| !matches!(c, '<' | '>' | '=' | '!' | ' '))
         .collect();
-    Some(match name.as_str() {
-        "avg" => Stat::Avg,
-        "min" => Stat::Min,
-        "max" => Stat::Max,
-        "med" => Stat::Med,
-        "count" => Stat::Count,
-        "rate" => Stat::Rate,
-        "value" => Stat::Value,
-        other => Stat::Percentile(
-            other
-                .strip_prefix("p(")?
-                .strip_suffix(')')?
-                .trim()
-                .parse()
-                .ok()?,
-        ),
-    })
+    Stat::parse(&name)
 }
 
 /// One check and its counts.

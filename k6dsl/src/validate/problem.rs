@@ -365,8 +365,9 @@ impl fmt::Display for Problem {
             }
             Problem::StatNotForKind { stat, kind } => write!(
                 f,
-                "{} does not apply to a {kind:?} metric (k6 allows: Trend → avg, min, max, med, p(N); Counter → count, rate; Rate → rate; Gauge → value)",
-                excerpt(stat)
+                "{} does not apply to a {kind:?} metric (k6 allows: {})",
+                excerpt(stat),
+                k6dsl_facts::metric::stats_by_kind()
             ),
             Problem::PercentileOutOfRange { value } => {
                 write!(f, "percentile p({value}) must be between 0 and 100")

@@ -235,7 +235,7 @@ impl Baseline {
             let stats = match values {
                 MetricValues::Trend(stats) => Stat::TREND
                     .into_iter()
-                    .filter_map(|s| Some((s, *stats.get(s.k6_name())?)))
+                    .filter_map(|s| Some((s, *stats.get(&s.k6_name())?)))
                     .collect(),
                 MetricValues::Counter { count, rate } => {
                     [(Stat::Count, *count), (Stat::Rate, *rate)].into()
@@ -314,7 +314,7 @@ impl Baseline {
                     MetricKind::Counter,
                     [Stat::Count, Stat::Rate]
                         .into_iter()
-                        .filter_map(|s| Some((s, num(s.k6_name())?)))
+                        .filter_map(|s| Some((s, num(&s.k6_name())?)))
                         .collect(),
                 )
             } else {
@@ -322,7 +322,7 @@ impl Baseline {
                     MetricKind::Trend,
                     Stat::TREND
                         .into_iter()
-                        .filter_map(|s| Some((s, num(s.k6_name())?)))
+                        .filter_map(|s| Some((s, num(&s.k6_name())?)))
                         .collect(),
                 )
             };

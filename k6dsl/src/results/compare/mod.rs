@@ -105,34 +105,29 @@ pub use tolerance::{Direction, Tolerance, Tolerances};
 /// assert_eq!(Stat::from_k6_name("med"), Some(Stat::Med));
 /// assert_eq!(Stat::from_k6_name("p(99.9)"), None);
 /// ```
+// A subset of the threshold statistics (`model::Stat`, from k6dsl-facts), as an
+// enum of its own: baselines need `Eq`, `Ord` and `Hash` (map keys), which a
+// percentile's f64 cannot give. Its names are `model::Stat`'s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Stat {
     /// Trend: mean.
-    #[serde(rename = "avg")]
     Avg,
     /// Trend: median.
-    #[serde(rename = "med")]
     Med,
     /// Trend: 90th percentile.
-    #[serde(rename = "p(90)")]
     P90,
     /// Trend: 95th percentile.
-    #[serde(rename = "p(95)")]
     P95,
     /// Trend: 99th percentile.
-    #[serde(rename = "p(99)")]
     P99,
     /// Trend: maximum.
-    #[serde(rename = "max")]
     Max,
     /// Counter: total.
-    #[serde(rename = "count")]
     Count,
     /// Counter: per second; Rate: share of non-zero samples.
-    #[serde(rename = "rate")]
     Rate,
     /// Gauge: last value.
-    #[serde(rename = "value")]
     Value,
 }
 
@@ -147,23 +142,47 @@ impl Stat {
         Stat::Max,
     ];
 
+    /// Every statistic a baseline keeps.
+    const ALL: [Stat; 9] = [
+        Stat::Avg,
+        Stat::Med,
+        Stat::P90,
+        Stat::P95,
+        Stat::P99,
+        Stat::Max,
+        Stat::Count,
+        Stat::Rate,
+        Stat::Value,
+    ];
+
+    /// The threshold statistic it is.
+    ///
+    /// ```
+    /// use k6dsl::results::compare::Stat;
+    /// assert_eq!(Stat::P90.stat(), k6dsl::model::Stat::Percentile(90.0));
+    /// ```
+    pub fn stat(self) -> crate::model::Stat {
+        use crate::model::Stat as K6;
+        match self {
+            Stat::Avg => K6::Avg,
+            Stat::Med => K6::Med,
+            Stat::P90 => K6::Percentile(90.0),
+            Stat::P95 => K6::Percentile(95.0),
+            Stat::P99 => K6::Percentile(99.0),
+            Stat::Max => K6::Max,
+            Stat::Count => K6::Count,
+            Stat::Rate => K6::Rate,
+            Stat::Value => K6::Value,
+        }
+    }
+
     /// The name k6 gives it in summaries and thresholds.
     ///
     /// ```
     /// assert_eq!(k6dsl::results::compare::Stat::Rate.k6_name(), "rate");
     /// ```
-    pub fn k6_name(self) -> &'static str {
-        match self {
-            Stat::Avg => "avg",
-            Stat::Med => "med",
-            Stat::P90 => "p(90)",
-            Stat::P95 => "p(95)",
-            Stat::P99 => "p(99)",
-            Stat::Max => "max",
-            Stat::Count => "count",
-            Stat::Rate => "rate",
-            Stat::Value => "value",
-        }
+    pub fn k6_name(self) -> String {
+        self.stat().k6_name()
     }
 
     /// The statistic k6 calls `name`, if a baseline keeps it.
@@ -173,16 +192,34 @@ impl Stat {
     /// assert_eq!(Stat::from_k6_name("p(90)"), Some(Stat::P90));
     /// ```
     pub fn from_k6_name(name: &str) -> Option<Stat> {
-        [Stat::Count, Stat::Rate, Stat::Value]
-            .into_iter()
-            .chain(Stat::TREND)
-            .find(|s| s.k6_name() == name)
+        let stat = crate::model::Stat::parse(name)?;
+        Stat::ALL.into_iter().find(|s| s.stat() == stat)
+    }
+}
+
+impl From<Stat> for String {
+    fn from(stat: Stat) -> String {
+        stat.k6_name()
+    }
+}
+
+impl TryFrom<String> for Stat {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Stat, String> {
+        Stat::from_k6_name(&name).ok_or_else(|| {
+            let known: Vec<String> = Stat::ALL.iter().map(|s| format!("`{s}`")).collect();
+            format!(
+                "unknown statistic `{name}`, expected one of {}",
+                known.join(", ")
+            )
+        })
     }
 }
 
 impl fmt::Display for Stat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.k6_name())
+        f.write_str(&self.k6_name())
     }
 }
 

@@ -3,41 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// The kind of a k6 metric, from its `Metric` line.
-///
-/// ```
-/// use k6dsl::results::stream::MetricKind;
-/// assert_eq!(MetricKind::from_k6("trend"), Some(MetricKind::Trend));
-/// assert_eq!(MetricKind::from_k6("histogram"), None);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MetricKind {
-    /// Sums values (`http_reqs`, `iterations`, `data_sent`).
-    Counter,
-    /// Keeps the last value (`vus`).
-    Gauge,
-    /// The fraction of non-zero values (`checks`, `http_req_failed`).
-    Rate,
-    /// Statistics and percentiles of values (`http_req_duration`).
-    Trend,
-}
-
-impl MetricKind {
-    /// The kind k6 names `name` (`"counter"`, `"gauge"`, `"rate"`, `"trend"`).
-    ///
-    /// ```
-    /// assert_eq!(k6dsl::results::stream::MetricKind::from_k6("rate"), Some(k6dsl::results::stream::MetricKind::Rate));
-    /// ```
-    pub fn from_k6(name: &str) -> Option<MetricKind> {
-        Some(match name {
-            "counter" => MetricKind::Counter,
-            "gauge" => MetricKind::Gauge,
-            "rate" => MetricKind::Rate,
-            "trend" => MetricKind::Trend,
-            _ => return None,
-        })
-    }
-}
+// The kind k6 names in `--out json` ("trend", ...): the model's, from k6dsl-facts.
+pub use crate::model::MetricKind;
 
 /// A problem with one line, which was skipped.
 ///

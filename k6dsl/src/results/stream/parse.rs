@@ -54,7 +54,7 @@ pub(super) fn parse_line<'a>(
             let name = data.name.or(raw.metric).ok_or("a Metric without a name")?;
             Ok(Event::Metric(MetricDecl {
                 name,
-                kind: data.kind.as_deref().and_then(MetricKind::from_k6),
+                kind: data.kind.as_deref().and_then(MetricKind::from_k6_name),
                 contains: data.contains.unwrap_or(Cow::Borrowed("default")),
             }))
         }
