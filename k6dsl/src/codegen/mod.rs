@@ -13,6 +13,7 @@
 mod check_names;
 mod doc;
 mod flows;
+mod helpers;
 mod identifier_table;
 pub mod js;
 mod options;
@@ -143,7 +144,7 @@ fn single_file(script: &model::Script, target: Target) -> String {
                 types.push(module.setup_interface(""));
             }
             if module.needs.helpers.contains("summaryText") {
-                types.push(flows::SUMMARY_DATA.to_owned());
+                types.push(helpers::summary_data(false).to_owned());
             }
             // One section each: declarations are separated by blank lines.
             sections.extend(types.into_iter().map(|t| vec![t]));

@@ -30,7 +30,8 @@ use genco::lang::js::Tokens;
 use genco::prelude::*;
 
 use super::doc::{delimited, Doc};
-use super::flows::{self, Needs, K6_TYPES, SHARED_CHECKS, SHARED_CHECKS_TS, SUMMARY_DATA};
+use super::flows::{self, Needs, K6_TYPES};
+use super::helpers;
 use super::js::{string_literal, Str};
 use super::{metric_declarations, needs_default_function, options, options_type, render, Target};
 use crate::model::{self, vu::Expr};
@@ -224,7 +225,7 @@ fn project_in(
         let options = options::options(&script.options, "../../");
         let mut imports = Vec::new();
         let mut head = "const load = ".to_owned();
-        let mut smoke = SMOKE.to_owned();
+        let mut smoke = helpers::smoke(target);
         if ts {
             let (name, declaration) = options_type(&options, "");
             imports.push(type_import_line(
@@ -233,7 +234,7 @@ fn project_in(
             ));
             sections.insert(0, declaration.into_iter().collect());
             head = format!("const load: {name} = ");
-            smoke = SMOKE_TS.replace("Options", name);
+            smoke = smoke.replace("Options", name);
         }
         let mut tokens = Tokens::new();
         tokens.append(head.clone());
@@ -271,11 +272,9 @@ fn project_in(
 
     // lib/checks: only the checks in use.
     if !used_checks.is_empty() {
-        let table = if ts { SHARED_CHECKS_TS } else { SHARED_CHECKS };
-        let checks = table
-            .iter()
-            .filter(|(name, _)| used_checks.contains(name))
-            .map(|(_, code)| vec![(*code).to_owned()])
+        let checks = helpers::shared_checks(&used_checks, target)
+            .into_iter()
+            .map(|code| vec![code.to_owned()])
             .collect();
         let mut imports = Vec::new();
         if ts {
@@ -296,25 +295,21 @@ fn project_in(
 
     // lib/utils: helpers, exported.
     if !used_helpers.is_empty() {
-        let mut helpers: Vec<Vec<String>> = Vec::new();
+        let mut sections: Vec<Vec<String>> = Vec::new();
         if ts && used_helpers.contains("summaryText") {
-            helpers.push(vec![SUMMARY_DATA.replacen(
-                "\ninterface ",
-                "\nexport interface ",
-                1,
-            )]);
+            sections.push(vec![helpers::summary_data(true).to_owned()]);
         }
-        helpers.extend(
-            flows::helper_code(&used_helpers, target)
+        sections.extend(
+            helpers::helper_code(&used_helpers, target, true)
                 .into_iter()
-                .map(|code| vec![code.replacen("function ", "export function ", 1)]),
+                .map(|code| vec![code.to_owned()]),
         );
         files.push((
             layout.utils.clone(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
                 &[],
-                helpers,
+                sections,
             ),
         ));
     }
@@ -413,54 +408,6 @@ fn project_in(
     files.insert(0, ("README.md".into(), readme(script, &files, target)));
     files
 }
-
-/// `k6 run -e SMOKE=true`: the same test at the least load, whatever the options.
-const SMOKE: &str = "// k6 run -e SMOKE=true: every scenario's function once, by one VU, to check
-// that the test works before putting load on anything.
-export const options = __ENV.SMOKE === \"true\" ? smoke(load) : load;
-
-function smoke(options) {
-  const { scenarios, duration, iterations, stages, vus, ...rest } = options;
-  if (scenarios === undefined) {
-    return { ...rest, vus: 1, iterations: 1 };
-  }
-  const once = {};
-  for (const [name, scenario] of Object.entries(scenarios)) {
-    once[name] = { executor: \"per-vu-iterations\", vus: 1, iterations: 1 };
-    for (const key of [\"exec\", \"env\", \"tags\"]) {
-      if (scenario[key] !== undefined) {
-        once[name][key] = scenario[key];
-      }
-    }
-  }
-  return { ...rest, scenarios: once };
-}";
-
-/// [`SMOKE`] in TypeScript (`Options` becomes `TestOptions` when the options need
-/// the extended type).
-const SMOKE_TS: &str = r#"// k6 run -e SMOKE=true: every scenario's function once, by one VU, to check
-// that the test works before putting load on anything.
-export const options: Options = __ENV.SMOKE === "true" ? smoke(load) : load;
-
-function smoke(options: Options): Options {
-  const { scenarios, duration, iterations, stages, vus, ...rest } = options;
-  if (scenarios === undefined) {
-    return { ...rest, vus: 1, iterations: 1 };
-  }
-  const once: { [name: string]: Scenario } = {};
-  for (const [name, { exec, env, tags }] of Object.entries(scenarios)) {
-    // k6 reads a field set to undefined as a field left out.
-    once[name] = {
-      executor: "per-vu-iterations",
-      vus: 1,
-      iterations: 1,
-      exec,
-      env,
-      tags,
-    };
-  }
-  return { ...rest, scenarios: once };
-}"#;
 
 /// A module: a one-line comment saying what it is, imports, then sections
 /// separated by blank lines.
