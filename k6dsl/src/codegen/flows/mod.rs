@@ -1,0 +1,289 @@
+//! VU code as JavaScript: init-time constants and data, the lifecycle functions, the
+//! flows, and the small helpers they need (emitted inline: scripts run offline, with
+//! no remote `jslib` imports).
+//!
+//! [`Module`] holds what the whole file shares (names taken, imports and helpers
+//! needed, per-VU state); a `Function` writes one exported function into it. By
+//! concern:
+//!
+//! - `names`: fresh variable names, identifiers from any text;
+//! - `types`: the TypeScript type of each value, the rows' and setup's interfaces;
+//! - `init`: init code (environment constants, secret guards, data sets);
+//! - `function`: the exported functions, and where their variables are declared;
+//! - `steps`: groups, think time, metrics, rows, once-per-VU blocks;
+//! - `requests`: HTTP calls and what is done with their responses;
+//! - `checks`: the predicates of `check()`;
+//! - `values`: values as expressions, text as template literals.
+
+mod checks;
+mod function;
+mod init;
+mod names;
+mod requests;
+mod steps;
+#[cfg(test)]
+mod tests;
+mod types;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::helpers;
+use super::Target;
+use crate::model;
+use crate::model::vu::for_each_expr;
+use crate::model::vu::{Expr, Var};
+use names::{data_var_base, Names};
+use types::{row_type, RowType, Ty};
+
+/// Names no generated variable may take: what the modules import, define and read
+/// (the names flows cannot take either), and the functions' own names.
+pub const RESERVED_NAMES: &[&str] = &{
+    const EXTRA: [&str; 6] = [
+        "options",
+        "setup",
+        "teardown",
+        "handleSummary",
+        "data",
+        "default",
+    ];
+    const N: usize = crate::validate::MODULE_NAMES.len();
+    let mut all = [""; N + EXTRA.len()];
+    let mut i = 0;
+    while i < N {
+        all[i] = crate::validate::MODULE_NAMES[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < EXTRA.len() {
+        all[N + j] = EXTRA[j];
+        j += 1;
+    }
+    all
+};
+
+/// What the code needs from the rest of the file.
+#[derive(Debug, Default)]
+pub struct Needs {
+    /// `import http from "k6/http"`.
+    pub http: bool,
+    /// Names from `"k6"`: check, group, sleep.
+    pub k6: BTreeSet<&'static str>,
+    /// `import { SharedArray } from "k6/data"`.
+    pub shared_array: bool,
+    /// `import exec from "k6/execution"`.
+    pub execution: bool,
+    /// `import encoding from "k6/encoding"`.
+    pub encoding: bool,
+    /// Helper functions, by name.
+    pub helpers: BTreeSet<&'static str>,
+    /// Module-level constants the code reads (base URL, environment defaults,
+    /// metrics, data sets): what a project file imports from its `lib/` modules.
+    pub names: BTreeSet<String>,
+    /// Reusable check functions (project output only), by name.
+    pub checks: BTreeSet<&'static str>,
+    /// TypeScript types the code names (`JSONValue`, `SetupData`, a row
+    /// interface): what a TypeScript module imports with `import type`.
+    pub types: BTreeSet<String>,
+}
+
+/// A variable kept per VU, across its iterations (module level).
+#[derive(Debug, Clone)]
+pub struct VuVar {
+    name: String,
+    /// TypeScript type of a kept value (declared `T | undefined`).
+    ty: Option<String>,
+    /// The initial value (`false` for a once-per-VU flag).
+    init: Option<&'static str>,
+}
+
+/// Module-level facts the code generator needs.
+pub struct Module<'a> {
+    /// The model.
+    pub script: &'a model::Script,
+    /// Custom metric name → JS variable.
+    pub metric_vars: BTreeMap<String, String>,
+    /// Data set name → JS variable.
+    pub data_vars: BTreeMap<String, String>,
+    /// Environment variable → constant holding it (with its default).
+    pub env_consts: BTreeMap<String, String>,
+    /// The constant holding the base URL.
+    pub base_url: String,
+    /// Names taken at module level.
+    pub names: Names,
+    /// Variables that live at module level (per-VU state).
+    pub vu_state: Vec<VuVar>,
+    /// Imports and helpers used.
+    pub needs: Needs,
+    /// Checks call the reusable functions of a project's `lib/checks.js` instead
+    /// of inline arrow functions.
+    pub shared_checks: bool,
+    /// JavaScript, or TypeScript typed against `@types/k6`.
+    pub target: Target,
+    /// Data set name → the TypeScript type of its rows.
+    pub row_types: BTreeMap<String, RowType>,
+    /// What `setup()` returns, key by key, once it is written: the fields of the
+    /// `SetupData` interface.
+    pub setup_types: Vec<(String, Ty)>,
+}
+
+/// Types from `@types/k6` that generated TypeScript names, and the module each
+/// comes from.
+pub const K6_TYPES: &[(&str, &str)] = &[
+    ("JSONArray", "k6"),
+    ("JSONObject", "k6"),
+    ("JSONValue", "k6"),
+    ("Response", "k6/http"),
+    ("Options", "k6/options"),
+    ("Scenario", "k6/options"),
+];
+
+impl<'a> Module<'a> {
+    /// Collects what the code uses and names it.
+    pub fn new(
+        script: &'a model::Script,
+        metric_vars: BTreeMap<String, String>,
+        target: Target,
+    ) -> Self {
+        let mut names = Names::default();
+        for reserved in RESERVED_NAMES {
+            names.reserve(reserved);
+        }
+        for helper in helpers::helper_names() {
+            names.reserve(helper);
+        }
+        if target == Target::TypeScript {
+            // A variable named like an imported or declared type would clash with it.
+            for (name, _) in K6_TYPES {
+                names.reserve(name);
+            }
+            for name in ["SetupData", "SummaryData", "TestOptions"] {
+                names.reserve(name);
+            }
+        }
+        for flow in &script.flows {
+            names.reserve(&flow.name);
+        }
+        for var in metric_vars.values() {
+            names.reserve(var);
+        }
+        let base_url = names.fresh(&script.base_url.env);
+        let mut env_consts = BTreeMap::new();
+        let mut envs = BTreeSet::new();
+        for_each_expr(script, &mut |e| {
+            if let Expr::Env { name, .. } = e {
+                envs.insert(name.clone());
+            }
+        });
+        for env in envs {
+            if env == script.base_url.env {
+                env_consts.insert(env, base_url.clone());
+            } else {
+                let constant = names.fresh(&env);
+                env_consts.insert(env, constant);
+            }
+        }
+        let mut data_vars = BTreeMap::new();
+        let mut row_types = BTreeMap::new();
+        for data in &script.data {
+            let var = names.fresh(&data_var_base(&data.name));
+            row_types.insert(data.name.clone(), row_type(&data.source, &var));
+            data_vars.insert(data.name.clone(), var);
+        }
+        Module {
+            script,
+            metric_vars,
+            data_vars,
+            env_consts,
+            base_url,
+            names,
+            vu_state: Vec::new(),
+            needs: Needs::default(),
+            shared_checks: false,
+            target,
+            row_types,
+            setup_types: Vec::new(),
+        }
+    }
+
+    fn ts(&self) -> bool {
+        self.target == Target::TypeScript
+    }
+
+    /// `let token;` for values kept across a VU's iterations (in TypeScript one
+    /// typed declaration per line: `let token: JSONValue | undefined;`).
+    pub fn vu_state_decl(&self) -> Option<String> {
+        if self.vu_state.is_empty() {
+            return None;
+        }
+        let declarator = |var: &VuVar| match var.init {
+            Some(init) => format!("{} = {init}", var.name),
+            None => var.name.clone(),
+        };
+        Some(match self.target {
+            Target::JavaScript => {
+                let all: Vec<String> = self.vu_state.iter().map(declarator).collect();
+                format!("let {};", all.join(", "))
+            }
+            Target::TypeScript => {
+                let lines: Vec<String> = self
+                    .vu_state
+                    .iter()
+                    .map(|var| match &var.ty {
+                        Some(ty) => format!("let {}: {ty};", var.name),
+                        None => format!("let {};", declarator(var)),
+                    })
+                    .collect();
+                lines.join("\n")
+            }
+        })
+    }
+
+    /// The helper functions used, in a fixed order.
+    pub fn helpers(&self) -> Vec<&'static str> {
+        helpers::helper_code(&self.needs.helpers, self.target, false)
+    }
+}
+
+/// One function being written.
+struct Function<'m, 'a> {
+    module: &'m mut Module<'a>,
+    names: Names,
+    /// Variables assigned inside a group but used after it: declared with `let` at
+    /// the top of the function.
+    hoisted: BTreeSet<(String, u32)>,
+    hoisted_decls: Vec<(String, Ty)>,
+    /// Variables kept per VU (declared at module level).
+    vu_vars: BTreeSet<(String, u32)>,
+    /// The type of each variable the function defines.
+    var_types: BTreeMap<(String, u32), Ty>,
+    uses_data: bool,
+}
+
+impl<'m, 'a> Function<'m, 'a> {
+    fn new(module: &'m mut Module<'a>) -> Self {
+        Function {
+            module,
+            names: Names::default(),
+            hoisted: BTreeSet::new(),
+            hoisted_decls: Vec::new(),
+            vu_vars: BTreeSet::new(),
+            var_types: BTreeMap::new(),
+            uses_data: false,
+        }
+    }
+
+    /// A fresh local name, clear of the module's names and the function's own.
+    fn fresh(&mut self, base: &str) -> String {
+        self.names.fresh_beside(&self.module.names, base)
+    }
+
+    /// A fresh local name for `var`, remembered for its uses.
+    fn bind(&mut self, var: &Var) -> String {
+        let name = self.fresh(&var.hint);
+        self.names
+            .vars
+            .insert((var.owner.clone(), var.id), name.clone());
+        name
+    }
+}

@@ -1,0 +1,197 @@
+//! Values as JavaScript expressions, with their TypeScript types: literals,
+//! environment, variables, fields, setup data and text joined in template literals.
+
+use crate::codegen::js::{number_literal, string_literal, template_literal, TemplatePart};
+use crate::model::vu::Expr;
+
+use super::types::Ty;
+use super::Function;
+
+impl Function<'_, '_> {
+    /// A value as a JavaScript expression.
+    pub(super) fn expr(&mut self, expr: &Expr, in_url: bool) -> String {
+        self.typed_expr(expr, in_url).0
+    }
+
+    /// A value where k6 wants a string (a header, a form field, a cookie, a text
+    /// body): in TypeScript, `String(value)` unless it is one already.
+    pub(super) fn string_expr(&mut self, expr: &Expr) -> String {
+        let (code, ty) = self.typed_expr(expr, false);
+        if self.module.ts() && ty != Ty::Str {
+            format!("String({code})")
+        } else {
+            code
+        }
+    }
+
+    /// A value where k6 wants a number (a metric's sample): in TypeScript,
+    /// `Number(value)` unless it is a number or a boolean already.
+    pub(super) fn number_expr(&mut self, expr: &Expr) -> String {
+        let (code, ty) = self.typed_expr(expr, false);
+        if self.module.ts() && !matches!(ty, Ty::Num | Ty::Bool) {
+            format!("Number({code})")
+        } else {
+            code
+        }
+    }
+
+    /// A value as a JavaScript expression, and its TypeScript type.
+    pub(super) fn typed_expr(&mut self, expr: &Expr, in_url: bool) -> (String, Ty) {
+        match expr {
+            Expr::Str(s) => (string_literal(s), Ty::Str),
+            Expr::Num(n) => (number_literal(*n), Ty::Num),
+            Expr::Bool(b) => (b.to_string(), Ty::Bool),
+            Expr::Env { name, .. } => match self.module.env_consts.get(name) {
+                Some(constant) => {
+                    self.module.needs.names.insert(constant.clone());
+                    (constant.clone(), Ty::Str)
+                }
+                None => (env_access(name), Ty::Str),
+            },
+            Expr::Secret { name } => (env_access(name), Ty::Str),
+            Expr::VuId => ("__VU".into(), Ty::Num),
+            Expr::Iteration => ("__ITER".into(), Ty::Num),
+            Expr::ScenarioName => {
+                self.module.needs.execution = true;
+                ("exec.scenario.name".into(), Ty::Str)
+            }
+            Expr::Var(var) => {
+                let key = (var.owner.clone(), var.id);
+                let ty = self.var_types.get(&key).cloned().unwrap_or(Ty::Json);
+                // Declared before their value (`let x: T | undefined;`): TypeScript
+                // cannot see that the value is there by the time it is read.
+                let ty = if self.hoisted.contains(&key) || self.vu_vars.contains(&key) {
+                    match ty {
+                        Ty::Str => Ty::MaybeStr,
+                        Ty::Num => Ty::Other("number | undefined".into()),
+                        Ty::Bool => Ty::Other("boolean | undefined".into()),
+                        other => other,
+                    }
+                } else {
+                    ty
+                };
+                (self.names.var(var), ty)
+            }
+            Expr::Field(base_expr, field) => {
+                let (mut base, base_ty) = self.typed_expr(base_expr, in_url);
+                match base_ty {
+                    Ty::Row(data) => {
+                        // A row declared before it is picked (per VU, or in a group)
+                        // is there when read, as the JavaScript assumes.
+                        if let Expr::Var(var) = &**base_expr {
+                            let key = (var.owner.clone(), var.id);
+                            if self.module.ts()
+                                && (self.hoisted.contains(&key) || self.vu_vars.contains(&key))
+                            {
+                                base.push('!');
+                            }
+                        }
+                        let ty = match self.module.row_types.get(&data) {
+                            Some(row) => row
+                                .fields
+                                .get(field)
+                                .cloned()
+                                .unwrap_or_else(|| row.other_fields.clone()),
+                            None => Ty::Json,
+                        };
+                        (format!("{base}{}", member(field)), ty)
+                    }
+                    _ if self.module.ts() => {
+                        // A JSON value read as the object it holds, as the JavaScript
+                        // does (which throws on anything else).
+                        self.module.use_types_in("JSONObject");
+                        (format!("({base} as JSONObject){}", member(field)), Ty::Json)
+                    }
+                    _ => (format!("{base}{}", member(field)), Ty::Json),
+                }
+            }
+            Expr::SetupData(key) => {
+                self.uses_data = true;
+                let ty = self
+                    .module
+                    .setup_types
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(Ty::Json, |(_, ty)| ty.clone());
+                (format!("data{}", member(key)), ty)
+            }
+            Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
+            Expr::AsNumber(inner) => match self.typed_expr(inner, in_url) {
+                (code, Ty::Num) => (code, Ty::Num),
+                (code, _) => (format!("Number({code})"), Ty::Num),
+            },
+        }
+    }
+
+    /// Parts joined as text: a string literal when all are literal, else one template
+    /// literal, escaped as a whole by [`template_literal`].
+    pub(super) fn template(&mut self, parts: &[Expr], in_url: bool) -> String {
+        let mut pieces = Vec::with_capacity(parts.len());
+        self.template_parts(parts, in_url, &mut pieces);
+        join_template(&pieces)
+    }
+
+    /// The pieces of a text value, nested texts flattened into one list so that
+    /// their literal parts merge with their neighbours before escaping.
+    pub(super) fn template_parts(
+        &mut self,
+        parts: &[Expr],
+        in_url: bool,
+        out: &mut Vec<TemplatePart>,
+    ) {
+        for part in parts {
+            match part {
+                Expr::Str(s) => out.push(TemplatePart::Text(s.clone())),
+                Expr::Concat(inner) => self.template_parts(inner, in_url, out),
+                dynamic => {
+                    let (mut value, ty) = self.typed_expr(dynamic, in_url);
+                    let encode = in_url
+                        && matches!(dynamic, Expr::Var(_) | Expr::Field(..) | Expr::SetupData(_));
+                    if encode {
+                        if self.module.ts() && !ty.is_scalar() {
+                            value = format!("String({value})");
+                        }
+                        value = format!("encodeURIComponent({value})");
+                    }
+                    out.push(TemplatePart::Expr(value));
+                }
+            }
+        }
+    }
+}
+
+/// Pieces as a string literal when all are text, else as one template literal.
+pub(super) fn join_template(pieces: &[TemplatePart]) -> String {
+    if pieces.iter().all(|p| matches!(p, TemplatePart::Text(_))) {
+        let text: String = pieces
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(s) => s.as_str(),
+                TemplatePart::Expr(_) => "",
+            })
+            .collect();
+        return string_literal(&text);
+    }
+    template_literal(pieces)
+}
+
+/// `.name` when `name` is an identifier, else `["name"]`.
+pub(super) fn member(name: &str) -> String {
+    let bare = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if bare {
+        format!(".{name}")
+    } else {
+        format!("[{}]", string_literal(name))
+    }
+}
+
+/// `__ENV.NAME`, or `__ENV["odd-name"]`.
+pub(super) fn env_access(name: &str) -> String {
+    format!("__ENV{}", member(name))
+}
