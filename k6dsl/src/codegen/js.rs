@@ -1,16 +1,16 @@
 //! JavaScript literals and layout: the only code that turns data into JS text.
 //!
 //! genco's own `quoted()` and template strings are not safe for arbitrary text (see
-//! `k6-facts.md`), so every string, number, key and identifier is written here, and
-//! genco only arranges the lines.
+//! `k6-facts.md`), so every string, number, key and identifier is written here;
+//! genco's tokens (`lang.rs`) carry the text into files.
 //!
 //! Layout follows prettier's defaults (80 columns, 2 spaces, double quotes unless the
 //! text holds more double than single quotes, trailing commas), so that generated
 //! scripts look hand-written and survive a formatter unchanged.
 
-use genco::lang::js;
-use genco::prelude::*;
 use genco::tokens::FormatInto;
+
+use super::lang::{Tokens, K6};
 
 /// prettier's default line width.
 pub const LINE_WIDTH: usize = 80;
@@ -391,8 +391,8 @@ pub fn number_literal(value: f64) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Ident<'a>(pub &'a str);
 
-impl FormatInto<JavaScript> for Ident<'_> {
-    fn format_into(self, tokens: &mut js::Tokens) {
+impl FormatInto<K6> for Ident<'_> {
+    fn format_into(self, tokens: &mut Tokens) {
         debug_assert!(is_identifier(self.0), "unchecked identifier {:?}", self.0);
         tokens.append(self.0.to_owned());
     }
@@ -402,8 +402,8 @@ impl FormatInto<JavaScript> for Ident<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Str<'a>(pub &'a str);
 
-impl FormatInto<JavaScript> for Str<'_> {
-    fn format_into(self, tokens: &mut js::Tokens) {
+impl FormatInto<K6> for Str<'_> {
+    fn format_into(self, tokens: &mut Tokens) {
         tokens.append(string_literal(self.0));
     }
 }
@@ -440,7 +440,7 @@ impl Value {
 
     /// Writes the value at the current position of `tokens`, whose line already holds
     /// `column` characters; `suffix` follows it on the same line (`,` or `;`).
-    pub fn write(&self, tokens: &mut js::Tokens, column: usize, indent: usize, suffix: &str) {
+    pub fn write(&self, tokens: &mut Tokens, column: usize, indent: usize, suffix: &str) {
         if let Some(line) = self.inline() {
             if column + display_width(&line) + suffix.len() <= LINE_WIDTH {
                 tokens.append(line);
@@ -493,9 +493,11 @@ mod tests {
     use super::*;
 
     fn written(value: &Value, column: usize) -> String {
-        let mut tokens = js::Tokens::new();
+        let mut tokens = Tokens::new();
         value.write(&mut tokens, column, 0, ";");
-        crate::codegen::render(tokens).trim_end().to_owned()
+        crate::codegen::lang::render(&tokens, &Default::default())
+            .trim_end()
+            .to_owned()
     }
 
     #[test]

@@ -16,18 +16,18 @@ mod flows;
 mod helpers;
 mod identifier_table;
 pub mod js;
+mod lang;
 mod options;
 mod project;
 mod width_table;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use genco::fmt;
-use genco::lang::js::Tokens;
 use genco::prelude::*;
 
 pub use js::is_identifier;
 use js::{Ident, Str};
+use lang::{Import, Tokens};
 pub use project::{project, project_ts, TSCONFIG};
 
 use crate::model::{self, Execution};
@@ -161,7 +161,9 @@ fn single_file(script: &model::Script, target: Target) -> String {
     let head = format!("export const options{options_type} = ");
     options.append(head.clone());
     options_value.write(&mut options, head.len(), 0, ";");
-    sections.push(vec![render(options).trim_end().to_owned()]);
+    sections.push(vec![lang::render(&options, &lang::Config::default())
+        .trim_end()
+        .to_owned()]);
     for function in functions {
         sections.push(vec![function]);
     }
@@ -169,46 +171,41 @@ fn single_file(script: &model::Script, target: Target) -> String {
         sections.push(vec![helper.to_owned()]);
     }
 
-    let mut imports = Imports::default();
-    if module.needs.http {
-        imports.default_import("k6/http", "http");
+    // The imports, by what the code uses.
+    let mut file = Tokens::new();
+    let needs = &module.needs;
+    if needs.http {
+        file.register(Import::package_default("k6/http", "http"));
     }
-    for name in &module.needs.k6 {
-        imports.add("k6", name);
+    for name in &needs.k6 {
+        file.register(Import::package("k6", *name));
     }
-    if module.needs.shared_array || !script.data.is_empty() {
-        imports.add("k6/data", "SharedArray");
+    if needs.shared_array || !script.data.is_empty() {
+        file.register(Import::package("k6/data", "SharedArray"));
     }
-    if module.needs.encoding {
-        imports.default_import("k6/encoding", "encoding");
+    if needs.encoding {
+        file.register(Import::package_default("k6/encoding", "encoding"));
     }
-    if module.needs.execution {
-        imports.default_import("k6/execution", "exec");
+    if needs.execution {
+        file.register(Import::package_default("k6/execution", "exec"));
     }
     for decl in &script.metrics {
-        imports.add("k6/metrics", decl.kind.js_class());
+        file.register(Import::package("k6/metrics", decl.kind.js_class()));
     }
-    for name in &module.needs.types {
+    for name in &needs.types {
         if let Some((name, from)) = flows::K6_TYPES.iter().find(|(n, _)| n == name) {
-            imports.type_import(from, name);
+            file.register(Import::package_type(from, *name));
         }
     }
 
-    let mut file = imports.render();
-    let mut first = true;
-    for section in sections.into_iter().filter(|s| !s.is_empty()) {
-        if !first {
-            file.line();
-        }
-        first = false;
+    for section in sections {
+        let mut tokens = Tokens::new();
         for statement in section {
-            for line in statement.lines() {
-                file.append(line.to_owned());
-                file.push();
-            }
+            lang::append_lines(&mut tokens, &statement);
         }
+        lang::append_section(&mut file, tokens);
     }
-    render(file)
+    lang::render(&file, &lang::Config::default())
 }
 
 /// Options k6 v1.1 reads that `@types/k6` 1.1 does not declare, with their types.
@@ -266,7 +263,9 @@ fn metric_declarations(script: &model::Script, vars: &[String], export: &str) ->
             } else {
                 quote_in!(line => const $(Ident(var)) = new $class($name););
             }
-            render(line).trim_end().to_owned()
+            lang::render(&line, &lang::Config::default())
+                .trim_end()
+                .to_owned()
         })
         .collect()
 }
@@ -323,79 +322,6 @@ fn camel_case(name: &str) -> String {
         }
     }
     out
-}
-
-/// One import line per module (`import http from "k6/http";`,
-/// `import { check, group } from "k6";`), modules and names sorted.
-#[derive(Default)]
-struct Imports {
-    named: BTreeMap<&'static str, BTreeSet<&'static str>>,
-    defaults: BTreeMap<&'static str, &'static str>,
-    /// `import type { ... }` lines (TypeScript), after the others.
-    types: BTreeMap<&'static str, BTreeSet<&'static str>>,
-}
-
-impl Imports {
-    fn type_import(&mut self, module: &'static str, name: &'static str) {
-        self.types.entry(module).or_default().insert(name);
-    }
-
-    fn add(&mut self, module: &'static str, name: &'static str) {
-        self.named.entry(module).or_default().insert(name);
-    }
-
-    fn default_import(&mut self, module: &'static str, name: &'static str) {
-        self.defaults.insert(module, name);
-    }
-
-    fn render(&self) -> Tokens {
-        let mut tokens = Tokens::new();
-        let modules: BTreeSet<&str> = self
-            .named
-            .keys()
-            .chain(self.defaults.keys())
-            .copied()
-            .collect();
-        for module in &modules {
-            let default = self.defaults.get(module);
-            let names = self.named.get(module).map(|names| {
-                let names: Vec<&str> = names.iter().copied().collect();
-                format!("{{ {} }}", names.join(", "))
-            });
-            let what = match (default, names) {
-                (Some(d), Some(n)) => format!("{d}, {n}"),
-                (Some(d), None) => (*d).to_owned(),
-                (None, Some(n)) => n,
-                (None, None) => continue,
-            };
-            quote_in!(tokens => import $what from $(Str(module)););
-            tokens.push();
-        }
-        for (module, names) in &self.types {
-            let names: Vec<&str> = names.iter().copied().collect();
-            let what = format!("{{ {} }}", names.join(", "));
-            quote_in!(tokens => import type $what from $(Str(module)););
-            tokens.push();
-        }
-        if !modules.is_empty() || !self.types.is_empty() {
-            tokens.line();
-        }
-        tokens
-    }
-}
-
-pub(crate) fn render(tokens: Tokens) -> String {
-    let config = fmt::Config::from_lang::<JavaScript>()
-        .with_indentation(fmt::Indentation::Space(js::INDENT))
-        .with_newline("\n");
-    let mut writer = fmt::FmtWriter::new(String::new());
-    tokens
-        .format_file(
-            &mut writer.as_formatter(&config),
-            &genco::lang::js::Config::default(),
-        )
-        .expect("formatting into a String cannot fail");
-    writer.into_inner()
 }
 
 #[cfg(test)]

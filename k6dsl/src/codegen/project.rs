@@ -26,14 +26,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use genco::lang::js::Tokens;
-use genco::prelude::*;
-
-use super::doc::{delimited, Doc};
 use super::flows::{self, Needs, K6_TYPES};
 use super::helpers;
-use super::js::{string_literal, Str};
-use super::{metric_declarations, needs_default_function, options, options_type, render, Target};
+use super::js::string_literal;
+use super::lang::{self, relative, Import, Tokens};
+use super::{metric_declarations, needs_default_function, options, options_type, Target};
 use crate::model::{self, vu::Expr};
 
 /// The `tsconfig.json` of a TypeScript project: for editors, and for `npx tsc`,
@@ -228,10 +225,8 @@ fn project_in(
         let mut smoke = helpers::smoke(target);
         if ts {
             let (name, declaration) = options_type(&options, "");
-            imports.push(type_import_line(
-                "k6/options",
-                &["Options".to_owned(), "Scenario".to_owned()],
-            ));
+            imports.push(Import::package_type("k6/options", "Options"));
+            imports.push(Import::package_type("k6/options", "Scenario"));
             sections.insert(0, declaration.into_iter().collect());
             head = format!("const load: {name} = ");
             smoke = smoke.replace("Options", name);
@@ -239,13 +234,14 @@ fn project_in(
         let mut tokens = Tokens::new();
         tokens.append(head.clone());
         options.write(&mut tokens, head.len(), 0, ";");
-        sections.push(vec![render(tokens).trim_end().to_owned()]);
+        sections.push(vec![snippet(&tokens)]);
         sections.push(vec![smoke]);
         files.push((
             layout.config.clone(),
             module_text(
                 "Settings read from the environment (k6 run -e NAME=value), and the test's options.",
-                &imports,
+                &layout.config,
+                imports,
                 sections,
             ),
         ));
@@ -253,18 +249,17 @@ fn project_in(
 
     // lib/metrics.
     if !script.metrics.is_empty() {
-        let classes: Vec<String> = script
+        let classes = script
             .metrics
             .iter()
-            .map(|d| d.kind.js_class().to_owned())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
+            .map(|d| Import::package("k6/metrics", d.kind.js_class()))
             .collect();
         files.push((
             layout.metrics.clone(),
             module_text(
                 "Custom metrics: created once in init code, recorded by the scenarios.",
-                &[import_line("k6/metrics", None, &classes)],
+                &layout.metrics,
+                classes,
                 vec![metric_declarations(script, &metric_vars, "export ")],
             ),
         ));
@@ -279,15 +274,16 @@ fn project_in(
         let mut imports = Vec::new();
         if ts {
             if used_checks.contains("jsonEquals") {
-                imports.push(type_import_line("k6", &["JSONValue".to_owned()]));
+                imports.push(Import::package_type("k6", "JSONValue"));
             }
-            imports.push(type_import_line("k6/http", &["Response".to_owned()]));
+            imports.push(Import::package_type("k6/http", "Response"));
         }
         files.push((
             layout.checks.clone(),
             module_text(
                 "Reusable checks: each returns a predicate for check().",
-                &imports,
+                &layout.checks,
+                imports,
                 checks,
             ),
         ));
@@ -308,7 +304,8 @@ fn project_in(
             layout.utils.clone(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
-                &[],
+                &layout.utils,
+                Vec::new(),
                 sections,
             ),
         ));
@@ -316,47 +313,23 @@ fn project_in(
 
     for part in &parts {
         let mut imports = k6_imports(&part.needs, part.path == layout.data);
-        let mut local: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for name in &part.needs.names {
             if let Some(from) = origin.get(name) {
-                if *from != part.path {
-                    local.entry(from).or_default().insert(name.clone());
-                }
+                imports.push(Import::local(*from, name));
             }
         }
         for helper in &part.needs.helpers {
-            local
-                .entry(&layout.utils)
-                .or_default()
-                .insert((*helper).to_owned());
+            imports.push(Import::local(&layout.utils, *helper));
         }
         for check in &part.needs.checks {
-            local
-                .entry(&layout.checks)
-                .or_default()
-                .insert((*check).to_owned());
+            imports.push(Import::local(&layout.checks, *check));
         }
-        for (from, names) in &local {
-            let names: Vec<String> = names.iter().cloned().collect();
-            imports.push(import_line(&relative(&part.path, from), None, &names));
-        }
-        // `import type` lines: @types/k6's, then the project's own.
-        let mut k6_types: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        let mut local_types: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for name in &part.needs.types {
             if let Some((_, from)) = K6_TYPES.iter().find(|(n, _)| n == name) {
-                k6_types.entry(from).or_default().push(name.clone());
+                imports.push(Import::package_type(from, name));
             } else if let Some(from) = type_origin.get(name) {
-                if *from != part.path {
-                    local_types.entry(from).or_default().push(name.clone());
-                }
+                imports.push(Import::local_type(*from, name));
             }
-        }
-        for (from, names) in &k6_types {
-            imports.push(type_import_line(from, names));
-        }
-        for (from, names) in &local_types {
-            imports.push(type_import_line(&relative(&part.path, from), names));
         }
         let mut sections = Vec::new();
         if part.path == layout.main {
@@ -396,7 +369,10 @@ fn project_in(
                     .trim_end_matches(&format!(".{ext}"))
             ),
         };
-        files.push((part.path.clone(), module_text(&title, &imports, sections)));
+        files.push((
+            part.path.clone(),
+            module_text(&title, &part.path, imports, sections),
+        ));
     }
 
     files.extend(data_files);
@@ -409,100 +385,58 @@ fn project_in(
     files
 }
 
-/// A module: a one-line comment saying what it is, imports, then sections
-/// separated by blank lines.
-fn module_text(title: &str, imports: &[String], sections: Vec<Vec<String>>) -> String {
-    let mut out = format!("// {title}\n\n");
-    if !imports.is_empty() {
-        for import in imports {
-            out.push_str(import);
-            out.push('\n');
-        }
-        out.push('\n');
+/// A module at `path`: a one-line comment saying what it is, its imports, then
+/// sections separated by blank lines.
+fn module_text(
+    title: &str,
+    path: &str,
+    imports: Vec<Import>,
+    sections: Vec<Vec<String>>,
+) -> String {
+    let mut file = Tokens::new();
+    for import in imports {
+        file.register(import);
     }
-    let sections: Vec<String> = sections
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.join("\n"))
-        .collect();
-    out.push_str(&sections.join("\n\n"));
-    out.push('\n');
-    out
+    for section in sections {
+        let mut tokens = Tokens::new();
+        for statement in section {
+            lang::append_lines(&mut tokens, &statement);
+        }
+        lang::append_section(&mut file, tokens);
+    }
+    let config = lang::Config {
+        module_path: Some(path.to_owned()),
+        title: Some(title.to_owned()),
+    };
+    lang::render(&file, &config)
 }
 
 /// The k6 modules' imports a module's code needs (`SharedArray` only in data.js).
-fn k6_imports(needs: &Needs, data_module: bool) -> Vec<String> {
+fn k6_imports(needs: &Needs, data_module: bool) -> Vec<Import> {
     let mut out = Vec::new();
-    let k6: Vec<String> = needs.k6.iter().map(|n| (*n).to_owned()).collect();
-    if !k6.is_empty() {
-        out.push(import_line("k6", None, &k6));
+    for name in &needs.k6 {
+        out.push(Import::package("k6", *name));
     }
     if data_module {
-        out.push(import_line("k6/data", None, &["SharedArray".to_owned()]));
+        out.push(Import::package("k6/data", "SharedArray"));
     }
     if needs.encoding {
-        out.push(import_line("k6/encoding", Some("encoding"), &[]));
+        out.push(Import::package_default("k6/encoding", "encoding"));
     }
     if needs.execution {
-        out.push(import_line("k6/execution", Some("exec"), &[]));
+        out.push(Import::package_default("k6/execution", "exec"));
     }
     if needs.http {
-        out.push(import_line("k6/http", Some("http"), &[]));
+        out.push(Import::package_default("k6/http", "http"));
     }
     out
 }
 
-/// `import http from "k6/http";`, `import { a, b } from "./x.js";`, broken over
-/// lines as prettier does when too long.
-fn import_line(module: &str, default: Option<&str>, names: &[String]) -> String {
-    import_line_with("import ", module, default, names)
-}
-
-fn import_line_with(
-    keyword: &str,
-    module: &str,
-    default: Option<&str>,
-    names: &[String],
-) -> String {
-    let mut docs = vec![Doc::text(keyword)];
-    if let Some(default) = default {
-        docs.push(Doc::text(default));
-        if !names.is_empty() {
-            docs.push(Doc::text(", "));
-        }
-    }
-    if !names.is_empty() {
-        let items = names.iter().map(|n| Doc::text(n.clone())).collect();
-        docs.push(delimited("{", items, "}", Doc::Line, false));
-    }
-    let mut tokens = Tokens::new();
-    quote_in!(tokens => $(Str(module)));
-    docs.push(Doc::text(format!(" from {};", render(tokens).trim_end())));
-    Doc::Concat(docs).render()
-}
-
-/// `import type { A, B } from "module";`, broken over lines as prettier does.
-fn type_import_line(module: &str, names: &[String]) -> String {
-    import_line_with("import type ", module, None, names)
-}
-
-/// The import specifier of `to` from the module at `from` (both from the root).
-fn relative(from: &str, to: &str) -> String {
-    let mut from_dir: Vec<&str> = from.split('/').collect();
-    from_dir.pop(); // the module's own file name
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let ups = from_dir.len() - common;
-    let rest = to_parts[common..].join("/");
-    if ups == 0 {
-        format!("./{rest}")
-    } else {
-        format!("{}{rest}", "../".repeat(ups))
-    }
+/// A snippet's text, trimmed: the options object.
+fn snippet(tokens: &Tokens) -> String {
+    lang::render(tokens, &lang::Config::default())
+        .trim_end()
+        .to_owned()
 }
 
 /// The project's README: what is in it and how to run it.
@@ -597,25 +531,4 @@ npx tsc
         out.push_str(&format!("- `{path}`\n"));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relative;
-
-    #[test]
-    fn relative_specifiers_between_project_modules() {
-        assert_eq!(
-            relative("scripts/main.js", "scripts/lib/config.js"),
-            "./lib/config.js"
-        );
-        assert_eq!(
-            relative("scripts/scenarios/browse.js", "scripts/lib/config.js"),
-            "../lib/config.js"
-        );
-        assert_eq!(
-            relative("scripts/lib/auth.js", "scripts/lib/utils.js"),
-            "./utils.js"
-        );
-    }
 }
