@@ -189,13 +189,14 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
-/// One piece of a template literal: user text, or an expression codegen built.
+/// One piece of a template literal: user text, or an expression codegen built (its
+/// text by default; a layout document in the VU code).
 #[derive(Debug, Clone, PartialEq)]
-pub enum TemplatePart {
+pub enum TemplatePart<E = String, T = String> {
     /// Text, escaped on output together with the text beside it.
-    Text(String),
+    Text(T),
     /// A JavaScript expression made by codegen, written as `${expression}`.
-    Expr(String),
+    Expr(E),
 }
 
 /// A whole template literal. Adjacent text parts are merged before they are escaped,
@@ -209,23 +210,46 @@ pub enum TemplatePart {
 /// assert_eq!(template_literal(&parts), r"`/echo/\${__ENV.SECRET}${__VU}`");
 /// ```
 pub fn template_literal(parts: &[TemplatePart]) -> String {
-    let mut out = String::from("`");
-    let mut text = String::new();
+    let mut out = String::new();
+    write_template(
+        parts.iter().map(|part| match part {
+            TemplatePart::Text(t) => TemplatePart::Text(t.as_str()),
+            TemplatePart::Expr(e) => TemplatePart::Expr(e.as_str()),
+        }),
+        |piece| match piece {
+            TemplatePart::Text(text) | TemplatePart::Expr(text) => out.push_str(text),
+        },
+    );
+    out
+}
+
+/// Writes a template literal to `out` in order: escaped text (the backticks, the
+/// runs of text, the `${` and `}` around each expression) as [`TemplatePart::Text`],
+/// and each expression at its place. Adjacent text parts are merged before they are
+/// escaped, as [`template_literal`] says.
+pub(crate) fn write_template<E, T: AsRef<str>>(
+    parts: impl IntoIterator<Item = TemplatePart<E, T>>,
+    mut out: impl FnMut(TemplatePart<E, &str>),
+) {
+    let mut run = String::new();
+    let mut escaped = String::from("`");
     for part in parts {
         match part {
-            TemplatePart::Text(t) => text.push_str(t),
+            TemplatePart::Text(t) => run.push_str(t.as_ref()),
             TemplatePart::Expr(e) => {
-                push_template_text(&mut out, &text);
-                text.clear();
-                out.push_str("${");
-                out.push_str(e);
-                out.push('}');
+                push_template_text(&mut escaped, &run);
+                run.clear();
+                escaped.push_str("${");
+                out(TemplatePart::Text(&escaped));
+                escaped.clear();
+                out(TemplatePart::Expr(e));
+                escaped.push('}');
             }
         }
     }
-    push_template_text(&mut out, &text);
-    out.push('`');
-    out
+    push_template_text(&mut escaped, &run);
+    escaped.push('`');
+    out(TemplatePart::Text(&escaped));
 }
 
 /// Text inside a template literal: escapes what would end it or start a

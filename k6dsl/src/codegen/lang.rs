@@ -252,6 +252,22 @@ pub fn relative(from: &str, to: &str) -> String {
     }
 }
 
+/// The values (not types) `tokens` import from the project module at `path`: the
+/// helpers of `lib/utils`, the checks of `lib/checks` that module must declare.
+pub fn values_from(tokens: &Tokens, path: &str) -> BTreeSet<String> {
+    tokens
+        .iter_lang()
+        .filter_map(|item| match item.kind() {
+            AnyKind::Import(import) => match &import.source {
+                Source::Local(from) if from == path && import.kind != Kind::Type => {
+                    Some(import.name.clone())
+                }
+                _ => None,
+            },
+        })
+        .collect()
+}
+
 /// Appends text that spans lines (a helper, a comment), one line at a time so that
 /// genco indents each; an empty line becomes a blank line.
 pub fn append_lines(tokens: &mut Tokens, text: &str) {

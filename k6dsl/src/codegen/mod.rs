@@ -17,6 +17,7 @@ mod helpers;
 mod identifier_table;
 pub mod js;
 mod lang;
+mod layout;
 mod options;
 mod project;
 mod width_table;
@@ -25,6 +26,7 @@ use std::collections::BTreeSet;
 
 use genco::prelude::*;
 
+use doc::Doc;
 pub use js::is_identifier;
 use js::{Ident, Str};
 use lang::{Import, Tokens};
@@ -102,7 +104,8 @@ fn single_file(script: &model::Script, target: Target) -> String {
     let script = &*check_names::distinct(script);
     let (mut module, metric_vars) = new_module(script, target);
 
-    // Functions first: writing them records the imports and helpers they need.
+    // Functions first: writing them names the per-VU state and what setup()
+    // returns, which are declared above them.
     let mut functions = Vec::new();
     if let Some(setup) = &script.lifecycle.setup {
         functions.push(module.function(
@@ -116,7 +119,11 @@ fn single_file(script: &model::Script, target: Target) -> String {
     if needs_default_function(script) {
         functions.push(match &script.default_flow {
             Some(flow) => module.function("export default ", "", &flow.body, flow.pacing, None),
-            None => "export default function () {}".to_owned(),
+            None => {
+                let mut empty = Tokens::new();
+                empty.append("export default function () {}");
+                empty
+            }
         });
     }
     for flow in &script.flows {
@@ -128,84 +135,74 @@ fn single_file(script: &model::Script, target: Target) -> String {
     if let Some(path) = &script.lifecycle.summary_json {
         functions.push(module.handle_summary(path, None));
     }
+    let mut data_sets = Tokens::new();
+    for data_set in module.data_sets("./", "") {
+        data_sets.append(data_set);
+        data_sets.push();
+    }
+    // The helpers the code calls, declared after it.
+    let mut used_helpers = lang::values_from(&data_sets, &module.layout.utils);
+    for function in &functions {
+        used_helpers.extend(lang::values_from(function, &module.layout.utils));
+    }
+    let used_helpers: BTreeSet<&str> = used_helpers.iter().map(String::as_str).collect();
 
-    let mut sections: Vec<Vec<String>> = Vec::new();
-    let constants = module.constants("");
-    let data_sets = module.data_sets("./", "");
+    let mut file = Tokens::new();
     let options_value = options::options(&script.options, "./");
-    let options_type = match target {
-        Target::JavaScript => String::new(),
-        Target::TypeScript => {
-            let (name, declaration) = options_type(&options_value, "");
-            module.use_types_in("Options");
-            let mut types: Vec<String> = declaration.into_iter().collect();
-            types.extend(module.row_interfaces(""));
-            if script.lifecycle.setup.is_some() {
-                types.push(module.setup_interface(""));
-            }
-            if module.needs.helpers.contains("summaryText") {
-                types.push(helpers::summary_data(false).to_owned());
-            }
-            // One section each: declarations are separated by blank lines.
-            sections.extend(types.into_iter().map(|t| vec![t]));
-            format!(": {name}")
+    let mut options_type = String::new();
+    if target == Target::TypeScript {
+        let (name, declaration) = options_type_of(&options_value, "");
+        file.register(flows::k6_type("Options"));
+        // One section each: declarations are separated by blank lines.
+        if let Some(declaration) = declaration {
+            let mut tokens = Tokens::new();
+            lang::append_lines(&mut tokens, &declaration);
+            lang::append_section(&mut file, tokens);
         }
-    };
-    sections.push(constants);
-    sections.push(module.secret_guards());
-    sections.push(data_sets);
-    sections.push(metric_declarations(script, &metric_vars, ""));
-    sections.push(module.vu_state_decl().into_iter().collect());
+        let mut types = module.row_interfaces("");
+        if script.lifecycle.setup.is_some() {
+            types.push(module.setup_interface(""));
+        }
+        for declaration in types {
+            lang::append_section(&mut file, statements([declaration]));
+        }
+        if used_helpers.contains("summaryText") {
+            let mut summary_data = Tokens::new();
+            lang::append_lines(&mut summary_data, helpers::summary_data(false));
+            lang::append_section(&mut file, summary_data);
+        }
+        options_type = format!(": {name}");
+    }
+    lang::append_section(&mut file, module.constants(""));
+    lang::append_section(&mut file, module.secret_guards());
+    lang::append_section(&mut file, data_sets);
+    lang::append_section(&mut file, metric_declarations(script, &metric_vars, ""));
+    lang::append_section(&mut file, module.vu_state_decl());
 
     let mut options = Tokens::new();
     let head = format!("export const options{options_type} = ");
     options.append(head.clone());
     options_value.write(&mut options, head.len(), 0, ";");
-    sections.push(vec![lang::render(&options, &lang::Config::default())
-        .trim_end()
-        .to_owned()]);
+    lang::append_section(&mut file, options);
     for function in functions {
-        sections.push(vec![function]);
+        lang::append_section(&mut file, function);
     }
-    for helper in module.helpers() {
-        sections.push(vec![helper.to_owned()]);
-    }
-
-    // The imports, by what the code uses.
-    let mut file = Tokens::new();
-    let needs = &module.needs;
-    if needs.http {
-        file.register(Import::package_default("k6/http", "http"));
-    }
-    for name in &needs.k6 {
-        file.register(Import::package("k6", *name));
-    }
-    if needs.shared_array || !script.data.is_empty() {
-        file.register(Import::package("k6/data", "SharedArray"));
-    }
-    if needs.encoding {
-        file.register(Import::package_default("k6/encoding", "encoding"));
-    }
-    if needs.execution {
-        file.register(Import::package_default("k6/execution", "exec"));
-    }
-    for decl in &script.metrics {
-        file.register(Import::package("k6/metrics", decl.kind.js_class()));
-    }
-    for name in &needs.types {
-        if let Some((name, from)) = flows::K6_TYPES.iter().find(|(n, _)| n == name) {
-            file.register(Import::package_type(from, *name));
-        }
-    }
-
-    for section in sections {
+    for helper in helpers::helper_code(&used_helpers, target, false) {
         let mut tokens = Tokens::new();
-        for statement in section {
-            lang::append_lines(&mut tokens, &statement);
-        }
+        lang::append_lines(&mut tokens, helper);
         lang::append_section(&mut file, tokens);
     }
     lang::render(&file, &lang::Config::default())
+}
+
+/// Statements, one after the other, laid out from column 0.
+fn statements(docs: impl IntoIterator<Item = Doc>) -> Tokens {
+    let mut tokens = Tokens::new();
+    for doc in docs {
+        doc.write(&mut tokens, 0);
+        tokens.push();
+    }
+    tokens
 }
 
 /// Options k6 v1.1 reads that `@types/k6` 1.1 does not declare, with their types.
@@ -219,7 +216,7 @@ const UNDECLARED_OPTIONS: &[(&str, &str)] = &[
 /// The type `options` is declared with: `Options` from `@types/k6`, or, when the
 /// options use what it does not declare (`noSetup`, a `dns` object with only some
 /// fields), `TestOptions` extending it, with its declaration (`export` prefixed).
-pub(crate) fn options_type(options: &js::Value, export: &str) -> (&'static str, Option<String>) {
+pub(crate) fn options_type_of(options: &js::Value, export: &str) -> (&'static str, Option<String>) {
     let mut extra: Vec<String> = Vec::new();
     let mut base = "Options".to_owned();
     if let Some(dns) = options.get("dns") {
@@ -248,26 +245,20 @@ pub(crate) fn options_type(options: &js::Value, export: &str) -> (&'static str, 
 
 /// `const loginDuration = new Trend("login_duration", true);` for each custom
 /// metric; `export` prefixes each.
-fn metric_declarations(script: &model::Script, vars: &[String], export: &str) -> Vec<String> {
-    script
-        .metrics
-        .iter()
-        .zip(vars)
-        .map(|(decl, var)| {
-            let class = decl.kind.js_class();
-            let name = Str(&decl.name);
-            let mut line = Tokens::new();
-            line.append(export);
-            if decl.time {
-                quote_in!(line => const $(Ident(var)) = new $class($name, true););
-            } else {
-                quote_in!(line => const $(Ident(var)) = new $class($name););
-            }
-            lang::render(&line, &lang::Config::default())
-                .trim_end()
-                .to_owned()
-        })
-        .collect()
+fn metric_declarations(script: &model::Script, vars: &[String], export: &str) -> Tokens {
+    let mut tokens = Tokens::new();
+    for (decl, var) in script.metrics.iter().zip(vars) {
+        let class = Import::package("k6/metrics", decl.kind.js_class());
+        let name = Str(&decl.name);
+        tokens.append(export);
+        if decl.time {
+            quote_in!(tokens => const $(Ident(var)) = new $class($name, true););
+        } else {
+            quote_in!(tokens => const $(Ident(var)) = new $class($name););
+        }
+        tokens.push();
+    }
+    tokens
 }
 
 /// Whether anything runs `default`: no scenarios, or a scenario without `exec`.

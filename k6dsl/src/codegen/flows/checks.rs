@@ -1,8 +1,9 @@
 //! Checks on a response: inline predicates, or the reusable functions of a
 //! project's `lib/checks`.
 
-use crate::codegen::doc::{call, Doc};
+use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::{number_literal, property_key, string_literal};
+use crate::codegen::lang::Import;
 use crate::model::vu::{Check, JsonScalar, Predicate};
 
 use super::requests::canonical_header;
@@ -13,11 +14,11 @@ impl Function<'_, '_> {
     pub(super) fn check_entry(&mut self, check: &Check) -> Doc {
         if self.module.shared_checks {
             if let Some((function, args)) = shared_check(&check.predicate) {
-                self.module.needs.checks.insert(function);
-                return Doc::Concat(vec![
-                    Doc::text(format!("{}: ", property_key(&check.name))),
+                let function = Import::local(&self.module.layout.checks, function);
+                return cat![
+                    format!("{}: ", property_key(&check.name)),
                     call(function, args.into_iter().map(Doc::text).collect(), false),
-                ]);
+                ];
             }
         }
         let body = match &check.predicate {

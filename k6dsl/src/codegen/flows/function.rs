@@ -4,17 +4,19 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::codegen::doc::{delimited, Doc};
-use crate::codegen::js::{number_literal, property_key, string_literal};
+use crate::codegen::doc::{cat, delimited, Doc};
+use crate::codegen::js::{number_literal, property_key, string_literal, INDENT};
+use crate::codegen::lang::{Import, Tokens};
 use crate::model::vu::{for_each_request_expr, visit_expr};
 use crate::model::vu::{Block, Expr, Request, Source, Step, Var};
 
 use super::steps::if_doc;
 use super::types::Ty;
-use super::{Function, Module, VuVar};
+use super::{k6, Function, Module, VuVar};
 
 impl Module<'_> {
-    /// An exported function.
+    /// An exported function: `export function name(data) {` ... `}`, its body
+    /// indented by genco.
     pub fn function(
         &mut self,
         export: &str,
@@ -22,7 +24,7 @@ impl Module<'_> {
         body: &Block,
         pacing: Option<Duration>,
         returns: Option<&[(String, Expr)]>,
-    ) -> String {
+    ) -> Tokens {
         let mut f = Function::new(self);
         f.plan(body, returns);
         let mut statements = Vec::new();
@@ -32,13 +34,12 @@ impl Module<'_> {
             f.block(body, &mut statements);
             let elapsed = f.fresh("elapsed");
             let secs = number_literal(pacing.as_secs_f64());
-            f.module.needs.k6.insert("sleep");
             statements.push(Doc::text(format!(
                 "const {elapsed} = (Date.now() - {start}) / 1000;"
             )));
             statements.push(if_doc(
-                &format!("{elapsed} < {secs}"),
-                vec![Doc::text(format!("sleep({secs} - {elapsed});"))],
+                Doc::text(format!("{elapsed} < {secs}")),
+                vec![cat![k6("sleep"), format!("({secs} - {elapsed});")]],
             ));
         } else {
             f.block(body, &mut statements);
@@ -50,85 +51,104 @@ impl Module<'_> {
                 .map(|(key, value)| {
                     let (value, ty) = f.typed_expr(value, false);
                     types.push((key.clone(), ty));
-                    if property_key(key) == value {
-                        Doc::text(value)
-                    } else {
-                        Doc::text(format!("{}: {value}", property_key(key)))
+                    let key = property_key(key);
+                    match value {
+                        // `{ token }` for `{ token: token }`, as prettier writes it.
+                        Doc::Text(value) if value == key => Doc::Text(value),
+                        value => cat![format!("{key}: "), value],
                     }
                 })
                 .collect();
-            statements.push(Doc::Concat(vec![
-                Doc::text("return "),
+            statements.push(cat![
+                "return ",
                 delimited("{", entries, "}", Doc::Line, false),
-                Doc::text(";"),
-            ]));
+                ";",
+            ]);
             f.module.setup_types = types;
         }
         let ts = f.module.ts();
         let params = match (f.uses_data, ts) {
-            (false, _) => "",
-            (true, false) => "data",
-            (true, true) => {
-                f.module.needs.types.insert("SetupData".to_owned());
-                "data: SetupData"
-            }
+            (false, _) => Doc::text(""),
+            (true, false) => Doc::text("data"),
+            (true, true) => cat!["data: ", f.module.setup_data_type()],
         };
         let return_type = if ts && returns.is_some() {
-            f.module.needs.types.insert("SetupData".to_owned());
-            ": SetupData"
+            cat![": ", f.module.setup_data_type()]
         } else {
-            ""
+            Doc::text("")
         };
         let hoisted = std::mem::take(&mut f.hoisted_decls);
         let mut lines = Vec::new();
         if ts {
             for (name, ty) in &hoisted {
-                let ty = f.module.maybe_type_text(ty);
-                lines.push(format!("let {name}: {ty};"));
+                lines.push(cat![
+                    format!("let {name}: "),
+                    f.module.maybe_type_doc(ty),
+                    ";"
+                ]);
             }
         } else if !hoisted.is_empty() {
             let names: Vec<&str> = hoisted.iter().map(|(name, _)| name.as_str()).collect();
-            lines.push(format!("let {};", names.join(", ")));
+            lines.push(Doc::text(format!("let {};", names.join(", "))));
         }
-        let header = format!("{export}function {name}({params}){return_type} {{");
+        let header = cat![
+            format!("{export}function {name}("),
+            params,
+            ")",
+            return_type,
+            " {",
+        ];
+        let mut tokens = Tokens::new();
+        header.write(&mut tokens, 0);
         if statements.is_empty() && lines.is_empty() {
-            return format!("{header}}}");
+            tokens.append("}");
+            return tokens;
         }
-        let mut doc = vec![Doc::text(header)];
-        let mut inner = Vec::new();
-        for line in lines {
-            inner.push(Doc::HardLine);
-            inner.push(Doc::text(line));
+        tokens.indent();
+        for statement in lines.into_iter().chain(statements) {
+            statement.write(&mut tokens, INDENT);
+            tokens.push();
         }
-        for statement in statements {
-            inner.push(Doc::HardLine);
-            inner.push(statement);
-        }
-        doc.push(Doc::Indent(inner));
-        doc.push(Doc::HardLine);
-        doc.push(Doc::text("}"));
-        Doc::Concat(doc).render()
+        tokens.unindent();
+        tokens.append("}");
+        tokens
     }
 
     /// `handleSummary`, writing the JSON summary to `path`, or to the file that the
     /// constant `key_constant` names when given (a project resolves the path from
     /// its own location, so that it works from any working directory).
-    pub fn handle_summary(&mut self, path: &str, key_constant: Option<&str>) -> String {
-        self.needs.helpers.insert("summaryText");
+    pub fn handle_summary(&mut self, path: &str, key_constant: Option<&str>) -> Tokens {
         let key = match key_constant {
             Some(constant) => format!("[{constant}]"),
             None => property_key(path),
         };
         let param = if self.ts() {
-            self.needs.types.insert("SummaryData".to_owned());
-            "data: SummaryData"
+            cat![
+                "data: ",
+                Import::local_type(&self.layout.utils, "SummaryData")
+            ]
         } else {
-            "data"
+            Doc::text("data")
         };
-        format!(
-            "export function handleSummary({param}) {{\n  return {{\n    {key}: JSON.stringify(data, null, 2),\n    stdout: summaryText(data, {}),\n  }};\n}}",
-            string_literal(path)
-        )
+        let summary_text = self.helper("summaryText");
+        let mut tokens = Tokens::new();
+        cat!["export function handleSummary(", param, ") {"].write(&mut tokens, 0);
+        tokens.indent();
+        tokens.append("return {");
+        tokens.indent();
+        tokens.append(format!("{key}: JSON.stringify(data, null, 2),"));
+        tokens.push();
+        cat![
+            "stdout: ",
+            summary_text,
+            format!("(data, {}),", string_literal(path))
+        ]
+        .write(&mut tokens, 2 * INDENT);
+        tokens.unindent();
+        tokens.append("};");
+        tokens.unindent();
+        tokens.append("}");
+        tokens
     }
 }
 
@@ -176,7 +196,7 @@ impl Function<'_, '_> {
                 let name = self.module.names.fresh(&var.hint);
                 self.names.reserve(&name);
                 self.names.vars.insert(key.clone(), name.clone());
-                let ty = self.module.ts().then(|| self.module.maybe_type_text(&ty));
+                let ty = self.module.ts().then(|| self.module.maybe_type_doc(&ty));
                 self.module.vu_state.push(VuVar {
                     name,
                     ty,

@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::codegen::doc::{call, Doc};
+use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::string_literal;
+use crate::codegen::lang::{Import, Tokens};
 use crate::model::vu::for_each_expr;
 use crate::model::vu::Expr;
 
@@ -23,8 +24,8 @@ impl Module<'_> {
 
     /// The init-time constants: base URL and environment variables with defaults;
     /// `export` prefixes each (`"export "` in a project's `lib/config.js`).
-    pub fn constants(&self, export: &str) -> Vec<String> {
-        let mut out = Vec::new();
+    pub fn constants(&self, export: &str) -> Tokens {
+        let mut out = Tokens::new();
         let mut defaults: BTreeMap<String, String> = BTreeMap::new();
         for_each_expr(self.script, &mut |e| {
             if let Expr::Env {
@@ -50,14 +51,13 @@ impl Module<'_> {
                 .cloned()
                 .unwrap_or_else(|| self.base_url.clone());
             let rhs = format!("{} || {}", env_access(&env), string_literal(&default));
-            out.push(
-                Doc::Concat(vec![
-                    Doc::text(format!("{export}const {constant} =")),
-                    Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(rhs)])]),
-                    Doc::text(";"),
-                ])
-                .render(),
-            );
+            cat![
+                format!("{export}const {constant} ="),
+                Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(rhs)])]),
+                ";",
+            ]
+            .write(&mut out, 0);
+            out.push();
         }
         out
     }
@@ -76,78 +76,81 @@ impl Module<'_> {
     /// in the first init k6 runs as VU 0 to read the options: `k6 inspect` and
     /// `k6 archive` (which would store a secret passed with `-e`) work without
     /// the secrets.
-    pub fn secret_guards(&self) -> Vec<String> {
+    pub fn secret_guards(&self) -> Tokens {
         let mut secrets = BTreeSet::new();
         for_each_expr(self.script, &mut |e| {
             if let Expr::Secret { name } = e {
                 secrets.insert(name.clone());
             }
         });
-        let mut out = Vec::new();
+        let mut out = Tokens::new();
         for (i, name) in secrets.iter().enumerate() {
+            if i == 0 {
+                out.append("// Secrets are read at run time, never written here: each VU stops when one is");
+                out.push();
+                out.append("// missing (k6 inspect, which runs this as VU 0, works without them).");
+                out.push();
+            }
             let message = string_literal(&format!("{name} is not set: run k6 with -e {name}=..."));
-            let comment = if i == 0 {
-                "// Secrets are read at run time, never written here: each VU stops when one is\n// missing (k6 inspect, which runs this as VU 0, works without them).\n"
-            } else {
-                ""
-            };
-            let throw = Doc::Concat(vec![
+            let throw = cat![
                 call("throw new Error", vec![Doc::text(message)], false),
-                Doc::text(";"),
-            ]);
+                ";"
+            ];
             let guard = Doc::broken_group(vec![
                 Doc::text(format!("if (__VU !== 0 && !{}) {{", env_access(name))),
                 Doc::Indent(vec![Doc::HardLine, throw]),
                 Doc::HardLine,
                 Doc::text("}"),
             ]);
-            out.push(format!("{comment}{}", guard.render()));
+            guard.write(&mut out, 0);
+            out.push();
         }
         out
     }
 
-    /// `const users = new SharedArray(...)` for each data set, opening its file at
+    /// `const users = new SharedArray(...)` for each data set, one by one, opening its file at
     /// `to_root` + its path (`"./"` beside a single script, `"../../"` from a
     /// project's `scripts/lib/`); `export` prefixes each declaration.
-    pub fn data_sets(&mut self, to_root: &str, export: &str) -> Vec<String> {
+    pub fn data_sets(&mut self, to_root: &str, export: &str) -> Vec<Tokens> {
         let mut out = Vec::new();
         for data in &self.script.data {
-            self.needs.shared_array = true;
             let var = self.data_vars[&data.name].clone();
             let file = format!("{to_root}{}", data.script_file());
-            let mut returns = String::new();
+            let mut returns = Doc::text("");
             let load = if data.source.is_csv() {
-                self.needs.helpers.insert("parseCsv");
-                format!("return parseCsv(open({}));", string_literal(&file))
+                let parse = self.helper("parseCsv");
+                cat![
+                    "return ",
+                    parse,
+                    format!("(open({}));", string_literal(&file))
+                ]
             } else {
                 if self.ts() {
                     // JSON.parse gives `any`: the rows' type is declared here.
-                    let row = self.type_text(&Ty::Row(data.name.clone()));
-                    returns = format!(": {row}[]");
+                    returns = cat![": ", self.type_doc(&Ty::Row(data.name.clone())), "[]"];
                 }
-                format!("return JSON.parse(open({}));", string_literal(&file))
+                Doc::text(format!(
+                    "return JSON.parse(open({}));",
+                    string_literal(&file)
+                ))
             };
             // Laid out as prettier does: the callback hugged when its first line
             // fits, else every argument on its own line.
             let callback = Doc::broken_group(vec![
-                Doc::text(format!("function (){returns} {{")),
-                Doc::Indent(vec![Doc::HardLine, Doc::text(load)]),
+                cat!["function ()", returns, " {"],
+                Doc::Indent(vec![Doc::HardLine, load]),
                 Doc::HardLine,
                 Doc::text("}"),
             ]);
+            let shared_array = Import::package("k6/data", "SharedArray");
             let construct = call(
-                "new SharedArray",
+                cat!["new ", shared_array],
                 vec![Doc::text(string_literal(&data.name)), callback],
                 true,
             );
-            out.push(
-                Doc::Concat(vec![
-                    Doc::text(format!("{export}const {var} = ")),
-                    construct,
-                    Doc::text(";"),
-                ])
-                .render(),
-            );
+            let mut declaration = Tokens::new();
+            cat![format!("{export}const {var} = "), construct, ";"].write(&mut declaration, 0);
+            out.push(declaration);
         }
         out
     }

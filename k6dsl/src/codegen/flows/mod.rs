@@ -2,9 +2,11 @@
 //! flows, and the small helpers they need (emitted inline: scripts run offline, with
 //! no remote `jslib` imports).
 //!
-//! [`Module`] holds what the whole file shares (names taken, imports and helpers
-//! needed, per-VU state); a `Function` writes one exported function into it. By
-//! concern:
+//! [`Module`] holds what the whole file shares (names taken, per-VU state, the
+//! types setup() returns); a `Function` writes one exported function into it. The
+//! code is [`Doc`]s laid out into genco tokens, and every name it takes from a k6
+//! module, a helper or a project module is an [`Import`] written where it is used:
+//! the file's import registry collects them. By concern:
 //!
 //! - `names`: fresh variable names, identifiers from any text;
 //! - `types`: the TypeScript type of each value, the rows' and setup's interfaces;
@@ -28,12 +30,15 @@ mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::doc::{cat, Doc};
 use super::helpers;
+use super::lang::{Import, Tokens};
+use super::layout::Layout;
 use super::Target;
 use crate::model;
 use crate::model::vu::for_each_expr;
 use crate::model::vu::{Expr, Var};
-use names::{data_var_base, Names};
+use names::{data_var_base, identifier_from, Names};
 use types::{row_type, RowType, Ty};
 
 /// Names no generated variable may take: what the modules import, define and read
@@ -62,37 +67,12 @@ pub const RESERVED_NAMES: &[&str] = &{
     all
 };
 
-/// What the code needs from the rest of the file.
-#[derive(Debug, Default)]
-pub struct Needs {
-    /// `import http from "k6/http"`.
-    pub http: bool,
-    /// Names from `"k6"`: check, group, sleep.
-    pub k6: BTreeSet<&'static str>,
-    /// `import { SharedArray } from "k6/data"`.
-    pub shared_array: bool,
-    /// `import exec from "k6/execution"`.
-    pub execution: bool,
-    /// `import encoding from "k6/encoding"`.
-    pub encoding: bool,
-    /// Helper functions, by name.
-    pub helpers: BTreeSet<&'static str>,
-    /// Module-level constants the code reads (base URL, environment defaults,
-    /// metrics, data sets): what a project file imports from its `lib/` modules.
-    pub names: BTreeSet<String>,
-    /// Reusable check functions (project output only), by name.
-    pub checks: BTreeSet<&'static str>,
-    /// TypeScript types the code names (`JSONValue`, `SetupData`, a row
-    /// interface): what a TypeScript module imports with `import type`.
-    pub types: BTreeSet<String>,
-}
-
 /// A variable kept per VU, across its iterations (module level).
 #[derive(Debug, Clone)]
 pub struct VuVar {
     name: String,
     /// TypeScript type of a kept value (declared `T | undefined`).
-    ty: Option<String>,
+    ty: Option<Doc>,
     /// The initial value (`false` for a once-per-VU flag).
     init: Option<&'static str>,
 }
@@ -113,8 +93,9 @@ pub struct Module<'a> {
     pub names: Names,
     /// Variables that live at module level (per-VU state).
     pub vu_state: Vec<VuVar>,
-    /// Imports and helpers used.
-    pub needs: Needs,
+    /// Where each module-level name is declared in a project (and so imported
+    /// from); a single script declares them all.
+    pub layout: Layout,
     /// Checks call the reusable functions of a project's `lib/checks.js` instead
     /// of inline arrow functions.
     pub shared_checks: bool,
@@ -198,7 +179,7 @@ impl<'a> Module<'a> {
             base_url,
             names,
             vu_state: Vec::new(),
-            needs: Needs::default(),
+            layout: Layout::new(target),
             shared_checks: false,
             target,
             row_types,
@@ -212,37 +193,83 @@ impl<'a> Module<'a> {
 
     /// `let token;` for values kept across a VU's iterations (in TypeScript one
     /// typed declaration per line: `let token: JSONValue | undefined;`).
-    pub fn vu_state_decl(&self) -> Option<String> {
+    pub fn vu_state_decl(&self) -> Tokens {
+        let mut tokens = Tokens::new();
         if self.vu_state.is_empty() {
-            return None;
+            return tokens;
         }
         let declarator = |var: &VuVar| match var.init {
             Some(init) => format!("{} = {init}", var.name),
             None => var.name.clone(),
         };
-        Some(match self.target {
+        match self.target {
             Target::JavaScript => {
                 let all: Vec<String> = self.vu_state.iter().map(declarator).collect();
-                format!("let {};", all.join(", "))
+                tokens.append(format!("let {};", all.join(", ")));
             }
             Target::TypeScript => {
-                let lines: Vec<String> = self
-                    .vu_state
-                    .iter()
-                    .map(|var| match &var.ty {
-                        Some(ty) => format!("let {}: {ty};", var.name),
-                        None => format!("let {};", declarator(var)),
-                    })
-                    .collect();
-                lines.join("\n")
+                for var in &self.vu_state {
+                    let declaration = match &var.ty {
+                        Some(ty) => cat![format!("let {}: ", var.name), ty.clone(), ";"],
+                        None => Doc::text(format!("let {};", declarator(var))),
+                    };
+                    declaration.write(&mut tokens, 0);
+                    tokens.push();
+                }
             }
-        })
+        }
+        tokens
     }
 
-    /// The helper functions used, in a fixed order.
-    pub fn helpers(&self) -> Vec<&'static str> {
-        helpers::helper_code(&self.needs.helpers, self.target, false)
+    /// A helper function, imported from a project's `lib/utils`.
+    pub(super) fn helper(&self, name: &'static str) -> Import {
+        Import::local(&self.layout.utils, name)
     }
+
+    /// A custom metric's variable, imported from a project's `lib/metrics`.
+    pub(super) fn metric(&self, metric: &str) -> Import {
+        let var = self
+            .metric_vars
+            .get(metric)
+            .cloned()
+            .unwrap_or_else(|| identifier_from(metric));
+        Import::local(&self.layout.metrics, var)
+    }
+
+    /// A data set's `SharedArray`, imported from a project's `lib/data`.
+    pub(super) fn rows(&self, data: &str) -> Import {
+        let var = self
+            .data_vars
+            .get(data)
+            .cloned()
+            .unwrap_or_else(|| identifier_from(data));
+        Import::local(&self.layout.data, var)
+    }
+
+    /// A constant of init code (base URL, an environment setting), imported from
+    /// a project's `lib/config`.
+    pub(super) fn constant(&self, name: &str) -> Import {
+        Import::local(&self.layout.config, name)
+    }
+}
+
+/// `http`, k6's HTTP module.
+fn http() -> Import {
+    Import::package_default("k6/http", "http")
+}
+
+/// A function of the `k6` module: `check`, `group`, `sleep`.
+fn k6(name: &'static str) -> Import {
+    Import::package("k6", name)
+}
+
+/// A type of `@types/k6`, from the module that declares it.
+pub(crate) fn k6_type(name: &str) -> Import {
+    let (name, module) = K6_TYPES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("{name} is not a type of @types/k6 that k6dsl uses"));
+    Import::package_type(module, *name)
 }
 
 /// One function being written.

@@ -1,16 +1,17 @@
 //! HTTP requests: the call, its URL, body and params, batches, and what is done
 //! with the response (checks, durations, extractions).
 
-use crate::codegen::doc::{call, delimited, Doc};
-use crate::codegen::js::{property_key, string_literal, template_literal, TemplatePart};
+use crate::codegen::doc::{call, cat, delimited, template, Doc};
+use crate::codegen::js::{property_key, string_literal, TemplatePart};
+use crate::codegen::lang::Import;
 use crate::model;
 use crate::model::time::go_duration;
 use crate::model::vu::{blocks, for_each_request_in};
 use crate::model::vu::{Auth, Body, Expr, Json, Method, Request, Source};
 
 use super::steps::if_doc;
-use super::values::{join_template, member};
-use super::Function;
+use super::values::member;
+use super::{http, k6, Function};
 
 impl Function<'_, '_> {
     /// Whether the response must be kept in a variable.
@@ -21,27 +22,21 @@ impl Function<'_, '_> {
     }
 
     pub(super) fn request(&mut self, request: &Request, out: &mut Vec<Doc>) {
-        self.module.needs.http = true;
-        let (callee, args) = self.request_call(request);
+        let (method, args) = self.request_call(request);
         // Prettier hugs the params object only when the argument before it is not
         // an object too, as a form body is.
         let form_body = request.method.takes_body() && matches!(request.body, Some(Body::Form(_)));
-        let call_doc = call(&callee, args, !form_body);
+        let call_doc = call(cat![http(), method], args, !form_body);
         if Self::keeps_response(request) {
             let res = self.fresh(&format!("{} res", request.name));
-            out.push(Doc::Concat(vec![
-                Doc::text(format!("const {res} = ")),
-                call_doc,
-                Doc::text(";"),
-            ]));
+            out.push(cat![format!("const {res} = "), call_doc, ";"]);
             self.after_response(request, &res, out);
         } else {
-            out.push(Doc::Concat(vec![call_doc, Doc::text(";")]));
+            out.push(cat![call_doc, ";"]);
         }
     }
 
     pub(super) fn batch(&mut self, requests: &[Request], out: &mut Vec<Doc>) {
-        self.module.needs.http = true;
         let items: Vec<Doc> = requests
             .iter()
             .map(|r| {
@@ -60,7 +55,7 @@ impl Function<'_, '_> {
             })
             .collect();
         let array = delimited("[", items, "]", Doc::SoftLine, requests.len() > 1);
-        let batch = call("http.batch", vec![array], true);
+        let batch = call(cat![http(), ".batch"], vec![array], true);
         if requests.iter().any(Self::keeps_response) {
             let names: Vec<String> = requests
                 .iter()
@@ -82,10 +77,9 @@ impl Function<'_, '_> {
     /// Checks, metrics and extractions on a response held in `res`.
     fn after_response(&mut self, request: &Request, res: &str, out: &mut Vec<Doc>) {
         if !request.checks.is_empty() {
-            self.module.needs.k6.insert("check");
             let entries = request.checks.iter().map(|c| self.check_entry(c)).collect();
             let checks = delimited("{", entries, "}", Doc::Line, true);
-            let check_call = call("check", vec![Doc::text(res), checks], true);
+            let check_call = call(k6("check"), vec![Doc::text(res), checks], true);
             let outcome = &request.on_checks;
             if outcome.is_used() {
                 let ok = self.fresh(&format!("{} ok", request.name));
@@ -95,74 +89,73 @@ impl Function<'_, '_> {
                     Doc::text(";"),
                 ]));
                 for rate in &outcome.rates {
-                    out.push(Doc::text(format!("{}.add({ok});", self.metric_var(rate))));
+                    out.push(cat![self.module.metric(rate), format!(".add({ok});")]);
                 }
                 if !outcome.failure_counters.is_empty() || outcome.log_failure {
                     let mut inner = Vec::new();
                     for counter in &outcome.failure_counters {
-                        inner.push(Doc::text(format!("{}.add(1);", self.metric_var(counter))));
+                        inner.push(cat![self.module.metric(counter), ".add(1);"]);
                     }
                     if outcome.log_failure {
-                        let message = template_literal(&[
+                        let message = template(vec![
                             TemplatePart::Text(format!("{} failed: status ", request.name)),
-                            TemplatePart::Expr(format!("{res}.status")),
+                            TemplatePart::Expr(Doc::text(format!("{res}.status"))),
                         ]);
-                        inner.push(Doc::text(format!("console.error({message});")));
+                        inner.push(cat!["console.error(", message, ");"]);
                     }
-                    out.push(if_doc(&format!("!{ok}"), inner));
+                    out.push(if_doc(Doc::text(format!("!{ok}")), inner));
                 }
             } else {
                 out.push(Doc::Concat(vec![check_call, Doc::text(";")]));
             }
         }
         for trend in &request.record_duration {
-            out.push(Doc::text(format!(
-                "{}.add({res}.timings.duration);",
-                self.metric_var(trend)
-            )));
+            out.push(cat![
+                self.module.metric(trend),
+                format!(".add({res}.timings.duration);"),
+            ]);
         }
         for extraction in &request.extract {
             let value = match &extraction.from {
-                Source::JsonPath(path) => format!("{res}.json({})", string_literal(path)),
-                Source::Header(name) => {
-                    format!("{res}.headers{}", member(&canonical_header(name)))
+                Source::JsonPath(path) => {
+                    Doc::text(format!("{res}.json({})", string_literal(path)))
                 }
-                Source::Between(left, right) => {
-                    self.module.needs.helpers.insert("findBetween");
+                Source::Header(name) => {
+                    Doc::text(format!("{res}.headers{}", member(&canonical_header(name))))
+                }
+                Source::Between(left, right) => cat![
+                    self.module.helper("findBetween"),
                     format!(
-                        "findBetween({res}.body, {}, {})",
+                        "({res}.body, {}, {})",
                         string_literal(left),
                         string_literal(right)
-                    )
-                }
-                Source::Regex { pattern, group } => {
-                    self.module.needs.helpers.insert("matchGroup");
-                    format!(
-                        "matchGroup({res}.body, {}, {group})",
-                        string_literal(pattern)
-                    )
-                }
+                    ),
+                ],
+                Source::Regex { pattern, group } => cat![
+                    self.module.helper("matchGroup"),
+                    format!("({res}.body, {}, {group})", string_literal(pattern)),
+                ],
             };
             let declare = self.declare(&extraction.var);
-            out.push(Doc::text(format!("{declare}{value};")));
+            out.push(cat![declare, value, ";"]);
         }
     }
 
-    /// The callee and arguments of one request.
-    fn request_call(&mut self, request: &Request) -> (String, Vec<Doc>) {
+    /// The method of `http` one request calls (`.get`), and its arguments.
+    fn request_call(&mut self, request: &Request) -> (&'static str, Vec<Doc>) {
         let (method, url, body, params) = self.request_parts(request);
         let mut args = Vec::new();
         let callee = match &request.method {
-            Method::Get => "http.get".to_owned(),
-            Method::Head => "http.head".to_owned(),
-            Method::Post => "http.post".to_owned(),
-            Method::Put => "http.put".to_owned(),
-            Method::Patch => "http.patch".to_owned(),
-            Method::Delete => "http.del".to_owned(),
-            Method::Options => "http.options".to_owned(),
+            Method::Get => ".get",
+            Method::Head => ".head",
+            Method::Post => ".post",
+            Method::Put => ".put",
+            Method::Patch => ".patch",
+            Method::Delete => ".del",
+            Method::Options => ".options",
             Method::Other(_) => {
                 args.push(Doc::text(string_literal(method)));
-                "http.request".to_owned()
+                ".request"
             }
         };
         args.push(url);
@@ -183,7 +176,7 @@ impl Function<'_, '_> {
         request: &'r Request,
     ) -> (&'r str, Doc, Option<Doc>, Option<Doc>) {
         let mut url = self.url(&request.url);
-        let mut headers: Vec<(String, String)> = Vec::new();
+        let mut headers: Vec<(String, Doc)> = Vec::new();
         let has_content_type = request
             .headers
             .iter()
@@ -192,24 +185,23 @@ impl Function<'_, '_> {
             None => None,
             Some(Body::Json(json)) => {
                 if !has_content_type {
-                    headers.push(("Content-Type".into(), string_literal("application/json")));
+                    let json = string_literal("application/json");
+                    headers.push(("Content-Type".into(), Doc::text(json)));
                 }
                 Some(call("JSON.stringify", vec![self.json(json)], true))
             }
             Some(Body::Form(fields)) => {
                 let entries = fields
                     .iter()
-                    .map(|(k, v)| {
-                        Doc::text(format!("{}: {}", property_key(k), self.string_expr(v)))
-                    })
+                    .map(|(k, v)| cat![format!("{}: ", property_key(k)), self.string_expr(v)])
                     .collect();
                 Some(delimited("{", entries, "}", Doc::Line, false))
             }
             Some(Body::Text { text, content_type }) => {
                 if let (Some(ct), false) = (content_type, has_content_type) {
-                    headers.push(("Content-Type".into(), string_literal(ct)));
+                    headers.push(("Content-Type".into(), Doc::text(string_literal(ct))));
                 }
-                Some(Doc::text(self.string_expr(text)))
+                Some(self.string_expr(text))
             }
         };
         for (name, value) in &request.headers {
@@ -218,24 +210,23 @@ impl Function<'_, '_> {
         let mut params = Vec::new();
         match &request.params.auth {
             Some(Auth::Basic { user, password }) => {
-                self.module.needs.encoding = true;
                 let credentials =
                     self.template(&[user.clone(), Expr::str(":"), password.clone()], false);
+                let encoding = Import::package_default("k6/encoding", "encoding");
                 headers.push((
                     "Authorization".into(),
-                    template_literal(&[
+                    template(vec![
                         TemplatePart::Text("Basic ".into()),
-                        TemplatePart::Expr(format!("encoding.b64encode({credentials})")),
+                        TemplatePart::Expr(cat![encoding, ".b64encode(", credentials, ")"]),
                     ]),
                 ));
             }
             Some(Auth::Digest { user, password } | Auth::Ntlm { user, password }) => {
-                self.module.needs.helpers.insert("withCredentials");
                 let user = self.string_expr(user);
                 let password = self.string_expr(password);
                 url = call(
-                    "withCredentials",
-                    vec![url, Doc::text(user), Doc::text(password)],
+                    self.module.helper("withCredentials"),
+                    vec![url, user, password],
                     false,
                 );
             }
@@ -244,7 +235,7 @@ impl Function<'_, '_> {
         if !headers.is_empty() {
             let entries = headers
                 .into_iter()
-                .map(|(k, v)| Doc::text(format!("{}: {v}", property_key(&k))))
+                .map(|(k, v)| cat![format!("{}: ", property_key(&k)), v])
                 .collect();
             params.push(Doc::Concat(vec![
                 Doc::text("headers: "),
@@ -293,7 +284,7 @@ impl Function<'_, '_> {
             let entries = p
                 .cookies
                 .iter()
-                .map(|(k, v)| Doc::text(format!("{}: {}", property_key(k), self.string_expr(v))))
+                .map(|(k, v)| cat![format!("{}: ", property_key(k)), self.string_expr(v)])
                 .collect();
             params.push(Doc::Concat(vec![
                 Doc::text("cookies: "),
@@ -316,12 +307,11 @@ impl Function<'_, '_> {
         let mut pieces = Vec::with_capacity(parts.len() + 1);
         if !is_absolute(parts) {
             // Prefix the base URL inside the literal: `${BASE_URL}/products/${id}`.
-            let base = self.module.base_url.clone();
-            self.module.needs.names.insert(base.clone());
-            pieces.push(TemplatePart::Expr(base));
+            let base = self.module.constant(&self.module.base_url);
+            pieces.push(TemplatePart::Expr(base.into()));
         }
         self.template_parts(parts, true, &mut pieces);
-        Doc::text(join_template(&pieces))
+        template(pieces)
     }
 
     pub(super) fn json(&mut self, json: &Json) -> Doc {
@@ -330,7 +320,7 @@ impl Function<'_, '_> {
             Json::Bool(b) => Doc::text(b.to_string()),
             Json::Num(n) => Doc::text(n.to_string()),
             Json::Str(s) => Doc::text(string_literal(s)),
-            Json::Expr(e) => Doc::text(self.expr(e, false)),
+            Json::Expr(e) => self.expr(e, false),
             Json::Array(items) => {
                 let items = items.iter().map(|i| self.json(i)).collect();
                 delimited("[", items, "]", Doc::SoftLine, false)

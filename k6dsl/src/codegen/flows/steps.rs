@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use crate::codegen::doc::{call, Doc};
+use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::{number_literal, string_literal};
 use crate::model::vu::{Block, RowSelection, Step, ThinkTime, Var};
 
 use super::function::{walk, Event};
-use super::names::identifier_from;
-use super::{Function, VuVar};
+use super::values::execution;
+use super::{k6, Function, VuVar};
 
 impl Function<'_, '_> {
     pub(super) fn block(&mut self, block: &Block, out: &mut Vec<Doc>) {
@@ -22,64 +22,60 @@ impl Function<'_, '_> {
             Step::Request(request) => self.request(request, out),
             Step::Batch(requests) => self.batch(requests, out),
             Step::Group { name, body } => {
-                self.module.needs.k6.insert("group");
                 let mut inner = Vec::new();
                 self.block(body, &mut inner);
-                out.push(Doc::Concat(vec![
+                out.push(cat![
                     call(
-                        "group",
+                        k6("group"),
                         vec![Doc::text(string_literal(name)), function_doc(inner)],
                         true,
                     ),
-                    Doc::text(";"),
-                ]));
+                    ";",
+                ]);
             }
             Step::Sleep(think) => {
-                self.module.needs.k6.insert("sleep");
                 let arg = match think {
-                    ThinkTime::Fixed(d) => seconds(*d),
+                    ThinkTime::Fixed(d) => Doc::text(seconds(*d)),
                     ThinkTime::Between(min, max) => {
-                        if min.subsec_nanos() == 0 && max.subsec_nanos() == 0 {
-                            self.module.needs.helpers.insert("randomIntBetween");
-                            format!("randomIntBetween({}, {})", seconds(*min), seconds(*max))
+                        let helper = if min.subsec_nanos() == 0 && max.subsec_nanos() == 0 {
+                            "randomIntBetween"
                         } else {
-                            self.module.needs.helpers.insert("randomBetween");
-                            format!("randomBetween({}, {})", seconds(*min), seconds(*max))
-                        }
+                            "randomBetween"
+                        };
+                        cat![
+                            self.module.helper(helper),
+                            format!("({}, {})", seconds(*min), seconds(*max)),
+                        ]
                     }
                 };
-                out.push(Doc::text(format!("sleep({arg});")));
+                out.push(cat![k6("sleep"), "(", arg, ");"]);
             }
             Step::AddToMetric { metric, value } => {
-                let var = self.metric_var(metric);
+                let var = self.module.metric(metric);
                 let value = self.number_expr(value);
-                out.push(Doc::text(format!("{var}.add({value});")));
+                out.push(cat![var, ".add(", value, ");"]);
             }
             Step::PickRow {
                 var,
                 data,
                 selection,
             } => {
-                let rows = self
-                    .module
-                    .data_vars
-                    .get(data)
-                    .cloned()
-                    .unwrap_or_else(|| identifier_from(data));
-                self.module.needs.names.insert(rows.clone());
+                let rows = self.module.rows(data);
                 let index = match selection {
-                    RowSelection::PerVu => format!("(__VU - 1) % {rows}.length"),
-                    RowSelection::PerIteration => format!("__ITER % {rows}.length"),
-                    RowSelection::Unique => {
-                        self.module.needs.execution = true;
-                        format!("exec.scenario.iterationInTest % {rows}.length")
-                    }
+                    RowSelection::PerVu => cat!["(__VU - 1) % ", rows.clone(), ".length"],
+                    RowSelection::PerIteration => cat!["__ITER % ", rows.clone(), ".length"],
+                    RowSelection::Unique => cat![
+                        execution(),
+                        ".scenario.iterationInTest % ",
+                        rows.clone(),
+                        ".length",
+                    ],
                     RowSelection::Random => {
-                        format!("Math.floor(Math.random() * {rows}.length)")
+                        cat!["Math.floor(Math.random() * ", rows.clone(), ".length)"]
                     }
                 };
                 let name = self.declare(var);
-                out.push(Doc::text(format!("{name}{rows}[{index}];")));
+                out.push(cat![name, rows, "[", index, "];"]);
             }
             Step::OncePerVu { body } => {
                 let mut kept = Vec::new();
@@ -98,7 +94,7 @@ impl Function<'_, '_> {
                     let mut inner = Vec::new();
                     self.block(body, &mut inner);
                     inner.push(Doc::text(format!("{flag} = true;")));
-                    out.push(if_doc(&format!("!{flag}"), inner));
+                    out.push(if_doc(Doc::text(format!("!{flag}")), inner));
                     return;
                 } else {
                     kept.iter()
@@ -108,7 +104,7 @@ impl Function<'_, '_> {
                 };
                 let mut inner = Vec::new();
                 self.block(body, &mut inner);
-                out.push(if_doc(&condition, inner));
+                out.push(if_doc(Doc::text(condition), inner));
             }
         }
     }
@@ -121,17 +117,6 @@ impl Function<'_, '_> {
         } else {
             format!("const {} = ", self.bind(var))
         }
-    }
-
-    pub(super) fn metric_var(&mut self, metric: &str) -> String {
-        let var = self
-            .module
-            .metric_vars
-            .get(metric)
-            .cloned()
-            .unwrap_or_else(|| identifier_from(metric));
-        self.module.needs.names.insert(var.clone());
-        var
     }
 }
 
@@ -152,14 +137,14 @@ fn function_doc(statements: Vec<Doc>) -> Doc {
     ])
 }
 
-pub(super) fn if_doc(condition: &str, statements: Vec<Doc>) -> Doc {
+pub(super) fn if_doc(condition: Doc, statements: Vec<Doc>) -> Doc {
     let mut inner = Vec::new();
     for s in statements {
         inner.push(Doc::HardLine);
         inner.push(s);
     }
     Doc::broken_group(vec![
-        Doc::text(format!("if ({condition}) {{")),
+        cat!["if (", condition, ") {"],
         Doc::Indent(inner),
         Doc::HardLine,
         Doc::text("}"),

@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::codegen::doc::{cat, Doc};
 use crate::codegen::js::property_key;
+use crate::codegen::lang::Import;
 use crate::model::vu::DataSource;
 
-use super::{Module, K6_TYPES};
+use super::{k6_type, Module};
 
 /// The TypeScript type of a value in generated code, as far as the generator
 /// knows it: what decides whether a value must be converted where k6's API wants
@@ -44,7 +46,7 @@ pub struct RowType {
     pub name: String,
     /// The interface declaring the row, for JSON rows given in Rust (without
     /// `export`).
-    pub interface: Option<String>,
+    pub interface: Option<Doc>,
     /// Field types known from the rows.
     pub(super) fields: BTreeMap<String, Ty>,
     /// The type of a field not in `fields`.
@@ -90,7 +92,7 @@ pub(super) fn row_type(source: &DataSource, var: &str) -> RowType {
             }
             let name = format!("{}Row", pascal_case(var));
             let mut fields = BTreeMap::new();
-            let mut interface = format!("interface {name} {{");
+            let mut members = Vec::new();
             for key in keys {
                 let mut kinds = BTreeSet::new();
                 let mut everywhere = true;
@@ -118,14 +120,18 @@ pub(super) fn row_type(source: &DataSource, var: &str) -> RowType {
                     (_, true) => Ty::Bool,
                 };
                 let optional = if everywhere { "" } else { "?" };
-                interface.push_str(&format!("\n  {}{optional}: {text};", property_key(key)));
+                let text = match text {
+                    "JSONValue" => Doc::from(k6_type("JSONValue")),
+                    text => Doc::text(text),
+                };
+                members.push(cat![
+                    format!("{}{optional}: ", property_key(key)),
+                    text,
+                    ";"
+                ]);
                 fields.insert(key.clone(), ty);
             }
-            if fields.is_empty() {
-                interface.push('}');
-            } else {
-                interface.push_str("\n}");
-            }
+            let interface = block(Doc::text(format!("interface {name} {{")), members);
             RowType {
                 name,
                 interface: Some(interface),
@@ -145,81 +151,81 @@ fn pascal_case(name: &str) -> String {
     }
 }
 
-impl Module<'_> {
-    /// A TypeScript type as written, recording the imported or declared types it
-    /// names.
-    pub fn type_text(&mut self, ty: &Ty) -> String {
-        let text = match ty {
-            Ty::Str => "string".to_owned(),
-            Ty::Num => "number".to_owned(),
-            Ty::Bool => "boolean".to_owned(),
-            Ty::MaybeStr => "string | undefined".to_owned(),
-            Ty::Json => "JSONValue".to_owned(),
-            Ty::Row(data) => match self.row_types.get(data) {
-                Some(row) => row.name.clone(),
-                None => "JSONObject".to_owned(),
-            },
-            Ty::Other(text) => text.clone(),
-        };
-        self.use_types_in(&text);
-        text
+/// `head`, then each member on its own line, indented, then `}`; `head}` without
+/// members.
+fn block(head: Doc, members: Vec<Doc>) -> Doc {
+    if members.is_empty() {
+        return cat![head, "}"];
     }
+    let mut inner = Vec::with_capacity(members.len() * 2);
+    for member in members {
+        inner.push(Doc::HardLine);
+        inner.push(member);
+    }
+    cat![head, Doc::Indent(inner), Doc::HardLine, "}"]
+}
 
-    /// Records the type names that `text` mentions: `@types/k6`'s and the rows'.
-    pub fn use_types_in(&mut self, text: &str) {
-        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')) {
-            let known = K6_TYPES.iter().any(|(name, _)| *name == word)
-                || ["SetupData", "SummaryData"].contains(&word)
-                || self.row_types.values().any(|row| row.name == word);
-            if known {
-                self.needs.types.insert(word.to_owned());
-            }
+impl Module<'_> {
+    /// A TypeScript type as written, with the imported or declared types it names.
+    pub fn type_doc(&self, ty: &Ty) -> Doc {
+        match ty {
+            Ty::Str => Doc::text("string"),
+            Ty::Num => Doc::text("number"),
+            Ty::Bool => Doc::text("boolean"),
+            Ty::MaybeStr => Doc::text("string | undefined"),
+            Ty::Json => k6_type("JSONValue").into(),
+            Ty::Row(data) => match self.row_types.get(data) {
+                Some(row) if row.interface.is_some() => {
+                    Import::local_type(&self.layout.data, &row.name).into()
+                }
+                Some(row) if row.name == "JSONObject" => k6_type("JSONObject").into(),
+                Some(row) => Doc::text(row.name.clone()),
+                None => k6_type("JSONObject").into(),
+            },
+            Ty::Other(text) => Doc::text(text.clone()),
         }
     }
 
     /// `T | undefined`: the type of a variable declared before its value exists.
-    pub(super) fn maybe_type_text(&mut self, ty: &Ty) -> String {
-        let text = self.type_text(ty);
-        if text.ends_with("| undefined") {
-            text
-        } else {
-            format!("{text} | undefined")
+    pub(super) fn maybe_type_doc(&self, ty: &Ty) -> Doc {
+        match ty {
+            Ty::MaybeStr => self.type_doc(ty),
+            Ty::Other(text) if text.ends_with("| undefined") => self.type_doc(ty),
+            _ => cat![self.type_doc(ty), " | undefined"],
         }
+    }
+
+    /// `SetupData`, the type of what setup() returns, declared in a project's
+    /// `lib/auth`.
+    pub(super) fn setup_data_type(&self) -> Import {
+        Import::local_type(&self.layout.auth, "SetupData")
     }
 
     /// The interfaces declaring the rows of JSON data given in Rust; `export`
     /// prefixes each.
-    pub fn row_interfaces(&mut self, export: &str) -> Vec<String> {
-        let interfaces: Vec<String> = self
-            .row_types
+    pub fn row_interfaces(&self, export: &str) -> Vec<Doc> {
+        self.row_types
             .values()
             .filter_map(|row| row.interface.clone())
-            .collect();
-        interfaces
-            .into_iter()
-            .map(|interface| {
-                self.use_types_in(&interface);
-                format!("{export}{interface}")
-            })
+            .map(|interface| cat![export, interface])
             .collect()
     }
 
     /// `interface SetupData { ... }`: what setup() returns and every VU receives;
     /// `export` prefixes it. Written after setup() itself.
-    pub fn setup_interface(&mut self, export: &str) -> String {
-        let fields: Vec<(String, Ty)> = self.setup_types.clone();
-        let mut out = format!(
-            "// What setup() returns: k6 hands it to every VU and to teardown().\n{export}interface SetupData {{"
-        );
-        if fields.is_empty() {
-            out.push('}');
-            return out;
-        }
-        for (key, ty) in &fields {
-            let text = self.type_text(ty);
-            out.push_str(&format!("\n  {}: {text};", property_key(key)));
-        }
-        out.push_str("\n}");
-        out
+    pub fn setup_interface(&self, export: &str) -> Doc {
+        let members = self
+            .setup_types
+            .iter()
+            .map(|(key, ty)| cat![format!("{}: ", property_key(key)), self.type_doc(ty), ";"])
+            .collect();
+        cat![
+            "// What setup() returns: k6 hands it to every VU and to teardown().",
+            Doc::HardLine,
+            block(
+                Doc::text(format!("{export}interface SetupData {{")),
+                members
+            ),
+        ]
     }
 }

@@ -1,24 +1,25 @@
 //! Values as JavaScript expressions, with their TypeScript types: literals,
 //! environment, variables, fields, setup data and text joined in template literals.
 
-use crate::codegen::js::{number_literal, string_literal, template_literal, TemplatePart};
+use crate::codegen::doc::{cat, template, Doc};
+use crate::codegen::js::{number_literal, string_literal, TemplatePart};
 use crate::model::vu::Expr;
 
 use super::types::Ty;
-use super::Function;
+use super::{k6_type, Function};
 
 impl Function<'_, '_> {
     /// A value as a JavaScript expression.
-    pub(super) fn expr(&mut self, expr: &Expr, in_url: bool) -> String {
+    pub(super) fn expr(&mut self, expr: &Expr, in_url: bool) -> Doc {
         self.typed_expr(expr, in_url).0
     }
 
     /// A value where k6 wants a string (a header, a form field, a cookie, a text
     /// body): in TypeScript, `String(value)` unless it is one already.
-    pub(super) fn string_expr(&mut self, expr: &Expr) -> String {
+    pub(super) fn string_expr(&mut self, expr: &Expr) -> Doc {
         let (code, ty) = self.typed_expr(expr, false);
         if self.module.ts() && ty != Ty::Str {
-            format!("String({code})")
+            cat!["String(", code, ")"]
         } else {
             code
         }
@@ -26,35 +27,29 @@ impl Function<'_, '_> {
 
     /// A value where k6 wants a number (a metric's sample): in TypeScript,
     /// `Number(value)` unless it is a number or a boolean already.
-    pub(super) fn number_expr(&mut self, expr: &Expr) -> String {
+    pub(super) fn number_expr(&mut self, expr: &Expr) -> Doc {
         let (code, ty) = self.typed_expr(expr, false);
         if self.module.ts() && !matches!(ty, Ty::Num | Ty::Bool) {
-            format!("Number({code})")
+            cat!["Number(", code, ")"]
         } else {
             code
         }
     }
 
     /// A value as a JavaScript expression, and its TypeScript type.
-    pub(super) fn typed_expr(&mut self, expr: &Expr, in_url: bool) -> (String, Ty) {
+    pub(super) fn typed_expr(&mut self, expr: &Expr, in_url: bool) -> (Doc, Ty) {
         match expr {
-            Expr::Str(s) => (string_literal(s), Ty::Str),
-            Expr::Num(n) => (number_literal(*n), Ty::Num),
-            Expr::Bool(b) => (b.to_string(), Ty::Bool),
+            Expr::Str(s) => (Doc::text(string_literal(s)), Ty::Str),
+            Expr::Num(n) => (Doc::text(number_literal(*n)), Ty::Num),
+            Expr::Bool(b) => (Doc::text(b.to_string()), Ty::Bool),
             Expr::Env { name, .. } => match self.module.env_consts.get(name) {
-                Some(constant) => {
-                    self.module.needs.names.insert(constant.clone());
-                    (constant.clone(), Ty::Str)
-                }
-                None => (env_access(name), Ty::Str),
+                Some(constant) => (self.module.constant(constant).into(), Ty::Str),
+                None => (Doc::text(env_access(name)), Ty::Str),
             },
-            Expr::Secret { name } => (env_access(name), Ty::Str),
-            Expr::VuId => ("__VU".into(), Ty::Num),
-            Expr::Iteration => ("__ITER".into(), Ty::Num),
-            Expr::ScenarioName => {
-                self.module.needs.execution = true;
-                ("exec.scenario.name".into(), Ty::Str)
-            }
+            Expr::Secret { name } => (Doc::text(env_access(name)), Ty::Str),
+            Expr::VuId => (Doc::text("__VU"), Ty::Num),
+            Expr::Iteration => (Doc::text("__ITER"), Ty::Num),
+            Expr::ScenarioName => (cat![execution(), ".scenario.name"], Ty::Str),
             Expr::Var(var) => {
                 let key = (var.owner.clone(), var.id);
                 let ty = self.var_types.get(&key).cloned().unwrap_or(Ty::Json);
@@ -70,20 +65,21 @@ impl Function<'_, '_> {
                 } else {
                     ty
                 };
-                (self.names.var(var), ty)
+                (Doc::text(self.names.var(var)), ty)
             }
             Expr::Field(base_expr, field) => {
-                let (mut base, base_ty) = self.typed_expr(base_expr, in_url);
+                let (base, base_ty) = self.typed_expr(base_expr, in_url);
                 match base_ty {
                     Ty::Row(data) => {
                         // A row declared before it is picked (per VU, or in a group)
                         // is there when read, as the JavaScript assumes.
+                        let mut assured = "";
                         if let Expr::Var(var) = &**base_expr {
                             let key = (var.owner.clone(), var.id);
                             if self.module.ts()
                                 && (self.hoisted.contains(&key) || self.vu_vars.contains(&key))
                             {
-                                base.push('!');
+                                assured = "!";
                             }
                         }
                         let ty = match self.module.row_types.get(&data) {
@@ -94,15 +90,15 @@ impl Function<'_, '_> {
                                 .unwrap_or_else(|| row.other_fields.clone()),
                             None => Ty::Json,
                         };
-                        (format!("{base}{}", member(field)), ty)
+                        (cat![base, assured, member(field)], ty)
                     }
-                    _ if self.module.ts() => {
-                        // A JSON value read as the object it holds, as the JavaScript
-                        // does (which throws on anything else).
-                        self.module.use_types_in("JSONObject");
-                        (format!("({base} as JSONObject){}", member(field)), Ty::Json)
-                    }
-                    _ => (format!("{base}{}", member(field)), Ty::Json),
+                    // A JSON value read as the object it holds, as the JavaScript does
+                    // (which throws on anything else).
+                    _ if self.module.ts() => (
+                        cat!["(", base, " as ", k6_type("JSONObject"), ")", member(field)],
+                        Ty::Json,
+                    ),
+                    _ => (cat![base, member(field)], Ty::Json),
                 }
             }
             Expr::SetupData(key) => {
@@ -113,22 +109,22 @@ impl Function<'_, '_> {
                     .iter()
                     .find(|(k, _)| k == key)
                     .map_or(Ty::Json, |(_, ty)| ty.clone());
-                (format!("data{}", member(key)), ty)
+                (Doc::text(format!("data{}", member(key))), ty)
             }
             Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
             Expr::AsNumber(inner) => match self.typed_expr(inner, in_url) {
                 (code, Ty::Num) => (code, Ty::Num),
-                (code, _) => (format!("Number({code})"), Ty::Num),
+                (code, _) => (cat!["Number(", code, ")"], Ty::Num),
             },
         }
     }
 
     /// Parts joined as text: a string literal when all are literal, else one template
-    /// literal, escaped as a whole by [`template_literal`].
-    pub(super) fn template(&mut self, parts: &[Expr], in_url: bool) -> String {
+    /// literal, escaped as a whole by [`template`].
+    pub(super) fn template(&mut self, parts: &[Expr], in_url: bool) -> Doc {
         let mut pieces = Vec::with_capacity(parts.len());
         self.template_parts(parts, in_url, &mut pieces);
-        join_template(&pieces)
+        template(pieces)
     }
 
     /// The pieces of a text value, nested texts flattened into one list so that
@@ -137,7 +133,7 @@ impl Function<'_, '_> {
         &mut self,
         parts: &[Expr],
         in_url: bool,
-        out: &mut Vec<TemplatePart>,
+        out: &mut Vec<TemplatePart<Doc>>,
     ) {
         for part in parts {
             match part {
@@ -149,9 +145,9 @@ impl Function<'_, '_> {
                         && matches!(dynamic, Expr::Var(_) | Expr::Field(..) | Expr::SetupData(_));
                     if encode {
                         if self.module.ts() && !ty.is_scalar() {
-                            value = format!("String({value})");
+                            value = cat!["String(", value, ")"];
                         }
-                        value = format!("encodeURIComponent({value})");
+                        value = cat!["encodeURIComponent(", value, ")"];
                     }
                     out.push(TemplatePart::Expr(value));
                 }
@@ -160,19 +156,9 @@ impl Function<'_, '_> {
     }
 }
 
-/// Pieces as a string literal when all are text, else as one template literal.
-pub(super) fn join_template(pieces: &[TemplatePart]) -> String {
-    if pieces.iter().all(|p| matches!(p, TemplatePart::Text(_))) {
-        let text: String = pieces
-            .iter()
-            .map(|p| match p {
-                TemplatePart::Text(s) => s.as_str(),
-                TemplatePart::Expr(_) => "",
-            })
-            .collect();
-        return string_literal(&text);
-    }
-    template_literal(pieces)
+/// `exec`, k6's execution context module.
+pub(super) fn execution() -> crate::codegen::lang::Import {
+    crate::codegen::lang::Import::package_default("k6/execution", "exec")
 }
 
 /// `.name` when `name` is an identifier, else `["name"]`.
