@@ -6,16 +6,24 @@
 //!
 //! Its layout decisions follow prettier's defaults (80 columns, 2 spaces, trailing
 //! commas where the line breaks), so generated code survives `prettier --check`.
+//!
+//! A document is laid out into genco [`Tokens`] ([`Doc::write`]): its text as
+//! literals, the names it imports as [`Import`] items (which the file's import
+//! registry collects), and its line breaks as genco line breaks indented from
+//! where genco is.
 
 use std::rc::Rc;
 
-use super::js::{display_width, INDENT, LINE_WIDTH};
+use super::js::{display_width, string_literal, write_template, TemplatePart, INDENT, LINE_WIDTH};
+use super::lang::{Import, Tokens};
 
 /// A document to lay out.
 #[derive(Debug, Clone)]
 pub enum Doc {
     /// Text without line breaks.
     Text(String),
+    /// A name imported from another module, written as the name.
+    Import(Import),
     /// A space when flat, a line break when broken.
     Line,
     /// Nothing when flat, a line break when broken.
@@ -73,16 +81,160 @@ impl Doc {
             Doc::Indent(docs) | Doc::Concat(docs) => docs.iter().any(Doc::forces_break),
             // An alternative's own layouts decide; breaks inside do not propagate out.
             Doc::Alternatives(_) => false,
-            Doc::Text(_) | Doc::Line | Doc::SoftLine | Doc::IfBreak(_) => false,
+            Doc::Text(_) | Doc::Import(_) | Doc::Line | Doc::SoftLine | Doc::IfBreak(_) => false,
         }
     }
 
-    /// Lays the document out, starting at column 0 with no indentation.
+    /// Lays the document out as text, starting at column 0 with no indentation.
     pub fn render(&self) -> String {
-        let mut printer = Printer::default();
+        let mut printer = Printer {
+            sink: Text::default(),
+            column: 0,
+            base: 0,
+        };
         printer.print(self);
-        printer.out
+        printer.sink.0
     }
+
+    /// Lays the document out into `tokens`, at the start of a line that genco
+    /// indents `indent` columns: its own line breaks are indented from there.
+    pub fn write(&self, tokens: &mut Tokens, indent: usize) {
+        let mut printer = Printer {
+            sink: Genco {
+                tokens,
+                buffer: String::new(),
+                fresh_line: false,
+            },
+            column: indent,
+            base: indent,
+        };
+        printer.print(self);
+        printer.sink.flush();
+    }
+}
+
+/// Where the printer writes.
+trait Sink {
+    /// Text without line breaks.
+    fn text(&mut self, text: &str);
+    /// An imported name.
+    fn import(&mut self, import: &Import);
+    /// A line break, then `indent` columns of indentation (beyond genco's own).
+    fn line_break(&mut self, indent: usize);
+}
+
+/// Into a string.
+#[derive(Default)]
+struct Text(String);
+
+impl Sink for Text {
+    fn text(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    fn import(&mut self, import: &Import) {
+        self.0.push_str(import.name());
+    }
+
+    fn line_break(&mut self, indent: usize) {
+        // No trailing spaces on broken lines.
+        while self.0.ends_with(' ') {
+            self.0.pop();
+        }
+        self.0.push('\n');
+        self.0.push_str(&" ".repeat(indent));
+    }
+}
+
+/// Into genco tokens: text runs are buffered into one literal per line piece.
+struct Genco<'t> {
+    tokens: &'t mut Tokens,
+    buffer: String,
+    /// Nothing written since the last line break: another one is a blank line.
+    fresh_line: bool,
+}
+
+impl Genco<'_> {
+    fn flush(&mut self) {
+        if !self.buffer.is_empty() {
+            self.tokens.append(std::mem::take(&mut self.buffer));
+        }
+    }
+}
+
+impl Sink for Genco<'_> {
+    fn text(&mut self, text: &str) {
+        self.buffer.push_str(text);
+        self.fresh_line &= text.trim_start_matches(' ').is_empty();
+    }
+
+    fn import(&mut self, import: &Import) {
+        self.flush();
+        self.tokens.append(import.clone());
+        self.fresh_line = false;
+    }
+
+    fn line_break(&mut self, indent: usize) {
+        // No trailing spaces on broken lines.
+        let kept = self.buffer.trim_end_matches(' ').len();
+        self.buffer.truncate(kept);
+        self.flush();
+        if self.fresh_line {
+            self.tokens.line();
+        } else {
+            self.tokens.push();
+        }
+        self.fresh_line = true;
+        self.buffer.push_str(&" ".repeat(indent));
+    }
+}
+
+impl From<&str> for Doc {
+    fn from(text: &str) -> Doc {
+        Doc::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Doc {
+    fn from(text: String) -> Doc {
+        Doc::Text(text)
+    }
+}
+
+impl From<Import> for Doc {
+    fn from(import: Import) -> Doc {
+        Doc::Import(import)
+    }
+}
+
+/// Pieces in sequence, each text, an [`Import`] or a document:
+/// `cat![metric, ".add(", value, ");"]`.
+macro_rules! cat {
+    ($($piece:expr),* $(,)?) => {
+        $crate::codegen::doc::Doc::Concat(vec![$($crate::codegen::doc::Doc::from($piece)),*])
+    };
+}
+pub(crate) use cat;
+
+/// A template literal of text and expressions: a string literal when all is text.
+/// Escaped by [`write_template`] as a whole, as [`super::js::template_literal`] is.
+pub fn template(parts: Vec<TemplatePart<Doc>>) -> Doc {
+    if parts.iter().all(|p| matches!(p, TemplatePart::Text(_))) {
+        let text: String = parts
+            .into_iter()
+            .map(|p| match p {
+                TemplatePart::Text(s) => s,
+                TemplatePart::Expr(_) => String::new(),
+            })
+            .collect();
+        return Doc::Text(string_literal(&text));
+    }
+    let mut docs = Vec::with_capacity(parts.len() * 2 + 1);
+    write_template(parts, |piece| match piece {
+        TemplatePart::Text(text) => docs.push(Doc::text(text)),
+        TemplatePart::Expr(doc) => docs.push(doc),
+    });
+    Doc::Concat(docs)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,41 +243,42 @@ enum Mode {
     Break,
 }
 
-#[derive(Default)]
-struct Printer {
-    out: String,
+struct Printer<S> {
+    sink: S,
+    /// The column the next text starts at.
     column: usize,
+    /// The indentation the document starts at, which its line breaks add to.
+    base: usize,
 }
 
 type Command<'a> = (usize, Mode, &'a Doc);
 
-impl Printer {
+impl<S: Sink> Printer<S> {
     fn print(&mut self, doc: &Doc) {
         let mut stack: Vec<Command<'_>> = vec![(0, Mode::Break, doc)];
         while let Some((indent, mode, doc)) = stack.pop() {
             match doc {
                 Doc::Text(text) => {
-                    self.out.push_str(text);
+                    self.sink.text(text);
                     self.column += display_width(text);
+                }
+                Doc::Import(import) => {
+                    self.sink.import(import);
+                    self.column += display_width(import.name());
                 }
                 Doc::Line | Doc::SoftLine if mode == Mode::Flat => {
                     if matches!(doc, Doc::Line) {
-                        self.out.push(' ');
+                        self.sink.text(" ");
                         self.column += 1;
                     }
                 }
                 Doc::Line | Doc::SoftLine | Doc::HardLine => {
-                    // No trailing spaces on broken lines.
-                    while self.out.ends_with(' ') {
-                        self.out.pop();
-                    }
-                    self.out.push('\n');
-                    self.out.push_str(&" ".repeat(indent));
-                    self.column = indent;
+                    self.sink.line_break(indent);
+                    self.column = self.base + indent;
                 }
                 Doc::IfBreak(text) => {
                     if mode == Mode::Break {
-                        self.out.push_str(text);
+                        self.sink.text(text);
                         self.column += display_width(text);
                     }
                 }
@@ -185,6 +338,12 @@ impl Printer {
                         return false;
                     }
                 }
+                Doc::Import(import) => {
+                    width -= display_width(import.name()) as isize;
+                    if width < 0 {
+                        return false;
+                    }
+                }
                 Doc::Line if mode == Mode::Flat => {
                     width -= 1;
                     if width < 0 {
@@ -220,9 +379,16 @@ impl Printer {
 
 /// `items` separated by `,` and a line, with a trailing comma when broken, inside
 /// `open` and `close`: the shape of arrays, objects and argument lists.
-pub fn delimited(open: &str, items: Vec<Doc>, close: &str, line: Doc, broken: bool) -> Doc {
+pub fn delimited(
+    open: impl Into<Doc>,
+    items: Vec<Doc>,
+    close: &str,
+    line: Doc,
+    broken: bool,
+) -> Doc {
+    let open = open.into();
     if items.is_empty() {
-        return Doc::text(format!("{open}{close}"));
+        return cat![open, close];
     }
     let mut inner = vec![line.clone()];
     let count = items.len();
@@ -234,7 +400,7 @@ pub fn delimited(open: &str, items: Vec<Doc>, close: &str, line: Doc, broken: bo
         }
     }
     let docs = vec![
-        Doc::text(open),
+        open,
         Doc::Indent(inner),
         Doc::IfBreak(","),
         line,
@@ -264,14 +430,15 @@ fn broken(doc: Doc) -> Doc {
 
 /// A call: `callee(args)`, hugging a last object or function argument as prettier
 /// does, else breaking all arguments one per line.
-pub fn call(callee: &str, args: Vec<Doc>, hug_last: bool) -> Doc {
+pub fn call(callee: impl Into<Doc>, args: Vec<Doc>, hug_last: bool) -> Doc {
+    let callee = callee.into();
     if args.is_empty() {
-        return Doc::text(format!("{callee}()"));
+        return cat![callee, "()"];
     }
     let others_break = args[..args.len() - 1].iter().any(Doc::forces_break);
     let any_breaks = others_break || args[args.len() - 1].forces_break();
     let hugged = (hug_last && !others_break).then(|| {
-        let mut hugged = vec![Doc::text(format!("{callee}("))];
+        let mut hugged = vec![cat![callee.clone(), "("]];
         let (last, init) = args.split_last().expect("not empty");
         for arg in init {
             hugged.push(arg.clone());
@@ -283,7 +450,7 @@ pub fn call(callee: &str, args: Vec<Doc>, hug_last: bool) -> Doc {
     });
     // The flat and the all-broken layouts share their content: only the
     // group's flag differs.
-    let flat = delimited(&format!("{callee}("), args, ")", Doc::SoftLine, false);
+    let flat = delimited(cat![callee, "("], args, ")", Doc::SoftLine, false);
     let all_broken = broken(flat.clone());
     match hugged {
         Some(hugged) if any_breaks => Doc::Alternatives(vec![hugged, all_broken]),

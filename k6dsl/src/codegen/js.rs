@@ -1,16 +1,16 @@
 //! JavaScript literals and layout: the only code that turns data into JS text.
 //!
 //! genco's own `quoted()` and template strings are not safe for arbitrary text (see
-//! `k6-facts.md`), so every string, number, key and identifier is written here, and
-//! genco only arranges the lines.
+//! `k6-facts.md`), so every string, number, key and identifier is written here;
+//! genco's tokens (`lang.rs`) carry the text into files.
 //!
 //! Layout follows prettier's defaults (80 columns, 2 spaces, double quotes unless the
 //! text holds more double than single quotes, trailing commas), so that generated
 //! scripts look hand-written and survive a formatter unchanged.
 
-use genco::lang::js;
-use genco::prelude::*;
 use genco::tokens::FormatInto;
+
+use super::lang::{Tokens, K6};
 
 /// prettier's default line width.
 pub const LINE_WIDTH: usize = 80;
@@ -189,13 +189,14 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
-/// One piece of a template literal: user text, or an expression codegen built.
+/// One piece of a template literal: user text, or an expression codegen built (its
+/// text by default; a layout document in the VU code).
 #[derive(Debug, Clone, PartialEq)]
-pub enum TemplatePart {
+pub enum TemplatePart<E = String, T = String> {
     /// Text, escaped on output together with the text beside it.
-    Text(String),
+    Text(T),
     /// A JavaScript expression made by codegen, written as `${expression}`.
-    Expr(String),
+    Expr(E),
 }
 
 /// A whole template literal. Adjacent text parts are merged before they are escaped,
@@ -209,23 +210,46 @@ pub enum TemplatePart {
 /// assert_eq!(template_literal(&parts), r"`/echo/\${__ENV.SECRET}${__VU}`");
 /// ```
 pub fn template_literal(parts: &[TemplatePart]) -> String {
-    let mut out = String::from("`");
-    let mut text = String::new();
+    let mut out = String::new();
+    write_template(
+        parts.iter().map(|part| match part {
+            TemplatePart::Text(t) => TemplatePart::Text(t.as_str()),
+            TemplatePart::Expr(e) => TemplatePart::Expr(e.as_str()),
+        }),
+        |piece| match piece {
+            TemplatePart::Text(text) | TemplatePart::Expr(text) => out.push_str(text),
+        },
+    );
+    out
+}
+
+/// Writes a template literal to `out` in order: escaped text (the backticks, the
+/// runs of text, the `${` and `}` around each expression) as [`TemplatePart::Text`],
+/// and each expression at its place. Adjacent text parts are merged before they are
+/// escaped, as [`template_literal`] says.
+pub(crate) fn write_template<E, T: AsRef<str>>(
+    parts: impl IntoIterator<Item = TemplatePart<E, T>>,
+    mut out: impl FnMut(TemplatePart<E, &str>),
+) {
+    let mut run = String::new();
+    let mut escaped = String::from("`");
     for part in parts {
         match part {
-            TemplatePart::Text(t) => text.push_str(t),
+            TemplatePart::Text(t) => run.push_str(t.as_ref()),
             TemplatePart::Expr(e) => {
-                push_template_text(&mut out, &text);
-                text.clear();
-                out.push_str("${");
-                out.push_str(e);
-                out.push('}');
+                push_template_text(&mut escaped, &run);
+                run.clear();
+                escaped.push_str("${");
+                out(TemplatePart::Text(&escaped));
+                escaped.clear();
+                out(TemplatePart::Expr(e));
+                escaped.push('}');
             }
         }
     }
-    push_template_text(&mut out, &text);
-    out.push('`');
-    out
+    push_template_text(&mut escaped, &run);
+    escaped.push('`');
+    out(TemplatePart::Text(&escaped));
 }
 
 /// Text inside a template literal: escapes what would end it or start a
@@ -430,8 +454,8 @@ pub fn json_number_literal(text: &str) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Ident<'a>(pub &'a str);
 
-impl FormatInto<JavaScript> for Ident<'_> {
-    fn format_into(self, tokens: &mut js::Tokens) {
+impl FormatInto<K6> for Ident<'_> {
+    fn format_into(self, tokens: &mut Tokens) {
         debug_assert!(is_identifier(self.0), "unchecked identifier {:?}", self.0);
         tokens.append(self.0.to_owned());
     }
@@ -441,8 +465,8 @@ impl FormatInto<JavaScript> for Ident<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Str<'a>(pub &'a str);
 
-impl FormatInto<JavaScript> for Str<'_> {
-    fn format_into(self, tokens: &mut js::Tokens) {
+impl FormatInto<K6> for Str<'_> {
+    fn format_into(self, tokens: &mut Tokens) {
         tokens.append(string_literal(self.0));
     }
 }
@@ -479,7 +503,7 @@ impl Value {
 
     /// Writes the value at the current position of `tokens`, whose line already holds
     /// `column` characters; `suffix` follows it on the same line (`,` or `;`).
-    pub fn write(&self, tokens: &mut js::Tokens, column: usize, indent: usize, suffix: &str) {
+    pub fn write(&self, tokens: &mut Tokens, column: usize, indent: usize, suffix: &str) {
         if let Some(line) = self.inline() {
             if column + display_width(&line) + suffix.len() <= LINE_WIDTH {
                 tokens.append(line);
@@ -532,9 +556,11 @@ mod tests {
     use super::*;
 
     fn written(value: &Value, column: usize) -> String {
-        let mut tokens = js::Tokens::new();
+        let mut tokens = Tokens::new();
         value.write(&mut tokens, column, 0, ";");
-        crate::codegen::render(tokens).trim_end().to_owned()
+        crate::codegen::lang::render(&tokens, &Default::default())
+            .trim_end()
+            .to_owned()
     }
 
     #[test]

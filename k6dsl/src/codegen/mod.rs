@@ -13,21 +13,24 @@
 mod check_names;
 mod doc;
 mod flows;
+mod helpers;
 mod identifier_table;
 #[doc(hidden)]
 pub mod js;
+mod lang;
+mod layout;
 mod options;
 mod project;
 mod width_table;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use genco::fmt;
-use genco::lang::js::Tokens;
 use genco::prelude::*;
 
+use doc::Doc;
 pub use js::is_identifier;
 use js::{Ident, Str};
+use lang::{Import, Tokens};
 pub use project::{project, project_ts, TSCONFIG};
 
 use crate::model::{self, Execution};
@@ -102,7 +105,8 @@ fn single_file(script: &model::Script, target: Target) -> String {
     let script = &*check_names::distinct(script);
     let (mut module, metric_vars) = new_module(script, target);
 
-    // Functions first: writing them records the imports and helpers they need.
+    // Functions first: writing them names the per-VU state and what setup()
+    // returns, which are declared above them.
     let mut functions = Vec::new();
     if let Some(setup) = &script.lifecycle.setup {
         functions.push(module.function(
@@ -116,7 +120,11 @@ fn single_file(script: &model::Script, target: Target) -> String {
     if needs_default_function(script) {
         functions.push(match &script.default_flow {
             Some(flow) => module.function("export default ", "", &flow.body, flow.pacing, None),
-            None => "export default function () {}".to_owned(),
+            None => {
+                let mut empty = Tokens::new();
+                empty.append("export default function () {}");
+                empty
+            }
         });
     }
     for flow in &script.flows {
@@ -128,87 +136,74 @@ fn single_file(script: &model::Script, target: Target) -> String {
     if let Some(path) = &script.lifecycle.summary_json {
         functions.push(module.handle_summary(path, None));
     }
+    let mut data_sets = Tokens::new();
+    for data_set in module.data_sets("./", "") {
+        data_sets.append(data_set);
+        data_sets.push();
+    }
+    // The helpers the code calls, declared after it.
+    let mut used_helpers = lang::values_from(&data_sets, &module.layout.utils);
+    for function in &functions {
+        used_helpers.extend(lang::values_from(function, &module.layout.utils));
+    }
+    let used_helpers: BTreeSet<&str> = used_helpers.iter().map(String::as_str).collect();
 
-    let mut sections: Vec<Vec<String>> = Vec::new();
-    let constants = module.constants("");
-    let data_sets = module.data_sets("./", "");
+    let mut file = Tokens::new();
     let options_value = options::options(&script.options, "./");
-    let options_type = match target {
-        Target::JavaScript => String::new(),
-        Target::TypeScript => {
-            let (name, declaration) = options_type(&options_value, "");
-            module.use_types_in("Options");
-            let mut types: Vec<String> = declaration.into_iter().collect();
-            types.extend(module.row_interfaces(""));
-            if script.lifecycle.setup.is_some() {
-                types.push(module.setup_interface(""));
-            }
-            if module.needs.helpers.contains("summaryText") {
-                types.push(flows::SUMMARY_DATA.to_owned());
-            }
-            // One section each: declarations are separated by blank lines.
-            sections.extend(types.into_iter().map(|t| vec![t]));
-            format!(": {name}")
+    let mut options_type = String::new();
+    if target == Target::TypeScript {
+        let (name, declaration) = options_type_of(&options_value, "");
+        file.register(flows::k6_type("Options"));
+        // One section each: declarations are separated by blank lines.
+        if let Some(declaration) = declaration {
+            let mut tokens = Tokens::new();
+            lang::append_lines(&mut tokens, &declaration);
+            lang::append_section(&mut file, tokens);
         }
-    };
-    sections.push(constants);
-    sections.push(module.secret_guards());
-    sections.push(data_sets);
-    sections.push(metric_declarations(script, &metric_vars, ""));
-    sections.push(module.vu_state_decl().into_iter().collect());
+        let mut types = module.row_interfaces("");
+        if script.lifecycle.setup.is_some() {
+            types.push(module.setup_interface(""));
+        }
+        for declaration in types {
+            lang::append_section(&mut file, statements([declaration]));
+        }
+        if used_helpers.contains("summaryText") {
+            let mut summary_data = Tokens::new();
+            lang::append_lines(&mut summary_data, helpers::summary_data(false));
+            lang::append_section(&mut file, summary_data);
+        }
+        options_type = format!(": {name}");
+    }
+    lang::append_section(&mut file, module.constants(""));
+    lang::append_section(&mut file, module.secret_guards());
+    lang::append_section(&mut file, data_sets);
+    lang::append_section(&mut file, metric_declarations(script, &metric_vars, ""));
+    lang::append_section(&mut file, module.vu_state_decl());
 
     let mut options = Tokens::new();
     let head = format!("export const options{options_type} = ");
     options.append(head.clone());
     options_value.write(&mut options, head.len(), 0, ";");
-    sections.push(vec![render(options).trim_end().to_owned()]);
+    lang::append_section(&mut file, options);
     for function in functions {
-        sections.push(vec![function]);
+        lang::append_section(&mut file, function);
     }
-    for helper in module.helpers() {
-        sections.push(vec![helper.to_owned()]);
+    for helper in helpers::helper_code(&used_helpers, target, false) {
+        let mut tokens = Tokens::new();
+        lang::append_lines(&mut tokens, helper);
+        lang::append_section(&mut file, tokens);
     }
+    lang::render(&file, &lang::Config::default())
+}
 
-    let mut imports = Imports::default();
-    if module.needs.http {
-        imports.default_import("k6/http", "http");
+/// Statements, one after the other, laid out from column 0.
+fn statements(docs: impl IntoIterator<Item = Doc>) -> Tokens {
+    let mut tokens = Tokens::new();
+    for doc in docs {
+        doc.write(&mut tokens, 0);
+        tokens.push();
     }
-    for name in &module.needs.k6 {
-        imports.add("k6", name);
-    }
-    if module.needs.shared_array || !script.data.is_empty() {
-        imports.add("k6/data", "SharedArray");
-    }
-    if module.needs.encoding {
-        imports.default_import("k6/encoding", "encoding");
-    }
-    if module.needs.execution {
-        imports.default_import("k6/execution", "exec");
-    }
-    for decl in &script.metrics {
-        imports.add("k6/metrics", decl.kind.js_class());
-    }
-    for name in &module.needs.types {
-        if let Some((name, from)) = flows::K6_TYPES.iter().find(|(n, _)| n == name) {
-            imports.type_import(from, name);
-        }
-    }
-
-    let mut file = imports.render();
-    let mut first = true;
-    for section in sections.into_iter().filter(|s| !s.is_empty()) {
-        if !first {
-            file.line();
-        }
-        first = false;
-        for statement in section {
-            for line in statement.lines() {
-                file.append(line.to_owned());
-                file.push();
-            }
-        }
-    }
-    render(file)
+    tokens
 }
 
 /// Options k6 v1.1 reads that `@types/k6` 1.1 does not declare, with their types.
@@ -222,7 +217,7 @@ const UNDECLARED_OPTIONS: &[(&str, &str)] = &[
 /// The type `options` is declared with: `Options` from `@types/k6`, or, when the
 /// options use what it does not declare (`noSetup`, a `dns` object with only some
 /// fields), `TestOptions` extending it, with its declaration (`export` prefixed).
-pub(crate) fn options_type(options: &js::Value, export: &str) -> (&'static str, Option<String>) {
+pub(crate) fn options_type_of(options: &js::Value, export: &str) -> (&'static str, Option<String>) {
     let mut extra: Vec<String> = Vec::new();
     let mut base = "Options".to_owned();
     if let Some(dns) = options.get("dns") {
@@ -251,24 +246,20 @@ pub(crate) fn options_type(options: &js::Value, export: &str) -> (&'static str, 
 
 /// `const loginDuration = new Trend("login_duration", true);` for each custom
 /// metric; `export` prefixes each.
-fn metric_declarations(script: &model::Script, vars: &[String], export: &str) -> Vec<String> {
-    script
-        .metrics
-        .iter()
-        .zip(vars)
-        .map(|(decl, var)| {
-            let class = decl.kind.js_class();
-            let name = Str(&decl.name);
-            let mut line = Tokens::new();
-            line.append(export);
-            if decl.time {
-                quote_in!(line => const $(Ident(var)) = new $class($name, true););
-            } else {
-                quote_in!(line => const $(Ident(var)) = new $class($name););
-            }
-            render(line).trim_end().to_owned()
-        })
-        .collect()
+fn metric_declarations(script: &model::Script, vars: &[String], export: &str) -> Tokens {
+    let mut tokens = Tokens::new();
+    for (decl, var) in script.metrics.iter().zip(vars) {
+        let class = Import::package("k6/metrics", decl.kind.js_class());
+        let name = Str(&decl.name);
+        tokens.append(export);
+        if decl.time {
+            quote_in!(tokens => const $(Ident(var)) = new $class($name, true););
+        } else {
+            quote_in!(tokens => const $(Ident(var)) = new $class($name););
+        }
+        tokens.push();
+    }
+    tokens
 }
 
 /// Whether anything runs `default`: no scenarios, or a scenario without `exec`.
@@ -323,79 +314,6 @@ fn camel_case(name: &str) -> String {
         }
     }
     out
-}
-
-/// One import line per module (`import http from "k6/http";`,
-/// `import { check, group } from "k6";`), modules and names sorted.
-#[derive(Default)]
-struct Imports {
-    named: BTreeMap<&'static str, BTreeSet<&'static str>>,
-    defaults: BTreeMap<&'static str, &'static str>,
-    /// `import type { ... }` lines (TypeScript), after the others.
-    types: BTreeMap<&'static str, BTreeSet<&'static str>>,
-}
-
-impl Imports {
-    fn type_import(&mut self, module: &'static str, name: &'static str) {
-        self.types.entry(module).or_default().insert(name);
-    }
-
-    fn add(&mut self, module: &'static str, name: &'static str) {
-        self.named.entry(module).or_default().insert(name);
-    }
-
-    fn default_import(&mut self, module: &'static str, name: &'static str) {
-        self.defaults.insert(module, name);
-    }
-
-    fn render(&self) -> Tokens {
-        let mut tokens = Tokens::new();
-        let modules: BTreeSet<&str> = self
-            .named
-            .keys()
-            .chain(self.defaults.keys())
-            .copied()
-            .collect();
-        for module in &modules {
-            let default = self.defaults.get(module);
-            let names = self.named.get(module).map(|names| {
-                let names: Vec<&str> = names.iter().copied().collect();
-                format!("{{ {} }}", names.join(", "))
-            });
-            let what = match (default, names) {
-                (Some(d), Some(n)) => format!("{d}, {n}"),
-                (Some(d), None) => (*d).to_owned(),
-                (None, Some(n)) => n,
-                (None, None) => continue,
-            };
-            quote_in!(tokens => import $what from $(Str(module)););
-            tokens.push();
-        }
-        for (module, names) in &self.types {
-            let names: Vec<&str> = names.iter().copied().collect();
-            let what = format!("{{ {} }}", names.join(", "));
-            quote_in!(tokens => import type $what from $(Str(module)););
-            tokens.push();
-        }
-        if !modules.is_empty() || !self.types.is_empty() {
-            tokens.line();
-        }
-        tokens
-    }
-}
-
-pub(crate) fn render(tokens: Tokens) -> String {
-    let config = fmt::Config::from_lang::<JavaScript>()
-        .with_indentation(fmt::Indentation::Space(js::INDENT))
-        .with_newline("\n");
-    let mut writer = fmt::FmtWriter::new(String::new());
-    tokens
-        .format_file(
-            &mut writer.as_formatter(&config),
-            &genco::lang::js::Config::default(),
-        )
-        .expect("formatting into a String cannot fail");
-    writer.into_inner()
 }
 
 #[cfg(test)]

@@ -26,13 +26,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use genco::lang::js::Tokens;
-use genco::prelude::*;
-
-use super::doc::{delimited, Doc};
-use super::flows::{self, Needs, K6_TYPES, SHARED_CHECKS, SHARED_CHECKS_TS, SUMMARY_DATA};
-use super::js::{string_literal, Str};
-use super::{metric_declarations, needs_default_function, options, options_type, render, Target};
+use super::flows::{self, k6_type};
+use super::helpers;
+use super::js::string_literal;
+use super::lang::{self, relative, Tokens};
+use super::{
+    metric_declarations, needs_default_function, options, options_type_of, statements, Target,
+};
 use crate::model::{self, vu::Expr};
 
 /// The `tsconfig.json` of a TypeScript project: for editors, and for `npx tsc`,
@@ -55,39 +55,12 @@ pub const TSCONFIG: &str = r#"{
 }
 "#;
 
-/// Where the main module and the libraries live, with the target's extension.
-struct Layout {
-    main: String,
-    config: String,
-    metrics: String,
-    auth: String,
-    checks: String,
-    data: String,
-    utils: String,
-}
-
-impl Layout {
-    fn new(target: Target) -> Self {
-        let ext = target.extension();
-        let at = |path: &str| format!("scripts/{path}.{ext}");
-        Layout {
-            main: at("main"),
-            config: at("lib/config"),
-            metrics: at("lib/metrics"),
-            auth: at("lib/auth"),
-            checks: at("lib/checks"),
-            data: at("lib/data"),
-            utils: at("lib/utils"),
-        }
-    }
-}
-
-/// One generated module: its path and what its code needs.
+/// One generated module of the project: its path, its per-VU state and its
+/// sections, whose tokens hold the names it imports.
 struct Part {
     path: String,
-    needs: Needs,
-    vu_state: Option<String>,
-    body: Vec<String>,
+    vu_state: Tokens,
+    body: Vec<Tokens>,
 }
 
 /// Every file of the project, by path from the project root, in a fixed order.
@@ -115,30 +88,28 @@ fn project_in(
     let script = &*super::check_names::distinct(script);
     let ts = target == Target::TypeScript;
     let ext = target.extension();
-    let layout = Layout::new(target);
     let (mut module, metric_vars) = super::new_module(script, target);
     module.shared_checks = true;
+    let layout = module.layout.clone();
 
     let mut parts: Vec<Part> = Vec::new();
-    let mut take = |module: &mut flows::Module, path: String, body: Vec<String>| {
-        let needs = std::mem::take(&mut module.needs);
+    let mut take = |module: &mut flows::Module, path: String, body: Vec<Tokens>| {
         let vu_state = module.vu_state_decl();
         module.vu_state.clear();
         parts.push(Part {
             path,
-            needs,
             vu_state,
             body,
         });
     };
 
-    // Functions, each in its own module; writing them records what they use.
+    // Functions, each in its own module.
     let mut reexports: Vec<(String, String)> = Vec::new();
     if let Some(setup) = &script.lifecycle.setup {
         let f = module.function("export ", "setup", &setup.body, None, Some(&setup.returns));
         let mut body = Vec::new();
         if ts {
-            body.push(module.setup_interface("export "));
+            body.push(statements([module.setup_interface("export ")]));
         }
         body.push(f);
         take(&mut module, layout.auth.clone(), body);
@@ -147,15 +118,19 @@ fn project_in(
     if needs_default_function(script) {
         let f = match &script.default_flow {
             Some(flow) => module.function("export default ", "", &flow.body, flow.pacing, None),
-            None => "export default function () {}".to_owned(),
+            None => {
+                let mut empty = Tokens::new();
+                empty.append("export default function () {}");
+                empty
+            }
         };
-        let path = format!("scripts/scenarios/default.{ext}");
+        let path = layout.scenario("default");
         take(&mut module, path.clone(), vec![f]);
         reexports.push(("default".into(), path));
     }
     for flow in &script.flows {
         let f = module.function("export ", &flow.name, &flow.body, flow.pacing, None);
-        let path = format!("scripts/scenarios/{}.{ext}", flow.name);
+        let path = layout.scenario(&flow.name);
         take(&mut module, path.clone(), vec![f]);
         reexports.push((flow.name.clone(), path));
     }
@@ -165,10 +140,15 @@ fn project_in(
     }
     if let Some(path) = &script.lifecycle.summary_json {
         let resolved = format!("../{path}");
-        main_body.push(format!(
-            "// Where handleSummary writes, from this file's place: k6 may run anywhere.\nconst SUMMARY_PATH = decodeURIComponent(\n  import.meta.resolve({}).replace(\"file://\", \"\"),\n);",
-            string_literal(&resolved)
-        ));
+        let mut summary_path = Tokens::new();
+        lang::append_lines(
+            &mut summary_path,
+            &format!(
+                "// Where handleSummary writes, from this file's place: k6 may run anywhere.\nconst SUMMARY_PATH = decodeURIComponent(\n  import.meta.resolve({}).replace(\"file://\", \"\"),\n);",
+                string_literal(&resolved)
+            ),
+        );
+        main_body.push(summary_path);
         main_body.push(module.handle_summary(path, Some("SUMMARY_PATH")));
     }
     take(&mut module, layout.main.clone(), main_body);
@@ -176,214 +156,148 @@ fn project_in(
     // Data sets (they may need the CSV helper), after the interfaces of their rows.
     let data_sets = module.data_sets("../../", "export ");
     if !data_sets.is_empty() {
-        let mut body = if ts {
-            module.row_interfaces("export ")
-        } else {
-            Vec::new()
-        };
+        let mut body = Vec::new();
+        if ts {
+            body.extend(
+                module
+                    .row_interfaces("export ")
+                    .into_iter()
+                    .map(|row| statements([row])),
+            );
+        }
         body.extend(data_sets);
         take(&mut module, layout.data.clone(), body);
     }
 
-    let used_helpers: BTreeSet<&str> = parts
-        .iter()
-        .flat_map(|p| p.needs.helpers.iter().copied())
-        .collect();
-    let used_checks: BTreeSet<&str> = parts
-        .iter()
-        .flat_map(|p| p.needs.checks.iter().copied())
-        .collect();
-
-    // Where each module-level name comes from.
-    let mut origin: BTreeMap<String, &str> = BTreeMap::new();
-    for constant in module.env_consts.values() {
-        origin.insert(constant.clone(), &layout.config);
+    // What the modules import from lib/utils and lib/checks: what those declare.
+    let mut used_helpers = BTreeSet::new();
+    let mut used_checks = BTreeSet::new();
+    for body in parts.iter().flat_map(|part| &part.body) {
+        used_helpers.extend(lang::values_from(body, &layout.utils));
+        used_checks.extend(lang::values_from(body, &layout.checks));
     }
-    origin.insert(module.base_url.clone(), &layout.config);
-    for var in &metric_vars {
-        origin.insert(var.clone(), &layout.metrics);
-    }
-    for var in module.data_vars.values() {
-        origin.insert(var.clone(), &layout.data);
-    }
-    // Where each declared type comes from (TypeScript).
-    let mut type_origin: BTreeMap<String, &str> = BTreeMap::new();
-    type_origin.insert("SetupData".into(), &layout.auth);
-    type_origin.insert("SummaryData".into(), &layout.utils);
-    for row in module.row_types.values() {
-        if row.interface.is_some() {
-            type_origin.insert(row.name.clone(), &layout.data);
-        }
-    }
+    let used_helpers: BTreeSet<&str> = used_helpers.iter().map(String::as_str).collect();
+    let used_checks: BTreeSet<&str> = used_checks.iter().map(String::as_str).collect();
 
     let mut files: Vec<(String, String)> = Vec::new();
 
     // lib/config: settings and options.
     {
-        let mut sections = vec![module.constants("export "), module.secret_guards()];
+        let mut file = Tokens::new();
         let options = options::options(&script.options, "../../");
-        let mut imports = Vec::new();
         let mut head = "const load = ".to_owned();
-        let mut smoke = SMOKE.to_owned();
+        let mut smoke = helpers::smoke(target);
         if ts {
-            let (name, declaration) = options_type(&options, "");
-            imports.push(type_import_line(
-                "k6/options",
-                &["Options".to_owned(), "Scenario".to_owned()],
-            ));
-            sections.insert(0, declaration.into_iter().collect());
+            let (name, declaration) = options_type_of(&options, "");
+            file.register(k6_type("Options"));
+            file.register(k6_type("Scenario"));
+            if let Some(declaration) = declaration {
+                lang::append_section(&mut file, text(&declaration));
+            }
             head = format!("const load: {name} = ");
-            smoke = SMOKE_TS.replace("Options", name);
+            smoke = smoke.replace("Options", name);
         }
-        let mut tokens = Tokens::new();
-        tokens.append(head.clone());
-        options.write(&mut tokens, head.len(), 0, ";");
-        sections.push(vec![render(tokens).trim_end().to_owned()]);
-        sections.push(vec![smoke]);
+        lang::append_section(&mut file, module.constants("export "));
+        lang::append_section(&mut file, module.secret_guards());
+        let mut load = Tokens::new();
+        load.append(head.clone());
+        options.write(&mut load, head.len(), 0, ";");
+        lang::append_section(&mut file, load);
+        lang::append_section(&mut file, text(&smoke));
         files.push((
             layout.config.clone(),
             module_text(
                 "Settings read from the environment (k6 run -e NAME=value), and the test's options.",
-                &imports,
-                sections,
+                &layout.config,
+                file,
             ),
         ));
     }
 
     // lib/metrics.
     if !script.metrics.is_empty() {
-        let classes: Vec<String> = script
-            .metrics
-            .iter()
-            .map(|d| d.kind.js_class().to_owned())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let mut file = Tokens::new();
+        lang::append_section(
+            &mut file,
+            metric_declarations(script, &metric_vars, "export "),
+        );
         files.push((
             layout.metrics.clone(),
             module_text(
                 "Custom metrics: created once in init code, recorded by the scenarios.",
-                &[import_line("k6/metrics", None, &classes)],
-                vec![metric_declarations(script, &metric_vars, "export ")],
+                &layout.metrics,
+                file,
             ),
         ));
     }
 
     // lib/checks: only the checks in use.
     if !used_checks.is_empty() {
-        let table = if ts { SHARED_CHECKS_TS } else { SHARED_CHECKS };
-        let checks = table
-            .iter()
-            .filter(|(name, _)| used_checks.contains(name))
-            .map(|(_, code)| vec![(*code).to_owned()])
-            .collect();
-        let mut imports = Vec::new();
+        let mut file = Tokens::new();
         if ts {
             if used_checks.contains("jsonEquals") {
-                imports.push(type_import_line("k6", &["JSONValue".to_owned()]));
+                file.register(k6_type("JSONValue"));
             }
-            imports.push(type_import_line("k6/http", &["Response".to_owned()]));
+            file.register(k6_type("Response"));
+        }
+        for check in helpers::shared_checks(&used_checks, target) {
+            lang::append_section(&mut file, text(check));
         }
         files.push((
             layout.checks.clone(),
             module_text(
                 "Reusable checks: each returns a predicate for check().",
-                &imports,
-                checks,
+                &layout.checks,
+                file,
             ),
         ));
     }
 
     // lib/utils: helpers, exported.
     if !used_helpers.is_empty() {
-        let mut helpers: Vec<Vec<String>> = Vec::new();
+        let mut file = Tokens::new();
         if ts && used_helpers.contains("summaryText") {
-            helpers.push(vec![SUMMARY_DATA.replacen(
-                "\ninterface ",
-                "\nexport interface ",
-                1,
-            )]);
+            lang::append_section(&mut file, text(helpers::summary_data(true)));
         }
-        helpers.extend(
-            flows::helper_code(&used_helpers, target)
-                .into_iter()
-                .map(|code| vec![code.replacen("function ", "export function ", 1)]),
-        );
+        for helper in helpers::helper_code(&used_helpers, target, true) {
+            lang::append_section(&mut file, text(helper));
+        }
         files.push((
             layout.utils.clone(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
-                &[],
-                helpers,
+                &layout.utils,
+                file,
             ),
         ));
     }
 
-    for part in &parts {
-        let mut imports = k6_imports(&part.needs, part.path == layout.data);
-        let mut local: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        for name in &part.needs.names {
-            if let Some(from) = origin.get(name) {
-                if *from != part.path {
-                    local.entry(from).or_default().insert(name.clone());
-                }
-            }
-        }
-        for helper in &part.needs.helpers {
-            local
-                .entry(&layout.utils)
-                .or_default()
-                .insert((*helper).to_owned());
-        }
-        for check in &part.needs.checks {
-            local
-                .entry(&layout.checks)
-                .or_default()
-                .insert((*check).to_owned());
-        }
-        for (from, names) in &local {
-            let names: Vec<String> = names.iter().cloned().collect();
-            imports.push(import_line(&relative(&part.path, from), None, &names));
-        }
-        // `import type` lines: @types/k6's, then the project's own.
-        let mut k6_types: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        let mut local_types: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for name in &part.needs.types {
-            if let Some((_, from)) = K6_TYPES.iter().find(|(n, _)| n == name) {
-                k6_types.entry(from).or_default().push(name.clone());
-            } else if let Some(from) = type_origin.get(name) {
-                if *from != part.path {
-                    local_types.entry(from).or_default().push(name.clone());
-                }
-            }
-        }
-        for (from, names) in &k6_types {
-            imports.push(type_import_line(from, names));
-        }
-        for (from, names) in &local_types {
-            imports.push(type_import_line(&relative(&part.path, from), names));
-        }
-        let mut sections = Vec::new();
+    for part in parts {
+        let mut file = Tokens::new();
         if part.path == layout.main {
-            let mut exports = vec![format!(
+            let mut exports = Tokens::new();
+            exports.append(format!(
                 "export {{ options }} from {};",
                 string_literal(&relative(&layout.main, &layout.config))
-            )];
+            ));
             for (name, path) in &reexports {
-                exports.push(format!(
+                exports.push();
+                exports.append(format!(
                     "export {{ {name} }} from {};",
                     string_literal(&relative(&layout.main, path))
                 ));
             }
-            sections.push(exports);
+            lang::append_section(&mut file, exports);
         }
-        if let Some(state) = &part.vu_state {
-            sections.push(vec![format!(
-                "// Kept per VU, across its iterations.\n{state}"
-            )]);
+        if !part.vu_state.is_empty() {
+            let mut state = Tokens::new();
+            state.append("// Kept per VU, across its iterations.");
+            state.push();
+            state.append(part.vu_state);
+            lang::append_section(&mut file, state);
         }
-        for body in &part.body {
-            sections.push(vec![body.clone()]);
+        for body in part.body {
+            lang::append_section(&mut file, body);
         }
         let title = match part.path.as_str() {
             path if path == layout.main => {
@@ -401,7 +315,7 @@ fn project_in(
                     .trim_end_matches(&format!(".{ext}"))
             ),
         };
-        files.push((part.path.clone(), module_text(&title, &imports, sections)));
+        files.push((part.path.clone(), module_text(&title, &part.path, file)));
     }
 
     files.extend(data_files);
@@ -414,148 +328,21 @@ fn project_in(
     files
 }
 
-/// `k6 run -e SMOKE=true`: the same test at the least load, whatever the options.
-const SMOKE: &str = "// k6 run -e SMOKE=true: every scenario's function once, by one VU, to check
-// that the test works before putting load on anything.
-export const options = __ENV.SMOKE === \"true\" ? smoke(load) : load;
-
-function smoke(options) {
-  const { scenarios, duration, iterations, stages, vus, ...rest } = options;
-  if (scenarios === undefined) {
-    return { ...rest, vus: 1, iterations: 1 };
-  }
-  const once = {};
-  for (const [name, scenario] of Object.entries(scenarios)) {
-    once[name] = { executor: \"per-vu-iterations\", vus: 1, iterations: 1 };
-    for (const key of [\"exec\", \"env\", \"tags\"]) {
-      if (scenario[key] !== undefined) {
-        once[name][key] = scenario[key];
-      }
-    }
-  }
-  return { ...rest, scenarios: once };
-}";
-
-/// [`SMOKE`] in TypeScript (`Options` becomes `TestOptions` when the options need
-/// the extended type).
-const SMOKE_TS: &str = r#"// k6 run -e SMOKE=true: every scenario's function once, by one VU, to check
-// that the test works before putting load on anything.
-export const options: Options = __ENV.SMOKE === "true" ? smoke(load) : load;
-
-function smoke(options: Options): Options {
-  const { scenarios, duration, iterations, stages, vus, ...rest } = options;
-  if (scenarios === undefined) {
-    return { ...rest, vus: 1, iterations: 1 };
-  }
-  const once: { [name: string]: Scenario } = {};
-  for (const [name, { exec, env, tags }] of Object.entries(scenarios)) {
-    // k6 reads a field set to undefined as a field left out.
-    once[name] = {
-      executor: "per-vu-iterations",
-      vus: 1,
-      iterations: 1,
-      exec,
-      env,
-      tags,
+/// The module at `path`: a one-line comment saying what it is, its imports, then
+/// its tokens.
+fn module_text(title: &str, path: &str, file: Tokens) -> String {
+    let config = lang::Config {
+        module_path: Some(path.to_owned()),
+        title: Some(title.to_owned()),
     };
-  }
-  return { ...rest, scenarios: once };
-}"#;
-
-/// A module: a one-line comment saying what it is, imports, then sections
-/// separated by blank lines.
-fn module_text(title: &str, imports: &[String], sections: Vec<Vec<String>>) -> String {
-    let mut out = format!("// {title}\n\n");
-    if !imports.is_empty() {
-        for import in imports {
-            out.push_str(import);
-            out.push('\n');
-        }
-        out.push('\n');
-    }
-    let sections: Vec<String> = sections
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.join("\n"))
-        .collect();
-    out.push_str(&sections.join("\n\n"));
-    out.push('\n');
-    out
+    lang::render(&file, &config)
 }
 
-/// The k6 modules' imports a module's code needs (`SharedArray` only in data.js).
-fn k6_imports(needs: &Needs, data_module: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let k6: Vec<String> = needs.k6.iter().map(|n| (*n).to_owned()).collect();
-    if !k6.is_empty() {
-        out.push(import_line("k6", None, &k6));
-    }
-    if data_module {
-        out.push(import_line("k6/data", None, &["SharedArray".to_owned()]));
-    }
-    if needs.encoding {
-        out.push(import_line("k6/encoding", Some("encoding"), &[]));
-    }
-    if needs.execution {
-        out.push(import_line("k6/execution", Some("exec"), &[]));
-    }
-    if needs.http {
-        out.push(import_line("k6/http", Some("http"), &[]));
-    }
-    out
-}
-
-/// `import http from "k6/http";`, `import { a, b } from "./x.js";`, broken over
-/// lines as prettier does when too long.
-fn import_line(module: &str, default: Option<&str>, names: &[String]) -> String {
-    import_line_with("import ", module, default, names)
-}
-
-fn import_line_with(
-    keyword: &str,
-    module: &str,
-    default: Option<&str>,
-    names: &[String],
-) -> String {
-    let mut docs = vec![Doc::text(keyword)];
-    if let Some(default) = default {
-        docs.push(Doc::text(default));
-        if !names.is_empty() {
-            docs.push(Doc::text(", "));
-        }
-    }
-    if !names.is_empty() {
-        let items = names.iter().map(|n| Doc::text(n.clone())).collect();
-        docs.push(delimited("{", items, "}", Doc::Line, false));
-    }
+/// Text that spans lines (a helper, a declaration), as tokens.
+fn text(text: &str) -> Tokens {
     let mut tokens = Tokens::new();
-    quote_in!(tokens => $(Str(module)));
-    docs.push(Doc::text(format!(" from {};", render(tokens).trim_end())));
-    Doc::Concat(docs).render()
-}
-
-/// `import type { A, B } from "module";`, broken over lines as prettier does.
-fn type_import_line(module: &str, names: &[String]) -> String {
-    import_line_with("import type ", module, None, names)
-}
-
-/// The import specifier of `to` from the module at `from` (both from the root).
-fn relative(from: &str, to: &str) -> String {
-    let mut from_dir: Vec<&str> = from.split('/').collect();
-    from_dir.pop(); // the module's own file name
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let ups = from_dir.len() - common;
-    let rest = to_parts[common..].join("/");
-    if ups == 0 {
-        format!("./{rest}")
-    } else {
-        format!("{}{rest}", "../".repeat(ups))
-    }
+    lang::append_lines(&mut tokens, text);
+    tokens
 }
 
 /// The project's README: what is in it and how to run it.
@@ -650,25 +437,4 @@ npx tsc
         out.push_str(&format!("- `{path}`\n"));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relative;
-
-    #[test]
-    fn relative_specifiers_between_project_modules() {
-        assert_eq!(
-            relative("scripts/main.js", "scripts/lib/config.js"),
-            "./lib/config.js"
-        );
-        assert_eq!(
-            relative("scripts/scenarios/browse.js", "scripts/lib/config.js"),
-            "../lib/config.js"
-        );
-        assert_eq!(
-            relative("scripts/lib/auth.js", "scripts/lib/utils.js"),
-            "./utils.js"
-        );
-    }
 }

@@ -1,0 +1,114 @@
+//! Checks on a response: inline predicates, or the reusable functions of a
+//! project's `lib/checks`.
+
+use crate::codegen::doc::{call, cat, Doc};
+use crate::codegen::js::{number_literal, property_key, string_literal};
+use crate::codegen::lang::Import;
+use crate::model::vu::{Check, JsonScalar, Predicate};
+
+use super::requests::canonical_header;
+use super::values::member;
+use super::Function;
+
+impl Function<'_, '_> {
+    pub(super) fn check_entry(&mut self, check: &Check) -> Doc {
+        if self.module.shared_checks {
+            if let Some((function, args)) = shared_check(&check.predicate) {
+                let function = Import::local(&self.module.layout.checks, function);
+                return cat![
+                    format!("{}: ", property_key(&check.name)),
+                    call(function, args.into_iter().map(Doc::text).collect(), false),
+                ];
+            }
+        }
+        let body = match &check.predicate {
+            Predicate::Status(code) => format!("r.status === {code}"),
+            Predicate::StatusIn(codes) => {
+                let list: Vec<String> = codes.iter().map(u16::to_string).collect();
+                format!("[{}].includes(r.status)", list.join(", "))
+            }
+            Predicate::HeaderPresent(name) => {
+                format!("r.headers{} !== undefined", member(&canonical_header(name)))
+            }
+            Predicate::HeaderContains(name, text) => format!(
+                "(r.headers{} || \"\").includes({})",
+                member(&canonical_header(name)),
+                string_literal(text)
+            ),
+            Predicate::BodyContains(text) => {
+                format!("String(r.body).includes({})", string_literal(text))
+            }
+            Predicate::BodyMatches(pattern) if self.module.ts() => {
+                format!(
+                    "new RegExp({}).test(String(r.body))",
+                    string_literal(pattern)
+                )
+            }
+            Predicate::BodyMatches(pattern) => {
+                format!("new RegExp({}).test(r.body)", string_literal(pattern))
+            }
+            Predicate::JsonExists(path) => {
+                format!("r.json({}) !== undefined", string_literal(path))
+            }
+            Predicate::JsonEquals(path, expected) => {
+                format!(
+                    "r.json({}) === {}",
+                    string_literal(path),
+                    json_scalar(expected)
+                )
+            }
+            Predicate::DurationBelow(limit) => format!(
+                "r.timings.duration < {}",
+                number_literal(limit.as_secs_f64() * 1000.0)
+            ),
+            Predicate::RawJs(code) => code.clone(),
+        };
+        Doc::Concat(vec![
+            Doc::text(format!("{}: (r) =>", property_key(&check.name))),
+            Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(body)])]),
+        ])
+    }
+}
+
+/// The reusable check function of a project's `lib/checks.js` for a predicate, and
+/// its arguments; a raw JavaScript predicate stays inline.
+fn shared_check(predicate: &Predicate) -> Option<(&'static str, Vec<String>)> {
+    Some(match predicate {
+        Predicate::Status(code) => ("statusIs", vec![code.to_string()]),
+        Predicate::StatusIn(codes) => {
+            let list: Vec<String> = codes.iter().map(u16::to_string).collect();
+            ("statusIn", vec![format!("[{}]", list.join(", "))])
+        }
+        Predicate::HeaderPresent(name) => {
+            ("hasHeader", vec![string_literal(&canonical_header(name))])
+        }
+        Predicate::HeaderContains(name, text) => (
+            "headerContains",
+            vec![
+                string_literal(&canonical_header(name)),
+                string_literal(text),
+            ],
+        ),
+        Predicate::BodyContains(text) => ("bodyContains", vec![string_literal(text)]),
+        Predicate::BodyMatches(pattern) => ("bodyMatches", vec![string_literal(pattern)]),
+        Predicate::JsonExists(path) => ("hasJson", vec![string_literal(path)]),
+        Predicate::JsonEquals(path, expected) => (
+            "jsonEquals",
+            vec![string_literal(path), json_scalar(expected)],
+        ),
+        Predicate::DurationBelow(limit) => (
+            "respondsWithin",
+            vec![number_literal(limit.as_secs_f64() * 1000.0)],
+        ),
+        Predicate::RawJs(_) => return None,
+    })
+}
+
+fn json_scalar(value: &JsonScalar) -> String {
+    match value {
+        JsonScalar::Null => "null".to_owned(),
+        JsonScalar::Bool(b) => b.to_string(),
+        JsonScalar::Num(n) => number_literal(*n),
+        JsonScalar::Str(s) => string_literal(s),
+    }
+}

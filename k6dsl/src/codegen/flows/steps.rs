@@ -1,0 +1,157 @@
+//! Steps: groups, think time, metrics, data rows and once-per-VU blocks.
+
+use std::time::Duration;
+
+use crate::codegen::doc::{call, cat, Doc};
+use crate::codegen::js::{number_literal, string_literal};
+use crate::model::vu::{Block, RowSelection, Step, ThinkTime, Var};
+
+use super::function::{walk, Event};
+use super::values::execution;
+use super::{k6, Function, VuVar};
+
+impl Function<'_, '_> {
+    pub(super) fn block(&mut self, block: &Block, out: &mut Vec<Doc>) {
+        for step in block {
+            self.step(step, out);
+        }
+    }
+
+    fn step(&mut self, step: &Step, out: &mut Vec<Doc>) {
+        match step {
+            Step::Request(request) => self.request(request, out),
+            Step::Batch(requests) => self.batch(requests, out),
+            Step::Group { name, body } => {
+                let mut inner = Vec::new();
+                self.block(body, &mut inner);
+                out.push(cat![
+                    call(
+                        k6("group"),
+                        vec![Doc::text(string_literal(name)), function_doc(inner)],
+                        true,
+                    ),
+                    ";",
+                ]);
+            }
+            Step::Sleep(think) => {
+                let arg = match think {
+                    ThinkTime::Fixed(d) => Doc::text(seconds(*d)),
+                    ThinkTime::Between(min, max) => {
+                        let helper = if min.subsec_nanos() == 0 && max.subsec_nanos() == 0 {
+                            "randomIntBetween"
+                        } else {
+                            "randomBetween"
+                        };
+                        cat![
+                            self.module.helper(helper),
+                            format!("({}, {})", seconds(*min), seconds(*max)),
+                        ]
+                    }
+                };
+                out.push(cat![k6("sleep"), "(", arg, ");"]);
+            }
+            Step::AddToMetric { metric, value } => {
+                let var = self.module.metric(metric);
+                let value = self.number_expr(value);
+                out.push(cat![var, ".add(", value, ");"]);
+            }
+            Step::PickRow {
+                var,
+                data,
+                selection,
+            } => {
+                let rows = self.module.rows(data);
+                let index = match selection {
+                    RowSelection::PerVu => cat!["(__VU - 1) % ", rows.clone(), ".length"],
+                    RowSelection::PerIteration => cat!["__ITER % ", rows.clone(), ".length"],
+                    RowSelection::Unique => cat![
+                        execution(),
+                        ".scenario.iterationInTest % ",
+                        rows.clone(),
+                        ".length",
+                    ],
+                    RowSelection::Random => {
+                        cat!["Math.floor(Math.random() * ", rows.clone(), ".length)"]
+                    }
+                };
+                let name = self.declare(var);
+                out.push(cat![name, rows, "[", index, "];"]);
+            }
+            Step::OncePerVu { body } => {
+                let mut kept = Vec::new();
+                walk(body, &mut Vec::new(), true, &mut |event| {
+                    if let Event::Def(var, _, _, _) = event {
+                        kept.push(var.clone());
+                    }
+                });
+                let condition = if kept.is_empty() {
+                    let flag = self.module.names.fresh("vuReady");
+                    self.module.vu_state.push(VuVar {
+                        name: flag.clone(),
+                        ty: None,
+                        init: Some("false"),
+                    });
+                    let mut inner = Vec::new();
+                    self.block(body, &mut inner);
+                    inner.push(Doc::text(format!("{flag} = true;")));
+                    out.push(if_doc(Doc::text(format!("!{flag}")), inner));
+                    return;
+                } else {
+                    kept.iter()
+                        .map(|v| format!("{} === undefined", self.names.var(v)))
+                        .collect::<Vec<_>>()
+                        .join(" || ")
+                };
+                let mut inner = Vec::new();
+                self.block(body, &mut inner);
+                out.push(if_doc(Doc::text(condition), inner));
+            }
+        }
+    }
+
+    /// `const name = ` for a new variable, or `name = ` for one declared elsewhere.
+    pub(super) fn declare(&mut self, var: &Var) -> String {
+        let key = (var.owner.clone(), var.id);
+        if self.hoisted.contains(&key) || self.vu_vars.contains(&key) {
+            format!("{} = ", self.names.var(var))
+        } else {
+            format!("const {} = ", self.bind(var))
+        }
+    }
+}
+
+fn function_doc(statements: Vec<Doc>) -> Doc {
+    if statements.is_empty() {
+        return Doc::text("function () {}");
+    }
+    let mut inner = Vec::new();
+    for s in statements {
+        inner.push(Doc::HardLine);
+        inner.push(s);
+    }
+    Doc::broken_group(vec![
+        Doc::text("function () {"),
+        Doc::Indent(inner),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+pub(super) fn if_doc(condition: Doc, statements: Vec<Doc>) -> Doc {
+    let mut inner = Vec::new();
+    for s in statements {
+        inner.push(Doc::HardLine);
+        inner.push(s);
+    }
+    Doc::broken_group(vec![
+        cat!["if (", condition, ") {"],
+        Doc::Indent(inner),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+/// Seconds as k6's `sleep` takes them.
+fn seconds(d: Duration) -> String {
+    number_literal(d.as_secs_f64())
+}

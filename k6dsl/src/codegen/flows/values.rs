@@ -1,0 +1,183 @@
+//! Values as JavaScript expressions, with their TypeScript types: literals,
+//! environment, variables, fields, setup data and text joined in template literals.
+
+use crate::codegen::doc::{cat, template, Doc};
+use crate::codegen::js::{number_literal, string_literal, TemplatePart};
+use crate::model::vu::Expr;
+
+use super::types::Ty;
+use super::{k6_type, Function};
+
+impl Function<'_, '_> {
+    /// A value as a JavaScript expression.
+    pub(super) fn expr(&mut self, expr: &Expr, in_url: bool) -> Doc {
+        self.typed_expr(expr, in_url).0
+    }
+
+    /// A value where k6 wants a string (a header, a form field, a cookie, a text
+    /// body): in TypeScript, `String(value)` unless it is one already.
+    pub(super) fn string_expr(&mut self, expr: &Expr) -> Doc {
+        let (code, ty) = self.typed_expr(expr, false);
+        if self.module.ts() && ty != Ty::Str {
+            cat!["String(", code, ")"]
+        } else {
+            code
+        }
+    }
+
+    /// A value where k6 wants a number (a metric's sample): in TypeScript,
+    /// `Number(value)` unless it is a number or a boolean already.
+    pub(super) fn number_expr(&mut self, expr: &Expr) -> Doc {
+        let (code, ty) = self.typed_expr(expr, false);
+        if self.module.ts() && !matches!(ty, Ty::Num | Ty::Bool) {
+            cat!["Number(", code, ")"]
+        } else {
+            code
+        }
+    }
+
+    /// A value as a JavaScript expression, and its TypeScript type.
+    pub(super) fn typed_expr(&mut self, expr: &Expr, in_url: bool) -> (Doc, Ty) {
+        match expr {
+            Expr::Str(s) => (Doc::text(string_literal(s)), Ty::Str),
+            Expr::Num(n) => (Doc::text(number_literal(*n)), Ty::Num),
+            Expr::Bool(b) => (Doc::text(b.to_string()), Ty::Bool),
+            Expr::Env { name, .. } => match self.module.env_consts.get(name) {
+                Some(constant) => (self.module.constant(constant).into(), Ty::Str),
+                None => (Doc::text(env_access(name)), Ty::Str),
+            },
+            Expr::Secret { name } => (Doc::text(env_access(name)), Ty::Str),
+            Expr::VuId => (Doc::text("__VU"), Ty::Num),
+            Expr::Iteration => (Doc::text("__ITER"), Ty::Num),
+            Expr::ScenarioName => (cat![execution(), ".scenario.name"], Ty::Str),
+            Expr::Var(var) => {
+                let key = (var.owner.clone(), var.id);
+                let ty = self.var_types.get(&key).cloned().unwrap_or(Ty::Json);
+                // Declared before their value (`let x: T | undefined;`): TypeScript
+                // cannot see that the value is there by the time it is read.
+                let ty = if self.hoisted.contains(&key) || self.vu_vars.contains(&key) {
+                    match ty {
+                        Ty::Str => Ty::MaybeStr,
+                        Ty::Num => Ty::Other("number | undefined".into()),
+                        Ty::Bool => Ty::Other("boolean | undefined".into()),
+                        other => other,
+                    }
+                } else {
+                    ty
+                };
+                (Doc::text(self.names.var(var)), ty)
+            }
+            Expr::Field(base_expr, field) => {
+                let (base, base_ty) = self.typed_expr(base_expr, in_url);
+                match base_ty {
+                    Ty::Row(data) => {
+                        // A row declared before it is picked (per VU, or in a group)
+                        // is there when read, as the JavaScript assumes.
+                        let mut assured = "";
+                        if let Expr::Var(var) = &**base_expr {
+                            let key = (var.owner.clone(), var.id);
+                            if self.module.ts()
+                                && (self.hoisted.contains(&key) || self.vu_vars.contains(&key))
+                            {
+                                assured = "!";
+                            }
+                        }
+                        let ty = match self.module.row_types.get(&data) {
+                            Some(row) => row
+                                .fields
+                                .get(field)
+                                .cloned()
+                                .unwrap_or_else(|| row.other_fields.clone()),
+                            None => Ty::Json,
+                        };
+                        (cat![base, assured, member(field)], ty)
+                    }
+                    // A JSON value read as the object it holds, as the JavaScript does
+                    // (which throws on anything else).
+                    _ if self.module.ts() => (
+                        cat!["(", base, " as ", k6_type("JSONObject"), ")", member(field)],
+                        Ty::Json,
+                    ),
+                    _ => (cat![base, member(field)], Ty::Json),
+                }
+            }
+            Expr::SetupData(key) => {
+                self.uses_data = true;
+                let ty = self
+                    .module
+                    .setup_types
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(Ty::Json, |(_, ty)| ty.clone());
+                (Doc::text(format!("data{}", member(key))), ty)
+            }
+            Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
+            Expr::AsNumber(inner) => match self.typed_expr(inner, in_url) {
+                (code, Ty::Num) => (code, Ty::Num),
+                (code, _) => (cat!["Number(", code, ")"], Ty::Num),
+            },
+        }
+    }
+
+    /// Parts joined as text: a string literal when all are literal, else one template
+    /// literal, escaped as a whole by [`template`].
+    pub(super) fn template(&mut self, parts: &[Expr], in_url: bool) -> Doc {
+        let mut pieces = Vec::with_capacity(parts.len());
+        self.template_parts(parts, in_url, &mut pieces);
+        template(pieces)
+    }
+
+    /// The pieces of a text value, nested texts flattened into one list so that
+    /// their literal parts merge with their neighbours before escaping.
+    pub(super) fn template_parts(
+        &mut self,
+        parts: &[Expr],
+        in_url: bool,
+        out: &mut Vec<TemplatePart<Doc>>,
+    ) {
+        for part in parts {
+            match part {
+                Expr::Str(s) => out.push(TemplatePart::Text(s.clone())),
+                Expr::Concat(inner) => self.template_parts(inner, in_url, out),
+                dynamic => {
+                    let (mut value, ty) = self.typed_expr(dynamic, in_url);
+                    let encode = in_url
+                        && matches!(dynamic, Expr::Var(_) | Expr::Field(..) | Expr::SetupData(_));
+                    if encode {
+                        if self.module.ts() && !ty.is_scalar() {
+                            value = cat!["String(", value, ")"];
+                        }
+                        value = cat!["encodeURIComponent(", value, ")"];
+                    }
+                    out.push(TemplatePart::Expr(value));
+                }
+            }
+        }
+    }
+}
+
+/// `exec`, k6's execution context module.
+pub(super) fn execution() -> crate::codegen::lang::Import {
+    crate::codegen::lang::Import::package_default("k6/execution", "exec")
+}
+
+/// `.name` when `name` is an identifier, else `["name"]`.
+pub(super) fn member(name: &str) -> String {
+    let bare = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if bare {
+        format!(".{name}")
+    } else {
+        format!("[{}]", string_literal(name))
+    }
+}
+
+/// `__ENV.NAME`, or `__ENV["odd-name"]`.
+pub(super) fn env_access(name: &str) -> String {
+    format!("__ENV{}", member(name))
+}

@@ -1,0 +1,109 @@
+// The small helpers generated scripts call instead of remote jslib imports, each
+// written only where it is used: inline in a single script (without `export`),
+// exported from a project's scripts/lib/utils.js. Real JavaScript, so that node
+// and prettier check it as it is (tests/helper_files.rs); the TypeScript twins
+// are in utils.ts. codegen/helpers/mod.rs copies each item below the marker by
+// the name it declares: a declaration with the comment above it, items separated
+// by a blank line, in the order they are written in.
+
+// k6dsl:items
+
+// A whole number between min and max, inclusive (as jslib's k6-utils).
+export function randomIntBetween(min, max) {
+  return Math.floor(Math.random() * (max - min + 1) + min);
+}
+
+// A number between min and max.
+export function randomBetween(min, max) {
+  return min + Math.random() * (max - min);
+}
+
+// The text between two markers, or undefined (as jslib's findBetween).
+export function findBetween(content, left, right) {
+  const start = String(content).indexOf(left);
+  if (start === -1) {
+    return undefined;
+  }
+  const from = start + left.length;
+  const end = String(content).indexOf(right, from);
+  return end === -1 ? undefined : String(content).substring(from, end);
+}
+
+// A capture group of the first match of pattern in text, or undefined.
+export function matchGroup(text, pattern, index) {
+  const found = new RegExp(pattern).exec(String(text));
+  return found === null ? undefined : found[index];
+}
+
+// The URL with user and password in its userinfo, as k6's digest and NTLM auth want.
+export function withCredentials(url, user, password) {
+  const credentials = `${encodeURIComponent(user)}:${encodeURIComponent(password)}@`;
+  return url.replace("://", `://${credentials}`);
+}
+
+// Rows of a CSV file with a header line, as objects keyed by the header.
+// Handles quoted fields with commas, quotes and line breaks (RFC 4180).
+export function parseCsv(text) {
+  const records = [];
+  let record = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ",") {
+      record.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") {
+        i++;
+      }
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+    } else {
+      field += c;
+    }
+  }
+  if (field !== "" || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records;
+  return rows.map((row) =>
+    Object.fromEntries(header.map((name, i) => [name, row[i] ?? ""])),
+  );
+}
+
+// A short end-of-test summary: thresholds and checks (the full summary is in JSON).
+export function summaryText(data, path) {
+  const lines = [""];
+  for (const [name, metric] of Object.entries(data.metrics)) {
+    const thresholds = metric.thresholds || {};
+    for (const [expression, result] of Object.entries(thresholds)) {
+      lines.push(`${result.ok ? "✓" : "✗"} ${name}: ${expression}`);
+    }
+  }
+  const checks = data.metrics.checks;
+  if (checks) {
+    const { passes, fails } = checks.values;
+    lines.push(`checks: ${passes} passed, ${fails} failed`);
+  }
+  // Only the target: k6 writes the file after this, into a folder that exists.
+  lines.push(
+    `full summary: ${path}, if its folder exists (k6 creates none)`,
+    "",
+  );
+  return lines.join("\n");
+}
