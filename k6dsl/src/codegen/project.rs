@@ -112,8 +112,8 @@ fn project_in(
             body.push(statements([module.setup_interface("export ")]));
         }
         body.push(f);
-        take(&mut module, layout.auth.clone(), body);
-        reexports.push(("setup".into(), layout.auth.clone()));
+        take(&mut module, layout.auth.to_string(), body);
+        reexports.push(("setup".into(), layout.auth.to_string()));
     }
     if needs_default_function(script) {
         let f = match &script.default_flow {
@@ -151,7 +151,7 @@ fn project_in(
         main_body.push(summary_path);
         main_body.push(module.handle_summary(path, Some("SUMMARY_PATH")));
     }
-    take(&mut module, layout.main.clone(), main_body);
+    take(&mut module, layout.main.to_string(), main_body);
 
     // Data sets (they may need the CSV helper), after the interfaces of their rows.
     let data_sets = module.data_sets("../../", "export ");
@@ -166,7 +166,7 @@ fn project_in(
             );
         }
         body.extend(data_sets);
-        take(&mut module, layout.data.clone(), body);
+        take(&mut module, layout.data.to_string(), body);
     }
 
     // What the modules import from lib/utils and lib/checks: what those declare.
@@ -205,7 +205,7 @@ fn project_in(
         lang::append_section(&mut file, load);
         lang::append_section(&mut file, text(&smoke));
         files.push((
-            layout.config.clone(),
+            layout.config.to_string(),
             module_text(
                 "Settings read from the environment (k6 run -e NAME=value), and the test's options.",
                 &layout.config,
@@ -222,7 +222,7 @@ fn project_in(
             metric_declarations(script, &metric_vars, "export "),
         );
         files.push((
-            layout.metrics.clone(),
+            layout.metrics.to_string(),
             module_text(
                 "Custom metrics: created once in init code, recorded by the scenarios.",
                 &layout.metrics,
@@ -244,7 +244,7 @@ fn project_in(
             lang::append_section(&mut file, text(check));
         }
         files.push((
-            layout.checks.clone(),
+            layout.checks.to_string(),
             module_text(
                 "Reusable checks: each returns a predicate for check().",
                 &layout.checks,
@@ -263,7 +263,7 @@ fn project_in(
             lang::append_section(&mut file, text(helper));
         }
         files.push((
-            layout.utils.clone(),
+            layout.utils.to_string(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
                 &layout.utils,
@@ -274,7 +274,7 @@ fn project_in(
 
     for part in parts {
         let mut file = Tokens::new();
-        if part.path == layout.main {
+        if *part.path == *layout.main {
             let mut exports = Tokens::new();
             exports.append(format!(
                 "export {{ options }} from {};",
@@ -300,13 +300,13 @@ fn project_in(
             lang::append_section(&mut file, body);
         }
         let title = match part.path.as_str() {
-            path if path == layout.main => {
+            path if *path == *layout.main => {
                 format!("The test: k6 runs this file (k6 run scripts/main.{ext}).")
             }
-            path if path == layout.auth => {
+            path if *path == *layout.auth => {
                 "setup(): runs once before the test; what it returns reaches every VU.".to_owned()
             }
-            path if path == layout.data => {
+            path if *path == *layout.data => {
                 "Test data, loaded once and shared by all VUs.".to_owned()
             }
             path => format!(
