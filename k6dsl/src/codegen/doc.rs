@@ -7,10 +7,13 @@
 //! Its layout decisions follow prettier's defaults (80 columns, 2 spaces, trailing
 //! commas where the line breaks), so generated code survives `prettier --check`.
 //!
-//! A document is laid out into genco [`Tokens`] ([`Doc::write`]): its text as
-//! literals, the names it imports as [`Import`] items (which the file's import
-//! registry collects), and its line breaks as genco line breaks indented from
-//! where genco is.
+//! A document is laid out into genco [`Tokens`] ([`Doc::write`]): the names it
+//! imports as [`Import`] items (which the file's import registry collects), and the
+//! text between them as literals whose line breaks carry the indentation genco
+//! gives the document's first line. genco itself arranges what surrounds a
+//! statement (function bodies, sections, files); it cannot lay out the statement:
+//! whether prettier breaks a call depends on the width of its first line, and
+//! genco has neither a measure of width nor groups that break together.
 
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -514,6 +517,35 @@ mod tests {
         let text = doc.render();
         assert!(text.starts_with("http.post(\n  `xxx"), "{text}");
         assert!(text.ends_with("  {\n    a: 1,\n  },\n)"), "{text}");
+    }
+
+    #[test]
+    fn writes_into_genco_tokens_indented_from_where_genco_is() {
+        use crate::codegen::lang::{render, Config};
+        let http = Import::package_default("k6/http", "http");
+        let url = format!("\"{}\"", "x".repeat(70));
+        let params = delimited("{", vec![Doc::text("a: 1")], "}", Doc::Line, true);
+        let statement = cat![
+            call(
+                cat![http, ".get"],
+                vec![Doc::text(url.clone()), params],
+                true
+            ),
+            ";",
+        ];
+        let mut tokens = Tokens::new();
+        tokens.append("export default function () {");
+        tokens.indent();
+        statement.write(&mut tokens, INDENT);
+        tokens.unindent();
+        tokens.append("}");
+        assert_eq!(
+            render(&tokens, &Config::default()),
+            format!(
+                "import http from \"k6/http\";\n\n\
+                 export default function () {{\n  http.get(\n    {url},\n    {{\n      a: 1,\n    }},\n  );\n}}\n"
+            )
+        );
     }
 
     /// Groups nested 25 deep (`group("g", function () { group(...) })`): every

@@ -31,7 +31,8 @@ use super::helpers;
 use super::js::string_literal;
 use super::lang::{self, relative, Tokens};
 use super::{
-    metric_declarations, needs_default_function, options, options_type_of, statements, Target,
+    metric_declarations, needs_default_function, options, options_head, options_type, statements,
+    Target,
 };
 use crate::model::{self, vu::Expr};
 
@@ -185,23 +186,25 @@ fn project_in(
     {
         let mut file = Tokens::new();
         let options = options::options(&script.options, "../../");
-        let mut head = "const load = ".to_owned();
+        let mut type_name = None;
         let mut smoke = helpers::smoke(target);
         if ts {
-            let (name, declaration) = options_type_of(&options, "");
+            let (name, declaration) = options_type(&options);
+            // What the smoke options (helpers/smoke.ts, copied as text) name.
             file.register(k6_type("Options"));
             file.register(k6_type("Scenario"));
             if let Some(declaration) = declaration {
-                lang::append_section(&mut file, text(&declaration));
+                lang::append_section(&mut file, statements([declaration]));
             }
-            head = format!("const load: {name} = ");
+            type_name = Some(name);
             smoke = smoke.replace("Options", name);
         }
         lang::append_section(&mut file, module.constants("export "));
         lang::append_section(&mut file, module.secret_guards());
         let mut load = Tokens::new();
-        load.append(head.clone());
-        options.write(&mut load, head.len(), 0, ";");
+        let (head, column) = options_head("const load", type_name);
+        head.write(&mut load, 0);
+        options.write(&mut load, column, 0, ";");
         lang::append_section(&mut file, load);
         lang::append_section(&mut file, text(&smoke));
         files.push((
