@@ -26,6 +26,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::doc::{call, cat, Doc};
 use super::flows::{self, k6_type};
 use super::helpers;
 use super::js::string_literal;
@@ -140,16 +141,15 @@ fn project_in(
         main_body.push(module.function("export ", "teardown", teardown, None, None));
     }
     if let Some(path) = &script.lifecycle.summary_json {
-        let resolved = format!("../{path}");
-        let mut summary_path = Tokens::new();
-        lang::append_lines(
-            &mut summary_path,
-            &format!(
-                "// Where handleSummary writes, from this file's place: k6 may run anywhere.\nconst SUMMARY_PATH = decodeURIComponent(\n  import.meta.resolve({}).replace(\"file://\", \"\"),\n);",
-                string_literal(&resolved)
-            ),
-        );
-        main_body.push(summary_path);
+        let resolved = string_literal(&format!("../{path}"));
+        let file_path = format!("import.meta.resolve({resolved}).replace(\"file://\", \"\")");
+        main_body.push(statements([cat![
+            "// Where handleSummary writes, from this file's place: k6 may run anywhere.",
+            Doc::HardLine,
+            "const SUMMARY_PATH = ",
+            call("decodeURIComponent", vec![Doc::text(file_path)], false),
+            ";",
+        ]]));
         main_body.push(module.handle_summary(path, Some("SUMMARY_PATH")));
     }
     take(&mut module, layout.main.to_string(), main_body);
