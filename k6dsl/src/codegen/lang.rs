@@ -12,11 +12,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use genco::fmt;
 
 use super::doc::{delimited, Doc};
-use super::js::{string_literal, INDENT};
+use super::js::{display_width, string_literal, INDENT, LINE_WIDTH};
 
 /// A generated module's tokens.
 pub type Tokens = genco::Tokens<K6>;
@@ -29,7 +30,7 @@ pub enum Source {
     /// A module of the generated project, by its path from the project root
     /// (`scripts/lib/config.js`): imported by a relative specifier, and not at all
     /// from a single script, which declares everything itself.
-    Local(String),
+    Local(Rc<str>),
 }
 
 /// How a name is imported.
@@ -43,63 +44,55 @@ enum Kind {
     Type,
 }
 
-/// A name a module uses from another one; written as the name itself.
+/// A name a module uses from another one; written as the name itself. A pointer:
+/// documents are cloned while they are laid out, and a document's nodes stay small.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Import {
+pub struct Import(Rc<Imported>);
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Imported {
     source: Source,
     kind: Kind,
-    name: String,
+    name: Box<str>,
 }
 
 impl Import {
-    /// `import { name } from "package";`
-    pub fn package(package: &'static str, name: impl Into<String>) -> Import {
-        Import {
-            source: Source::Package(package),
-            kind: Kind::Named,
+    fn new(source: Source, kind: Kind, name: impl Into<Box<str>>) -> Import {
+        Import(Rc::new(Imported {
+            source,
+            kind,
             name: name.into(),
-        }
+        }))
+    }
+
+    /// `import { name } from "package";`
+    pub fn package(package: &'static str, name: impl Into<Box<str>>) -> Import {
+        Import::new(Source::Package(package), Kind::Named, name)
     }
 
     /// `import name from "package";`
     pub fn package_default(package: &'static str, name: &'static str) -> Import {
-        Import {
-            source: Source::Package(package),
-            kind: Kind::Default,
-            name: name.to_owned(),
-        }
+        Import::new(Source::Package(package), Kind::Default, name)
     }
 
     /// `import type { name } from "package";`
-    pub fn package_type(package: &'static str, name: impl Into<String>) -> Import {
-        Import {
-            source: Source::Package(package),
-            kind: Kind::Type,
-            name: name.into(),
-        }
+    pub fn package_type(package: &'static str, name: impl Into<Box<str>>) -> Import {
+        Import::new(Source::Package(package), Kind::Type, name)
     }
 
     /// `import { name } from "./path";` for the project module at `path`.
-    pub fn local(path: impl Into<String>, name: impl Into<String>) -> Import {
-        Import {
-            source: Source::Local(path.into()),
-            kind: Kind::Named,
-            name: name.into(),
-        }
+    pub fn local(path: impl Into<Rc<str>>, name: impl Into<Box<str>>) -> Import {
+        Import::new(Source::Local(path.into()), Kind::Named, name)
     }
 
     /// `import type { name } from "./path";` for the project module at `path`.
-    pub fn local_type(path: impl Into<String>, name: impl Into<String>) -> Import {
-        Import {
-            source: Source::Local(path.into()),
-            kind: Kind::Type,
-            name: name.into(),
-        }
+    pub fn local_type(path: impl Into<Rc<str>>, name: impl Into<Box<str>>) -> Import {
+        Import::new(Source::Local(path.into()), Kind::Type, name)
     }
 
     /// The name as the code writes it.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 }
 
@@ -152,7 +145,7 @@ genco::impl_lang! {
 
     Import(Import) {
         fn format(&self, out: &mut fmt::Formatter<'_>, _: &Config, _: &Format) -> fmt::Result {
-            out.write_str(&self.name)
+            out.write_str(self.name())
         }
     }
 }
@@ -174,6 +167,7 @@ pub struct Imports<'a> {
 
 impl<'a> Imports<'a> {
     fn add(&mut self, import: &'a Import) {
+        let import = &*import.0;
         let names = self
             .modules
             .entry((import.kind == Kind::Type, &import.source))
@@ -193,7 +187,7 @@ impl<'a> Imports<'a> {
         for ((is_type, source), names) in &self.modules {
             let specifier = match (source, module_path) {
                 (Source::Package(package), _) => (*package).to_owned(),
-                (Source::Local(path), Some(from)) if path != from => relative(from, path),
+                (Source::Local(path), Some(from)) if **path != *from => relative(from, path),
                 (Source::Local(_), _) => continue,
             };
             let keyword = if *is_type { "import type " } else { "import " };
@@ -213,38 +207,77 @@ impl<'a> Imports<'a> {
 /// `import http, { a, b } from "module";`, broken over lines as prettier does when
 /// too long.
 fn import_line(
-    keyword: &str,
+    keyword: &'static str,
     specifier: &str,
     default: Option<&str>,
     names: &BTreeSet<&str>,
 ) -> String {
+    let from = format!(" from {};", string_literal(specifier));
+    let mut line = String::from(keyword);
+    if let Some(default) = default {
+        line.push_str(default);
+        if !names.is_empty() {
+            line.push_str(", ");
+        }
+    }
+    if !names.is_empty() {
+        line.push_str("{ ");
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                line.push_str(", ");
+            }
+            line.push_str(name);
+        }
+        line.push_str(" }");
+    }
+    line.push_str(&from);
+    // Nearly every import fits on its line: the printer is only needed to break one.
+    if names.is_empty() || display_width(&line) <= LINE_WIDTH {
+        return line;
+    }
+    import_doc(keyword, specifier, default, names).render()
+}
+
+/// [`import_line`] as a document for the width-aware printer.
+fn import_doc(
+    keyword: &'static str,
+    specifier: &str,
+    default: Option<&str>,
+    names: &BTreeSet<&str>,
+) -> Doc {
     let mut docs = vec![Doc::text(keyword)];
     if let Some(default) = default {
-        docs.push(Doc::text(default));
+        docs.push(Doc::text(default.to_owned()));
         if !names.is_empty() {
             docs.push(Doc::text(", "));
         }
     }
     if !names.is_empty() {
-        let items = names.iter().map(|n| Doc::text(*n)).collect();
+        let items = names.iter().map(|n| Doc::text((*n).to_owned())).collect();
         docs.push(delimited("{", items, "}", Doc::Line, false));
     }
     docs.push(Doc::text(format!(" from {};", string_literal(specifier))));
-    Doc::Concat(docs).render()
+    Doc::Concat(docs)
 }
 
 /// The import specifier of `to` from the module at `from` (both from the root).
 pub fn relative(from: &str, to: &str) -> String {
-    let mut from_dir: Vec<&str> = from.split('/').collect();
-    from_dir.pop(); // the module's own file name
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let ups = from_dir.len() - common;
-    let rest = to_parts[common..].join("/");
+    // The folders of `from` (its file name dropped), and `to` after the folders
+    // both share.
+    let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut from_parts = from_dir
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .peekable();
+    let mut rest = to;
+    while let (Some(part), Some((head, tail))) = (from_parts.peek(), rest.split_once('/')) {
+        if *part != head {
+            break;
+        }
+        from_parts.next();
+        rest = tail;
+    }
+    let ups = from_parts.count();
     if ups == 0 {
         format!("./{rest}")
     } else {
@@ -258,9 +291,9 @@ pub fn values_from(tokens: &Tokens, path: &str) -> BTreeSet<String> {
     tokens
         .iter_lang()
         .filter_map(|item| match item.kind() {
-            AnyKind::Import(import) => match &import.source {
-                Source::Local(from) if from == path && import.kind != Kind::Type => {
-                    Some(import.name.clone())
+            AnyKind::Import(Import(import)) => match &import.source {
+                Source::Local(from) if **from == *path && import.kind != Kind::Type => {
+                    Some(import.name.to_string())
                 }
                 _ => None,
             },
@@ -347,6 +380,23 @@ mod tests {
             import_line("import ", "../lib/somewhere/far.js", None, &names),
             "import {\n  aVeryLongName,\n  anotherLongName,\n  yetAnotherName,\n} from \"../lib/somewhere/far.js\";"
         );
+    }
+
+    /// The one-line form is taken without the printer only where the printer
+    /// would take it too: around the 80th column, both agree.
+    #[test]
+    fn imports_on_one_line_exactly_where_the_printer_keeps_them() {
+        for length in 40..60 {
+            let name = "n".repeat(length);
+            let names: BTreeSet<&str> = ["check", name.as_str()].into_iter().collect();
+            for default in [None, Some("http")] {
+                assert_eq!(
+                    import_line("import ", "../lib/config.js", default, &names),
+                    import_doc("import ", "../lib/config.js", default, &names).render(),
+                    "{length} {default:?}"
+                );
+            }
+        }
     }
 
     #[test]

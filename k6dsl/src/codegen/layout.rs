@@ -4,6 +4,8 @@
 //! imports by a relative path and a single script, which declares everything
 //! itself, does not import at all.
 
+use std::rc::Rc;
+
 use super::Target;
 
 /// The paths of a project's modules, from the project root, with the target's
@@ -12,19 +14,19 @@ use super::Target;
 pub struct Layout {
     /// `scripts/main.js`: options, setup, the scenario functions, teardown,
     /// handleSummary.
-    pub main: String,
+    pub main: Rc<str>,
     /// `scripts/lib/config.js`: settings from the environment, and the options.
-    pub config: String,
+    pub config: Rc<str>,
     /// `scripts/lib/metrics.js`: custom metrics.
-    pub metrics: String,
+    pub metrics: Rc<str>,
     /// `scripts/lib/auth.js`: setup() and `SetupData`.
-    pub auth: String,
+    pub auth: Rc<str>,
     /// `scripts/lib/checks.js`: reusable checks.
-    pub checks: String,
+    pub checks: Rc<str>,
     /// `scripts/lib/data.js`: the data sets and their rows' types.
-    pub data: String,
+    pub data: Rc<str>,
     /// `scripts/lib/utils.js`: the helpers, and `SummaryData`.
-    pub utils: String,
+    pub utils: Rc<str>,
     extension: &'static str,
 }
 
@@ -32,7 +34,7 @@ impl Layout {
     /// The layout of a project in `target`'s language.
     pub fn new(target: Target) -> Self {
         let extension = target.extension();
-        let at = |path: &str| format!("scripts/{path}.{extension}");
+        let at = |path: &str| Rc::from(format!("scripts/{path}.{extension}"));
         Layout {
             main: at("main"),
             config: at("lib/config"),

@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 
 use genco::prelude::*;
 
-use doc::Doc;
+use doc::{cat, Doc};
 pub use js::is_identifier;
 use js::{Ident, Str};
 use lang::{Import, Tokens};
@@ -150,15 +150,12 @@ fn single_file(script: &model::Script, target: Target) -> String {
 
     let mut file = Tokens::new();
     let options_value = options::options(&script.options, "./");
-    let mut options_type = String::new();
+    let mut type_name = None;
     if target == Target::TypeScript {
-        let (name, declaration) = options_type_of(&options_value, "");
-        file.register(flows::k6_type("Options"));
+        let (name, declaration) = options_type(&options_value);
         // One section each: declarations are separated by blank lines.
         if let Some(declaration) = declaration {
-            let mut tokens = Tokens::new();
-            lang::append_lines(&mut tokens, &declaration);
-            lang::append_section(&mut file, tokens);
+            lang::append_section(&mut file, statements([declaration]));
         }
         let mut types = module.row_interfaces("");
         if script.lifecycle.setup.is_some() {
@@ -172,7 +169,7 @@ fn single_file(script: &model::Script, target: Target) -> String {
             lang::append_lines(&mut summary_data, helpers::summary_data(false));
             lang::append_section(&mut file, summary_data);
         }
-        options_type = format!(": {name}");
+        type_name = Some(name);
     }
     lang::append_section(&mut file, module.constants(""));
     lang::append_section(&mut file, module.secret_guards());
@@ -181,9 +178,9 @@ fn single_file(script: &model::Script, target: Target) -> String {
     lang::append_section(&mut file, module.vu_state_decl());
 
     let mut options = Tokens::new();
-    let head = format!("export const options{options_type} = ");
-    options.append(head.clone());
-    options_value.write(&mut options, head.len(), 0, ";");
+    let (head, column) = options_head("export const options", type_name);
+    head.write(&mut options, 0);
+    options_value.write(&mut options, column, 0, ";");
     lang::append_section(&mut file, options);
     for function in functions {
         lang::append_section(&mut file, function);
@@ -216,32 +213,62 @@ const UNDECLARED_OPTIONS: &[(&str, &str)] = &[
 
 /// The type `options` is declared with: `Options` from `@types/k6`, or, when the
 /// options use what it does not declare (`noSetup`, a `dns` object with only some
-/// fields), `TestOptions` extending it, with its declaration (`export` prefixed).
-pub(crate) fn options_type_of(options: &js::Value, export: &str) -> (&'static str, Option<String>) {
-    let mut extra: Vec<String> = Vec::new();
-    let mut base = "Options".to_owned();
+/// fields), `TestOptions` extending it, with its declaration.
+pub(crate) fn options_type(options: &js::Value) -> (&'static str, Option<Doc>) {
+    let options_type = || Doc::from(flows::k6_type("Options"));
+    let mut members: Vec<Doc> = Vec::new();
+    let mut base = options_type();
     if let Some(dns) = options.get("dns") {
         if dns.object_len() < 3 {
-            base = "Omit<Options, \"dns\">".to_owned();
-            extra.push("dns?: Partial<NonNullable<Options[\"dns\"]>>;".to_owned());
+            base = cat!["Omit<", options_type(), ", \"dns\">"];
+            members.push(cat![
+                "dns?: Partial<NonNullable<",
+                options_type(),
+                "[\"dns\"]>>;"
+            ]);
         }
     }
     for (key, ty) in UNDECLARED_OPTIONS {
         if options.get(key).is_some() {
-            extra.push(format!("{key}?: {ty};"));
+            members.push(Doc::text(format!("{key}?: {ty};")));
         }
     }
-    if extra.is_empty() {
+    if members.is_empty() {
         return ("Options", None);
     }
-    let mut declaration = format!(
-        "// k6 options that @types/k6 does not declare.\n{export}interface TestOptions extends {base} {{"
-    );
-    for member in extra {
-        declaration.push_str(&format!("\n  {member}"));
+    let mut inner = Vec::new();
+    for member in members {
+        inner.push(Doc::HardLine);
+        inner.push(member);
     }
-    declaration.push_str("\n}");
+    let declaration = cat![
+        "// k6 options that @types/k6 does not declare.",
+        Doc::HardLine,
+        "interface TestOptions extends ",
+        base,
+        " {",
+        Doc::Indent(inner),
+        Doc::HardLine,
+        "}",
+    ];
     ("TestOptions", Some(declaration))
+}
+
+/// `name = ` for the options object, typed with `type_name` in TypeScript
+/// (`Options` imported from `@types/k6`, or the declared `TestOptions`), and the
+/// column the object starts at.
+pub(crate) fn options_head(name: &str, type_name: Option<&'static str>) -> (Doc, usize) {
+    match type_name {
+        None => (Doc::text(format!("{name} = ")), name.len() + 3),
+        Some(type_name) => {
+            let type_doc = match type_name {
+                "Options" => Doc::from(flows::k6_type("Options")),
+                other => Doc::text(other),
+            };
+            let column = name.len() + 2 + type_name.len() + 3;
+            (cat![format!("{name}: "), type_doc, " = "], column)
+        }
+    }
 }
 
 /// `const loginDuration = new Trend("login_duration", true);` for each custom

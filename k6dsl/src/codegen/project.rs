@@ -26,12 +26,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::doc::{call, cat, Doc};
 use super::flows::{self, k6_type};
 use super::helpers;
 use super::js::string_literal;
 use super::lang::{self, relative, Tokens};
 use super::{
-    metric_declarations, needs_default_function, options, options_type_of, statements, Target,
+    metric_declarations, needs_default_function, options, options_head, options_type, statements,
+    Target,
 };
 use crate::model::{self, vu::Expr};
 
@@ -112,8 +114,8 @@ fn project_in(
             body.push(statements([module.setup_interface("export ")]));
         }
         body.push(f);
-        take(&mut module, layout.auth.clone(), body);
-        reexports.push(("setup".into(), layout.auth.clone()));
+        take(&mut module, layout.auth.to_string(), body);
+        reexports.push(("setup".into(), layout.auth.to_string()));
     }
     if needs_default_function(script) {
         let f = match &script.default_flow {
@@ -139,19 +141,18 @@ fn project_in(
         main_body.push(module.function("export ", "teardown", teardown, None, None));
     }
     if let Some(path) = &script.lifecycle.summary_json {
-        let resolved = format!("../{path}");
-        let mut summary_path = Tokens::new();
-        lang::append_lines(
-            &mut summary_path,
-            &format!(
-                "// Where handleSummary writes, from this file's place: k6 may run anywhere.\nconst SUMMARY_PATH = decodeURIComponent(\n  import.meta.resolve({}).replace(\"file://\", \"\"),\n);",
-                string_literal(&resolved)
-            ),
-        );
-        main_body.push(summary_path);
+        let resolved = string_literal(&format!("../{path}"));
+        let file_path = format!("import.meta.resolve({resolved}).replace(\"file://\", \"\")");
+        main_body.push(statements([cat![
+            "// Where handleSummary writes, from this file's place: k6 may run anywhere.",
+            Doc::HardLine,
+            "const SUMMARY_PATH = ",
+            call("decodeURIComponent", vec![Doc::text(file_path)], false),
+            ";",
+        ]]));
         main_body.push(module.handle_summary(path, Some("SUMMARY_PATH")));
     }
-    take(&mut module, layout.main.clone(), main_body);
+    take(&mut module, layout.main.to_string(), main_body);
 
     // Data sets (they may need the CSV helper), after the interfaces of their rows.
     let data_sets = module.data_sets("../../", "export ");
@@ -166,7 +167,7 @@ fn project_in(
             );
         }
         body.extend(data_sets);
-        take(&mut module, layout.data.clone(), body);
+        take(&mut module, layout.data.to_string(), body);
     }
 
     // What the modules import from lib/utils and lib/checks: what those declare.
@@ -185,27 +186,29 @@ fn project_in(
     {
         let mut file = Tokens::new();
         let options = options::options(&script.options, "../../");
-        let mut head = "const load = ".to_owned();
+        let mut type_name = None;
         let mut smoke = helpers::smoke(target);
         if ts {
-            let (name, declaration) = options_type_of(&options, "");
+            let (name, declaration) = options_type(&options);
+            // What the smoke options (helpers/smoke.ts, copied as text) name.
             file.register(k6_type("Options"));
             file.register(k6_type("Scenario"));
             if let Some(declaration) = declaration {
-                lang::append_section(&mut file, text(&declaration));
+                lang::append_section(&mut file, statements([declaration]));
             }
-            head = format!("const load: {name} = ");
+            type_name = Some(name);
             smoke = smoke.replace("Options", name);
         }
         lang::append_section(&mut file, module.constants("export "));
         lang::append_section(&mut file, module.secret_guards());
         let mut load = Tokens::new();
-        load.append(head.clone());
-        options.write(&mut load, head.len(), 0, ";");
+        let (head, column) = options_head("const load", type_name);
+        head.write(&mut load, 0);
+        options.write(&mut load, column, 0, ";");
         lang::append_section(&mut file, load);
         lang::append_section(&mut file, text(&smoke));
         files.push((
-            layout.config.clone(),
+            layout.config.to_string(),
             module_text(
                 "Settings read from the environment (k6 run -e NAME=value), and the test's options.",
                 &layout.config,
@@ -222,7 +225,7 @@ fn project_in(
             metric_declarations(script, &metric_vars, "export "),
         );
         files.push((
-            layout.metrics.clone(),
+            layout.metrics.to_string(),
             module_text(
                 "Custom metrics: created once in init code, recorded by the scenarios.",
                 &layout.metrics,
@@ -244,7 +247,7 @@ fn project_in(
             lang::append_section(&mut file, text(check));
         }
         files.push((
-            layout.checks.clone(),
+            layout.checks.to_string(),
             module_text(
                 "Reusable checks: each returns a predicate for check().",
                 &layout.checks,
@@ -263,7 +266,7 @@ fn project_in(
             lang::append_section(&mut file, text(helper));
         }
         files.push((
-            layout.utils.clone(),
+            layout.utils.to_string(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
                 &layout.utils,
@@ -274,7 +277,7 @@ fn project_in(
 
     for part in parts {
         let mut file = Tokens::new();
-        if part.path == layout.main {
+        if *part.path == *layout.main {
             let mut exports = Tokens::new();
             exports.append(format!(
                 "export {{ options }} from {};",
@@ -300,13 +303,13 @@ fn project_in(
             lang::append_section(&mut file, body);
         }
         let title = match part.path.as_str() {
-            path if path == layout.main => {
+            path if *path == *layout.main => {
                 format!("The test: k6 runs this file (k6 run scripts/main.{ext}).")
             }
-            path if path == layout.auth => {
+            path if *path == *layout.auth => {
                 "setup(): runs once before the test; what it returns reaches every VU.".to_owned()
             }
-            path if path == layout.data => {
+            path if *path == *layout.data => {
                 "Test data, loaded once and shared by all VUs.".to_owned()
             }
             path => format!(

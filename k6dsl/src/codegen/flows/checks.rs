@@ -3,7 +3,6 @@
 
 use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::{number_literal, property_key, string_literal};
-use crate::codegen::lang::Import;
 use crate::model::vu::{Check, JsonScalar, Predicate};
 
 use super::requests::canonical_header;
@@ -14,7 +13,7 @@ impl Function<'_, '_> {
     pub(super) fn check_entry(&mut self, check: &Check) -> Doc {
         if self.module.shared_checks {
             if let Some((function, args)) = shared_check(&check.predicate) {
-                let function = Import::local(&self.module.layout.checks, function);
+                let function = self.module.check(function);
                 return cat![
                     format!("{}: ", property_key(&check.name)),
                     call(function, args.into_iter().map(Doc::text).collect(), false),

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use crate::codegen::doc::{cat, delimited, Doc};
 use crate::codegen::js::{number_literal, property_key, string_literal, INDENT};
-use crate::codegen::lang::{Import, Tokens};
+use crate::codegen::lang::Tokens;
 use crate::model::vu::{for_each_request_expr, visit_expr};
 use crate::model::vu::{Block, Expr, Request, Source, Step, Var};
 
 use super::steps::if_doc;
 use super::types::Ty;
-use super::{k6, Function, Module, VuVar};
+use super::{Function, Module, VuVar};
 
 impl Module<'_> {
     /// An exported function: `export function name(data) {` ... `}`, its body
@@ -39,7 +39,7 @@ impl Module<'_> {
             )));
             statements.push(if_doc(
                 Doc::text(format!("{elapsed} < {secs}")),
-                vec![cat![k6("sleep"), format!("({secs} - {elapsed});")]],
+                vec![cat![f.module.k6("sleep"), format!("({secs} - {elapsed});")]],
             ));
         } else {
             f.block(body, &mut statements);
@@ -54,7 +54,7 @@ impl Module<'_> {
                     let key = property_key(key);
                     match value {
                         // `{ token }` for `{ token: token }`, as prettier writes it.
-                        Doc::Text(value) if value == key => Doc::Text(value),
+                        Doc::Text(value) if *value == *key => Doc::Text(value),
                         value => cat![format!("{key}: "), value],
                     }
                 })
@@ -123,10 +123,7 @@ impl Module<'_> {
             None => property_key(path),
         };
         let param = if self.ts() {
-            cat![
-                "data: ",
-                Import::local_type(&self.layout.utils, "SummaryData")
-            ]
+            cat!["data: ", self.known.summary_data.clone()]
         } else {
             Doc::text("data")
         };

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::string_literal;
-use crate::codegen::lang::{Import, Tokens};
+use crate::codegen::lang::Tokens;
 use crate::model::vu::for_each_expr;
 use crate::model::vu::Expr;
 
@@ -142,7 +142,7 @@ impl Module<'_> {
                 Doc::HardLine,
                 Doc::text("}"),
             ]);
-            let shared_array = Import::package("k6/data", "SharedArray");
+            let shared_array = self.k6("SharedArray");
             let construct = call(
                 cat!["new ", shared_array],
                 vec![Doc::text(string_literal(&data.name)), callback],

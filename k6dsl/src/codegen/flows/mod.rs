@@ -29,6 +29,7 @@ mod types;
 mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::doc::{cat, Doc};
 use super::helpers;
@@ -81,8 +82,6 @@ pub struct VuVar {
 pub struct Module<'a> {
     /// The model.
     pub script: &'a model::Script,
-    /// Custom metric name → JS variable.
-    pub metric_vars: BTreeMap<String, String>,
     /// Data set name → JS variable.
     pub data_vars: BTreeMap<String, String>,
     /// Environment variable → constant holding it (with its default).
@@ -96,6 +95,8 @@ pub struct Module<'a> {
     /// Where each module-level name is declared in a project (and so imported
     /// from); a single script declares them all.
     pub layout: Layout,
+    /// The imports the code writes.
+    known: Known,
     /// Checks call the reusable functions of a project's `lib/checks.js` instead
     /// of inline arrow functions.
     pub shared_checks: bool,
@@ -171,15 +172,18 @@ impl<'a> Module<'a> {
             row_types.insert(data.name.clone(), row_type(&data.source, &var));
             data_vars.insert(data.name.clone(), var);
         }
+        let layout = Layout::new(target);
+        let constants = env_consts.values().cloned().chain([base_url.clone()]);
+        let known = Known::new(&layout, &metric_vars, &data_vars, &row_types, constants);
         Module {
             script,
-            metric_vars,
             data_vars,
             env_consts,
             base_url,
             names,
             vu_state: Vec::new(),
-            layout: Layout::new(target),
+            known,
+            layout,
             shared_checks: false,
             target,
             row_types,
@@ -221,46 +225,139 @@ impl<'a> Module<'a> {
         tokens
     }
 
+    /// A name of k6's modules: `http`, `exec`, `encoding`, `SharedArray`,
+    /// `check`, `group`, `sleep`, or a type of `@types/k6`.
+    pub(super) fn k6(&self, name: &str) -> Import {
+        match self.known.k6.get(name) {
+            Some(import) => import.clone(),
+            None => panic!("{name} is not a name of k6 that k6dsl imports"),
+        }
+    }
+
     /// A helper function, imported from a project's `lib/utils`.
     pub(super) fn helper(&self, name: &'static str) -> Import {
-        Import::local(&self.layout.utils, name)
+        known_or(&self.known.helpers, name, || {
+            Import::local(self.layout.utils.clone(), name)
+        })
+    }
+
+    /// A reusable check, imported from a project's `lib/checks`.
+    pub(super) fn check(&self, name: &'static str) -> Import {
+        known_or(&self.known.checks, name, || {
+            Import::local(self.layout.checks.clone(), name)
+        })
     }
 
     /// A custom metric's variable, imported from a project's `lib/metrics`.
     pub(super) fn metric(&self, metric: &str) -> Import {
-        let var = self
-            .metric_vars
-            .get(metric)
-            .cloned()
-            .unwrap_or_else(|| identifier_from(metric));
-        Import::local(&self.layout.metrics, var)
+        known_or(&self.known.metrics, metric, || {
+            Import::local(self.layout.metrics.clone(), identifier_from(metric))
+        })
     }
 
     /// A data set's `SharedArray`, imported from a project's `lib/data`.
     pub(super) fn rows(&self, data: &str) -> Import {
-        let var = self
-            .data_vars
-            .get(data)
-            .cloned()
-            .unwrap_or_else(|| identifier_from(data));
-        Import::local(&self.layout.data, var)
+        known_or(&self.known.rows, data, || {
+            Import::local(self.layout.data.clone(), identifier_from(data))
+        })
     }
 
     /// A constant of init code (base URL, an environment setting), imported from
     /// a project's `lib/config`.
     pub(super) fn constant(&self, name: &str) -> Import {
-        Import::local(&self.layout.config, name)
+        known_or(&self.known.constants, name, || {
+            Import::local(self.layout.config.clone(), name)
+        })
     }
 }
 
-/// `http`, k6's HTTP module.
-fn http() -> Import {
-    Import::package_default("k6/http", "http")
+/// The imports the code writes, each made once: a use clones a pointer. (Made per
+/// use, they were two allocations each, alive as long as the file's tokens.)
+struct Known {
+    /// By name: k6's modules' names and `@types/k6`'s types.
+    k6: BTreeMap<&'static str, Import>,
+    helpers: BTreeMap<&'static str, Import>,
+    checks: BTreeMap<&'static str, Import>,
+    /// By metric name.
+    metrics: BTreeMap<String, Import>,
+    /// By data set name.
+    rows: BTreeMap<String, Import>,
+    /// By data set name, for rows with a declared interface.
+    row_types: BTreeMap<String, Import>,
+    /// By the constant's name.
+    constants: BTreeMap<String, Import>,
+    setup_data: Import,
+    summary_data: Import,
 }
 
-/// A function of the `k6` module: `check`, `group`, `sleep`.
-fn k6(name: &'static str) -> Import {
-    Import::package("k6", name)
+impl Known {
+    fn new(
+        layout: &Layout,
+        metric_vars: &BTreeMap<String, String>,
+        data_vars: &BTreeMap<String, String>,
+        row_types: &BTreeMap<String, RowType>,
+        constants: impl Iterator<Item = String>,
+    ) -> Known {
+        let mut k6: BTreeMap<&'static str, Import> = [
+            ("http", Import::package_default("k6/http", "http")),
+            ("exec", Import::package_default("k6/execution", "exec")),
+            (
+                "encoding",
+                Import::package_default("k6/encoding", "encoding"),
+            ),
+            ("SharedArray", Import::package("k6/data", "SharedArray")),
+            ("check", Import::package("k6", "check")),
+            ("group", Import::package("k6", "group")),
+            ("sleep", Import::package("k6", "sleep")),
+        ]
+        .into_iter()
+        .collect();
+        for (name, _) in K6_TYPES {
+            k6.insert(name, k6_type(name));
+        }
+        let local = |path: &Rc<str>, names: &BTreeMap<String, String>| {
+            names
+                .iter()
+                .map(|(key, var)| (key.clone(), Import::local(path.clone(), var.as_str())))
+                .collect()
+        };
+        Known {
+            k6,
+            helpers: helpers::helper_names()
+                .map(|name| (name, Import::local(layout.utils.clone(), name)))
+                .collect(),
+            checks: helpers::check_names()
+                .map(|name| (name, Import::local(layout.checks.clone(), name)))
+                .collect(),
+            metrics: local(&layout.metrics, metric_vars),
+            rows: local(&layout.data, data_vars),
+            row_types: row_types
+                .iter()
+                .filter(|(_, row)| row.interface.is_some())
+                .map(|(data, row)| {
+                    let import = Import::local_type(layout.data.clone(), row.name.as_str());
+                    (data.clone(), import)
+                })
+                .collect(),
+            constants: constants
+                .map(|name| {
+                    let import = Import::local(layout.config.clone(), name.as_str());
+                    (name, import)
+                })
+                .collect(),
+            setup_data: Import::local_type(layout.auth.clone(), "SetupData"),
+            summary_data: Import::local_type(layout.utils.clone(), "SummaryData"),
+        }
+    }
+}
+
+/// The import made for `key`, or a new one.
+fn known_or<K: std::borrow::Borrow<str> + Ord>(
+    known: &BTreeMap<K, Import>,
+    key: &str,
+    new: impl FnOnce() -> Import,
+) -> Import {
+    known.get(key).cloned().unwrap_or_else(new)
 }
 
 /// A type of `@types/k6`, from the module that declares it.

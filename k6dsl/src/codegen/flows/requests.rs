@@ -3,7 +3,6 @@
 
 use crate::codegen::doc::{call, cat, delimited, template, Doc};
 use crate::codegen::js::{property_key, string_literal, TemplatePart};
-use crate::codegen::lang::Import;
 use crate::model;
 use crate::model::time::go_duration;
 use crate::model::vu::{blocks, for_each_request_in};
@@ -11,7 +10,7 @@ use crate::model::vu::{Auth, Body, Expr, Json, Method, Request, Source};
 
 use super::steps::if_doc;
 use super::values::member;
-use super::{http, k6, Function};
+use super::Function;
 
 impl Function<'_, '_> {
     /// Whether the response must be kept in a variable.
@@ -26,7 +25,7 @@ impl Function<'_, '_> {
         // Prettier hugs the params object only when the argument before it is not
         // an object too, as a form body is.
         let form_body = request.method.takes_body() && matches!(request.body, Some(Body::Form(_)));
-        let call_doc = call(cat![http(), method], args, !form_body);
+        let call_doc = call(cat![self.module.k6("http"), method], args, !form_body);
         if Self::keeps_response(request) {
             let res = self.fresh(&format!("{} res", request.name));
             out.push(cat![format!("const {res} = "), call_doc, ";"]);
@@ -55,7 +54,7 @@ impl Function<'_, '_> {
             })
             .collect();
         let array = delimited("[", items, "]", Doc::SoftLine, requests.len() > 1);
-        let batch = call(cat![http(), ".batch"], vec![array], true);
+        let batch = call(cat![self.module.k6("http"), ".batch"], vec![array], true);
         if requests.iter().any(Self::keeps_response) {
             let names: Vec<String> = requests
                 .iter()
@@ -79,7 +78,11 @@ impl Function<'_, '_> {
         if !request.checks.is_empty() {
             let entries = request.checks.iter().map(|c| self.check_entry(c)).collect();
             let checks = delimited("{", entries, "}", Doc::Line, true);
-            let check_call = call(k6("check"), vec![Doc::text(res), checks], true);
+            let check_call = call(
+                self.module.k6("check"),
+                vec![Doc::text(res.to_owned()), checks],
+                true,
+            );
             let outcome = &request.on_checks;
             if outcome.is_used() {
                 let ok = self.fresh(&format!("{} ok", request.name));
@@ -212,7 +215,7 @@ impl Function<'_, '_> {
             Some(Auth::Basic { user, password }) => {
                 let credentials =
                     self.template(&[user.clone(), Expr::str(":"), password.clone()], false);
-                let encoding = Import::package_default("k6/encoding", "encoding");
+                let encoding = self.module.k6("encoding");
                 headers.push((
                     "Authorization".into(),
                     template(vec![
@@ -253,7 +256,7 @@ impl Function<'_, '_> {
             Doc::text("tags: "),
             delimited(
                 "{",
-                tags.into_iter().map(Doc::Text).collect(),
+                tags.into_iter().map(Doc::text).collect(),
                 "}",
                 Doc::Line,
                 false,

@@ -7,8 +7,7 @@ use crate::codegen::js::{number_literal, string_literal};
 use crate::model::vu::{Block, RowSelection, Step, ThinkTime, Var};
 
 use super::function::{walk, Event};
-use super::values::execution;
-use super::{k6, Function, VuVar};
+use super::{Function, VuVar};
 
 impl Function<'_, '_> {
     pub(super) fn block(&mut self, block: &Block, out: &mut Vec<Doc>) {
@@ -26,7 +25,7 @@ impl Function<'_, '_> {
                 self.block(body, &mut inner);
                 out.push(cat![
                     call(
-                        k6("group"),
+                        self.module.k6("group"),
                         vec![Doc::text(string_literal(name)), function_doc(inner)],
                         true,
                     ),
@@ -48,7 +47,7 @@ impl Function<'_, '_> {
                         ]
                     }
                 };
-                out.push(cat![k6("sleep"), "(", arg, ");"]);
+                out.push(cat![self.module.k6("sleep"), "(", arg, ");"]);
             }
             Step::AddToMetric { metric, value } => {
                 let var = self.module.metric(metric);
@@ -65,7 +64,7 @@ impl Function<'_, '_> {
                     RowSelection::PerVu => cat!["(__VU - 1) % ", rows.clone(), ".length"],
                     RowSelection::PerIteration => cat!["__ITER % ", rows.clone(), ".length"],
                     RowSelection::Unique => cat![
-                        execution(),
+                        self.module.k6("exec"),
                         ".scenario.iterationInTest % ",
                         rows.clone(),
                         ".length",

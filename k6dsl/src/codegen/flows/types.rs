@@ -173,14 +173,15 @@ impl Module<'_> {
             Ty::Num => Doc::text("number"),
             Ty::Bool => Doc::text("boolean"),
             Ty::MaybeStr => Doc::text("string | undefined"),
-            Ty::Json => k6_type("JSONValue").into(),
+            Ty::Json => self.k6("JSONValue").into(),
             Ty::Row(data) => match self.row_types.get(data) {
-                Some(row) if row.interface.is_some() => {
-                    Import::local_type(&self.layout.data, &row.name).into()
-                }
-                Some(row) if row.name == "JSONObject" => k6_type("JSONObject").into(),
+                Some(row) if row.interface.is_some() => match self.known.row_types.get(data) {
+                    Some(import) => import.clone().into(),
+                    None => Doc::text(row.name.clone()),
+                },
+                Some(row) if row.name == "JSONObject" => self.k6("JSONObject").into(),
                 Some(row) => Doc::text(row.name.clone()),
-                None => k6_type("JSONObject").into(),
+                None => self.k6("JSONObject").into(),
             },
             Ty::Other(text) => Doc::text(text.clone()),
         }
@@ -198,12 +199,12 @@ impl Module<'_> {
     /// `SetupData`, the type of what setup() returns, declared in a project's
     /// `lib/auth`.
     pub(super) fn setup_data_type(&self) -> Import {
-        Import::local_type(&self.layout.auth, "SetupData")
+        self.known.setup_data.clone()
     }
 
     /// The interfaces declaring the rows of JSON data given in Rust; `export`
     /// prefixes each.
-    pub fn row_interfaces(&self, export: &str) -> Vec<Doc> {
+    pub fn row_interfaces(&self, export: &'static str) -> Vec<Doc> {
         self.row_types
             .values()
             .filter_map(|row| row.interface.clone())

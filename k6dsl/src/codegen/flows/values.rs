@@ -6,7 +6,7 @@ use crate::codegen::js::{number_literal, string_literal, TemplatePart};
 use crate::model::vu::Expr;
 
 use super::types::Ty;
-use super::{k6_type, Function};
+use super::Function;
 
 impl Function<'_, '_> {
     /// A value as a JavaScript expression.
@@ -49,7 +49,7 @@ impl Function<'_, '_> {
             Expr::Secret { name } => (Doc::text(env_access(name)), Ty::Str),
             Expr::VuId => (Doc::text("__VU"), Ty::Num),
             Expr::Iteration => (Doc::text("__ITER"), Ty::Num),
-            Expr::ScenarioName => (cat![execution(), ".scenario.name"], Ty::Str),
+            Expr::ScenarioName => (cat![self.module.k6("exec"), ".scenario.name"], Ty::Str),
             Expr::Var(var) => {
                 let key = (var.owner.clone(), var.id);
                 let ty = self.var_types.get(&key).cloned().unwrap_or(Ty::Json);
@@ -95,7 +95,14 @@ impl Function<'_, '_> {
                     // A JSON value read as the object it holds, as the JavaScript does
                     // (which throws on anything else).
                     _ if self.module.ts() => (
-                        cat!["(", base, " as ", k6_type("JSONObject"), ")", member(field)],
+                        cat![
+                            "(",
+                            base,
+                            " as ",
+                            self.module.k6("JSONObject"),
+                            ")",
+                            member(field)
+                        ],
                         Ty::Json,
                     ),
                     _ => (cat![base, member(field)], Ty::Json),
@@ -154,11 +161,6 @@ impl Function<'_, '_> {
             }
         }
     }
-}
-
-/// `exec`, k6's execution context module.
-pub(super) fn execution() -> crate::codegen::lang::Import {
-    crate::codegen::lang::Import::package_default("k6/execution", "exec")
 }
 
 /// `.name` when `name` is an identifier, else `["name"]`.

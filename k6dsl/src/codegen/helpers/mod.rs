@@ -139,6 +139,11 @@ pub(crate) fn helper_names() -> impl Iterator<Item = &'static str> {
     utils_js().iter().map(|item| item.name)
 }
 
+/// The names of a project's reusable checks.
+pub(crate) fn check_names() -> impl Iterator<Item = &'static str> {
+    checks_js().iter().map(|item| item.name)
+}
+
 /// The named helpers, in the files' order: `local` for a single script (no
 /// `export`), else as a project's `lib/utils` exports them.
 pub(crate) fn helper_code(
