@@ -11,6 +11,8 @@
 use genco::tokens::FormatInto;
 
 use super::lang::{Tokens, K6};
+// What names a binding and what may stand unquoted as a key are k6-facts' rules.
+pub use k6dsl_facts::names::is_identifier;
 
 /// prettier's default line width.
 pub const LINE_WIDTH: usize = 80;
@@ -278,79 +280,6 @@ fn needs_unicode_escape(c: char) -> bool {
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
         | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
-}
-
-/// JavaScript reserved words (ES2015+ with strict mode), which cannot name a binding.
-const RESERVED_WORDS: &[&str] = &[
-    "arguments",
-    "await",
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "continue",
-    "debugger",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "eval",
-    "export",
-    "extends",
-    "false",
-    "finally",
-    "for",
-    "function",
-    "if",
-    "implements",
-    "import",
-    "in",
-    "instanceof",
-    "interface",
-    "let",
-    "new",
-    "null",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "return",
-    "static",
-    "super",
-    "switch",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "typeof",
-    "var",
-    "void",
-    "while",
-    "with",
-    "yield",
-];
-
-/// Whether `name` can name a binding in a strict-mode module: ASCII letters, digits,
-/// `_` and `$`, not led by a digit, not a reserved word.
-///
-/// ```
-/// use k6dsl::codegen::is_identifier;
-/// assert!(is_identifier("browseScenario"));
-/// assert!(!is_identifier("2fast"));
-/// assert!(!is_identifier("delete"));
-/// assert!(!is_identifier("checkout-flow"));
-/// ```
-pub fn is_identifier(name: &str) -> bool {
-    is_identifier_name(name) && !RESERVED_WORDS.contains(&name)
-}
-
-/// Whether `name` may stand unquoted as a property key (reserved words may).
-fn is_identifier_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
 /// A property key: bare when JavaScript (and prettier) allow it, quoted otherwise.

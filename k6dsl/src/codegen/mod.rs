@@ -348,6 +348,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn metric_variables_keep_clear_of_helpers_and_keywords() {
+        let metric = |name: &str| model::MetricDecl {
+            name: name.to_owned(),
+            kind: model::MetricKind::Counter,
+            time: false,
+        };
+        let script = model::Script {
+            metrics: vec![
+                metric("parse_csv"),
+                metric("status_is"),
+                metric("delete"),
+                metric("login_duration"),
+            ],
+            ..model::Script::default()
+        };
+        assert_eq!(
+            metric_variables(&script),
+            ["parseCsv2", "statusIs2", "deleteMetric", "loginDuration"]
+        );
+    }
+
+    #[test]
     fn camel_cases_metric_names() {
         assert_eq!(camel_case("login_duration"), "loginDuration");
         assert_eq!(camel_case("_private_x"), "_privateX");

@@ -7,10 +7,14 @@ use std::time::Duration;
 use super::js::{Object, Value};
 use crate::model::files::tls_auth_file;
 use crate::model::options::{
-    DnsPolicy, DnsSelect, DnsTtl, GeneralOptions, HttpDebug, Pem, TlsVersions, TrendStat,
+    DnsPolicy, DnsSelect, DnsTtl, GeneralOptions, HttpDebug, Pem, TlsVersions,
 };
 use crate::model::time::go_duration;
-use crate::model::{Execution, Executor, Options, Scenario, Shortcut, Stage, Threshold};
+use crate::model::{Execution, Executor, Options, Scenario, Shortcut, Stage, Stat, Threshold};
+// k6's spelling of the fields whose Rust names differ (k6-facts is their one source).
+use k6dsl_facts::executor::{
+    GRACEFUL_RAMP_DOWN, MAX_DURATION, PRE_ALLOCATED_VUS, START_RATE, START_VUS, TIME_UNIT,
+};
 
 fn duration(d: Duration) -> Value {
     Value::Str(go_duration(d))
@@ -104,7 +108,7 @@ fn scenario(scenario: &Scenario) -> Value {
             object
                 .set_opt("vus", vus.map(count))
                 .set_opt("iterations", iterations.map(count))
-                .set_opt("maxDuration", max_duration.map(duration));
+                .set_opt(MAX_DURATION.k6_name, max_duration.map(duration));
         }
         Executor::ConstantVus { vus, duration: d } => {
             object
@@ -117,9 +121,9 @@ fn scenario(scenario: &Scenario) -> Value {
             graceful_ramp_down,
         } => {
             object
-                .set_opt("startVUs", start_vus.map(count))
+                .set_opt(START_VUS.k6_name, start_vus.map(count))
                 .set("stages", stages(s))
-                .set_opt("gracefulRampDown", graceful_ramp_down.map(duration));
+                .set_opt(GRACEFUL_RAMP_DOWN.k6_name, graceful_ramp_down.map(duration));
         }
         Executor::ConstantArrivalRate {
             rate,
@@ -130,9 +134,9 @@ fn scenario(scenario: &Scenario) -> Value {
         } => {
             object
                 .set("rate", count(*rate))
-                .set_opt("timeUnit", time_unit.map(duration))
+                .set_opt(TIME_UNIT.k6_name, time_unit.map(duration))
                 .set("duration", duration(*d))
-                .set("preAllocatedVUs", count(*pre_allocated_vus))
+                .set(PRE_ALLOCATED_VUS.k6_name, count(*pre_allocated_vus))
                 .set_opt("maxVUs", max_vus.map(count));
         }
         Executor::RampingArrivalRate {
@@ -143,9 +147,9 @@ fn scenario(scenario: &Scenario) -> Value {
             max_vus,
         } => {
             object
-                .set_opt("startRate", start_rate.map(count))
-                .set_opt("timeUnit", time_unit.map(duration))
-                .set("preAllocatedVUs", count(*pre_allocated_vus))
+                .set_opt(START_RATE.k6_name, start_rate.map(count))
+                .set_opt(TIME_UNIT.k6_name, time_unit.map(duration))
+                .set(PRE_ALLOCATED_VUS.k6_name, count(*pre_allocated_vus))
                 .set_opt("maxVUs", max_vus.map(count))
                 .set("stages", stages(s));
         }
@@ -359,16 +363,7 @@ fn general(object: &mut Object, o: &GeneralOptions, to_root: &str) {
                 str_list(
                     stats
                         .iter()
-                        .map(|stat| match stat {
-                            TrendStat::Avg => "avg".to_owned(),
-                            TrendStat::Min => "min".to_owned(),
-                            TrendStat::Med => "med".to_owned(),
-                            TrendStat::Max => "max".to_owned(),
-                            TrendStat::Count => "count".to_owned(),
-                            TrendStat::Percentile(p) => {
-                                format!("p({})", crate::model::plain_number(*p))
-                            }
-                        })
+                        .map(|stat| Stat::from(*stat).k6_name())
                         .collect(),
                 )
             }),

@@ -44,29 +44,7 @@ use types::{row_type, RowType, Ty};
 
 /// Names no generated variable may take: what the modules import, define and read
 /// (the names flows cannot take either), and the functions' own names.
-pub const RESERVED_NAMES: &[&str] = &{
-    const EXTRA: [&str; 6] = [
-        "options",
-        "setup",
-        "teardown",
-        "handleSummary",
-        "data",
-        "default",
-    ];
-    const N: usize = k6dsl_facts::names::MODULE_NAMES.len();
-    let mut all = [""; N + EXTRA.len()];
-    let mut i = 0;
-    while i < N {
-        all[i] = k6dsl_facts::names::MODULE_NAMES[i];
-        i += 1;
-    }
-    let mut j = 0;
-    while j < EXTRA.len() {
-        all[N + j] = EXTRA[j];
-        j += 1;
-    }
-    all
-};
+pub use k6dsl_facts::names::RESERVED_NAMES;
 
 /// A variable kept per VU, across its iterations (module level).
 #[derive(Debug, Clone)]

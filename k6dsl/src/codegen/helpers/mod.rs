@@ -241,6 +241,22 @@ mod tests {
         assert_eq!(names(smoke_ts()), ["options", "smoke"]);
     }
 
+    /// A generated variable or flow named like a helper would clash with it in the
+    /// module both live in (a metric `parse_csv` becomes `parseCsv`): every helper
+    /// a script or the project's shared modules define is a reserved name.
+    #[test]
+    fn every_helper_name_is_reserved() {
+        let helpers = [utils_js(), utils_ts(), checks_js(), checks_ts()];
+        for item in helpers.iter().flat_map(|items| items.iter()) {
+            assert!(
+                k6dsl_facts::names::RESERVED_NAMES.contains(&item.name)
+                    || item.name == "SummaryData", // a type: TypeScript's other namespace
+                "helper `{}` is missing from k6dsl_facts::names::MODULE_NAMES",
+                item.name
+            );
+        }
+    }
+
     #[test]
     fn local_items_drop_only_the_export_of_their_declaration() {
         let random = &utils_js()[1];
