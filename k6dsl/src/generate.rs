@@ -132,6 +132,22 @@ impl Files {
         self.files.iter().find(|file| file.path == path)
     }
 
+    /// The script k6 runs and, apart, the files it opens, in order: for a caller
+    /// that saves the script under a name of its own (the runner's `script.js`, a
+    /// build script's `load/smoke.js`).
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let (entry, rest) = Script::new().generate(k6dsl::Target::JAVASCRIPT)?.split_entry();
+    /// assert_eq!(entry.path, "main.js");
+    /// assert_eq!(rest[0].path, "results/.gitkeep");
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn split_entry(mut self) -> (File, Vec<File>) {
+        let entry = self.files.remove(self.entry);
+        (entry, self.files)
+    }
+
     /// The files as (path, contents) pairs, the form
     /// [`OutputDir::write`](crate::output::OutputDir::write) takes.
     pub fn into_pairs(self) -> impl Iterator<Item = (String, String)> {

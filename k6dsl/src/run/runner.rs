@@ -12,7 +12,7 @@ use super::verdict::verdict_of;
 use super::{find_k6, io, process, RunError, RunResult, StopReason, ThresholdResult, Verdict};
 use crate::model::options::TrendStat;
 use crate::model::{self, MetricKind, Stat};
-use crate::Script;
+use crate::{File, Language, Layout, Script, Target};
 use k6dsl_facts::metric::DEFAULT_SUMMARY_TREND_STATS;
 
 /// Stops a running test from another thread: k6 gets SIGINT, writes its summary and
@@ -281,7 +281,7 @@ impl Runner {
     /// # Ok::<(), k6dsl::run::RunError>(())
     /// ```
     pub fn run<L>(&self, script: &Script<L>) -> Result<RunResult, RunError> {
-        self.run_generated(script, "script.js", script.to_javascript()?)
+        self.run_generated(script, Language::JavaScript)
     }
 
     /// As [`Runner::run`], with the script generated as TypeScript
@@ -295,37 +295,25 @@ impl Runner {
     /// # Ok::<(), k6dsl::run::RunError>(())
     /// ```
     pub fn run_typescript<L>(&self, script: &Script<L>) -> Result<RunResult, RunError> {
-        self.run_generated(script, "script.ts", script.to_typescript()?)
+        self.run_generated(script, Language::TypeScript)
     }
 
-    fn run_generated<L>(
-        &self,
-        script: &Script<L>,
-        file_name: &str,
-        code: String,
-    ) -> Result<RunResult, RunError> {
+    /// Generates the single-script layout (the script, the files it opens and the
+    /// folders its summary and outputs write into) and runs it.
+    fn run_generated<L>(&self, script: &Script<L>, language: Language) -> Result<RunResult, RunError> {
+        let target = Target {
+            language,
+            layout: Layout::Script,
+        };
+        let (entry, files) = script.generate(target)?.split_entry();
+        let file_name = match language {
+            Language::JavaScript => "script.js",
+            Language::TypeScript => "script.ts",
+        };
         let model = script.to_ir();
-        // The files the script opens: rows, and copies of the model's files.
-        let mut files: Vec<(String, String)> = script
-            .data_files()?
-            .into_iter()
-            .map(|file| (file.path, file.contents))
-            .collect();
-        if let Some(path) = &model.lifecycle.summary_json {
-            // handleSummary writes here, and k6 does not create the folder.
-            if let Some(parent) = Path::new(path)
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-            {
-                files.push((
-                    parent.join(".keep").to_string_lossy().into_owned(),
-                    String::new(),
-                ));
-            }
-        }
         self.execute(
             file_name,
-            &code,
+            &entry.contents,
             &files,
             &model.options.thresholds,
             model.options.general.summary_trend_stats.as_deref(),
@@ -333,8 +321,8 @@ impl Runner {
     }
 
     /// Runs script text written by hand (`file_name` decides how k6 reads it:
-    /// `.js`, or `.ts` which k6 transpiles), with companion `files` as (path
-    /// relative to the script, contents). Its thresholds are read from the summary
+    /// `.js`, or `.ts` which k6 transpiles), with companion `files` (each [`File`]'s path
+    /// relative to the script). Its thresholds are read from the summary
     /// only, so none has [`ThresholdResult::declared`].
     ///
     /// ```no_run
@@ -350,7 +338,7 @@ impl Runner {
         &self,
         file_name: &str,
         source: &str,
-        files: &[(String, String)],
+        files: &[File],
     ) -> Result<RunResult, RunError> {
         self.execute(file_name, source, files, &[], None)
     }
@@ -359,7 +347,7 @@ impl Runner {
         &self,
         file_name: &str,
         source: &str,
-        files: &[(String, String)],
+        files: &[File],
         declared: &[model::Threshold],
         trend_stats: Option<&[TrendStat]>,
     ) -> Result<RunResult, RunError> {
@@ -374,8 +362,8 @@ impl Runner {
             .map_err(io(format!("resolving {}", dir.display())))?;
         let script_path = dir.join(file_name);
         write_file(&script_path, source)?;
-        for (path, contents) in files {
-            write_file(&dir.join(path), contents)?;
+        for file in files {
+            write_file(&dir.join(&file.path), &file.contents)?;
         }
         let summary_path = dir.join("summary.json");
         let _ = std::fs::remove_file(&summary_path);

@@ -63,7 +63,7 @@ use std::path::{Component, Path, PathBuf};
 pub use error::BuildScriptError;
 
 use crate::output::{Outcome, OutputDir, Report};
-use crate::Script;
+use crate::{Files, Script, Target};
 
 /// The environment variable that lets a build overwrite generated files a person
 /// edited: `K6DSL_FORCE=1 cargo build`. `1` or `true` force, `0`, `false` or empty do
@@ -154,7 +154,8 @@ impl Generator {
 
     /// Generates `script` to `path` (relative to the output directory, `/`-separated),
     /// and the files it opens ([`Script::data_files`]: data rows, and copies of the
-    /// files the model names by path) beside it. Relative paths in the model are read
+    /// files the model names by path) beside it, with the `results/` folder its
+    /// summary and `--out` write into (as [`Target::JAVASCRIPT`] lays them out). Relative paths in the model are read
     /// from the current directory, which for a build script is the package directory;
     /// the files copied are watched (`cargo:rerun-if-changed`) unless inside the output
     /// directory. A script that does not generate (a file missing among them) makes
@@ -179,7 +180,7 @@ impl Generator {
     ///     .script("load/smoke.js", &script)
     ///     .write_to(&mut std::io::sink())?;
     /// let paths: Vec<_> = report.files.iter().map(|f| f.path.as_str()).collect();
-    /// assert_eq!(paths, ["load/data/users.csv", "load/smoke.js"]);
+    /// assert_eq!(paths, ["load/data/users.csv", "load/results/.gitkeep", "load/smoke.js"]);
     ///
     /// // A script with problems fails the build with them.
     /// let browse = Flow::new("browse").steps(|f| {
@@ -200,18 +201,15 @@ impl Generator {
     /// ```
     pub fn script<L>(mut self, path: impl Into<String>, script: &Script<L>) -> Self {
         let path = path.into();
-        let generated = script
-            .to_javascript()
-            .and_then(|javascript| Ok((javascript, script.data_files()?)));
-        match generated {
-            Ok((javascript, data_files)) => {
-                // Data file paths are relative to the script.
+        match script.generate(Target::JAVASCRIPT).map(Files::split_entry) {
+            Ok((javascript, files)) => {
+                // What the script opens and writes into is laid out relative to it.
                 let dir = path.rfind('/').map_or("", |slash| &path[..=slash]);
-                for file in data_files {
+                for file in files {
                     self.files
                         .push((format!("{dir}{}", file.path), file.contents));
                 }
-                self.files.push((path, javascript));
+                self.files.push((path, javascript.contents));
                 for file in crate::model::files::list(script.to_ir()) {
                     if let crate::model::files::Source::Copy(from) = file.source {
                         let from = PathBuf::from(from);

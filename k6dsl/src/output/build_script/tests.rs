@@ -78,10 +78,15 @@ fn prints_triggers_and_writes_script_with_data_beside_it() {
                 "k6dsl: created {}",
                 k6.join("load/data/users.csv").display()
             ),
+            // k6 creates no folders: handleSummary and --out write into results/.
+            format!(
+                "k6dsl: created {}",
+                k6.join("load/results/.gitkeep").display()
+            ),
             format!("k6dsl: created {}", k6.join("load/smoke.js").display()),
         ]
     );
-    assert_eq!(report.written().count(), 2);
+    assert_eq!(report.written().count(), 3);
     let js = fs::read_to_string(k6.join("load/smoke.js")).unwrap();
     assert_eq!(js, smoke(1).to_javascript().unwrap());
     assert!(js.contains("\"./data/users.csv\""), "{js}");
@@ -112,6 +117,7 @@ fn regenerates_only_what_changed() {
             .collect::<Vec<_>>(),
         [
             ("data/users.csv", Outcome::Unchanged),
+            ("results/.gitkeep", Outcome::Unchanged),
             ("smoke.js", Outcome::Updated)
         ]
     );
@@ -174,7 +180,9 @@ fn hand_edits_fail_the_build_naming_the_file_until_forced() {
         .generator()
         .force(true)
         .script("smoke.js", &smoke(2)));
-    assert_eq!(result.unwrap().files[1].outcome, Outcome::Forced);
+    let report = result.unwrap();
+    let smoke_js = report.files.iter().find(|f| f.path == "smoke.js").unwrap();
+    assert_eq!(smoke_js.outcome, Outcome::Forced);
     assert!(
         printed.contains(&format!(
             "cargo:warning=k6dsl: overwrote {}",
