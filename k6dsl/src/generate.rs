@@ -18,6 +18,7 @@
 //! # Ok::<(), k6dsl::Errors>(())
 //! ```
 
+pub use crate::codegen::File;
 use crate::model::files::{list, Source};
 use crate::validate::data_files::{collisions, problem, read_text};
 use crate::{codegen, model, validate, Errors};
@@ -85,26 +86,6 @@ impl Target {
             (Layout::Script, Language::TypeScript) => "main.ts",
             (Layout::Project, Language::JavaScript) => "scripts/main.js",
             (Layout::Project, Language::TypeScript) => "scripts/main.ts",
-        }
-    }
-}
-
-/// One generated file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
-    /// Its path relative to the output's root, with `/` separators: `main.js`,
-    /// `data/users.csv`, `scripts/lib/config.js`.
-    pub path: String,
-    /// Its contents.
-    pub contents: String,
-}
-
-impl File {
-    /// A file at `path` (relative, `/`-separated) with `contents`.
-    pub fn new(path: impl Into<String>, contents: impl Into<String>) -> File {
-        File {
-            path: path.into(),
-            contents: contents.into(),
         }
     }
 }
@@ -196,7 +177,8 @@ pub fn generate(model: &model::Script, target: Target) -> Result<Files, Errors> 
 /// [`generate`] for a model already validated (a [`Script`](crate::Script) adds the
 /// problems its builders found to validation's).
 pub(crate) fn generate_valid(model: &model::Script, target: Target) -> Result<Files, Errors> {
-    let data = data_files(model)?;
+    // Validation checked the paths; what is left is reading the files.
+    let data = read_data_files(model, Vec::new())?;
     match target.layout {
         Layout::Script => {
             let mut files = vec![File::new(
@@ -213,18 +195,10 @@ pub(crate) fn generate_valid(model: &model::Script, target: Target) -> Result<Fi
             Ok(Files { files, entry: 0 })
         }
         Layout::Project => {
-            let data = data
-                .into_iter()
-                .map(|file| (file.path, file.contents))
-                .collect();
-            let tree = match target.language {
+            let files = match target.language {
                 Language::JavaScript => codegen::project(model, data),
                 Language::TypeScript => codegen::project_ts(model, data),
             };
-            let files: Vec<File> = tree
-                .into_iter()
-                .map(|(path, contents)| File::new(path, contents))
-                .collect();
             let entry = files
                 .iter()
                 .position(|file| file.path == target.entry_path())
@@ -268,8 +242,15 @@ pub(crate) fn script(model: &model::Script, language: Language) -> String {
 /// assert!(errors.to_string().contains("data set `products`: file: `no/such/products.json` does not exist"));
 /// ```
 pub fn data_files(model: &model::Script) -> Result<Vec<File>, Errors> {
+    read_data_files(model, collisions(model))
+}
+
+/// The files the test opens, read, after `errors` found before reading.
+fn read_data_files(
+    model: &model::Script,
+    mut errors: Vec<crate::ValidationError>,
+) -> Result<Vec<File>, Errors> {
     let mut out = Vec::new();
-    let mut errors = collisions(model);
     for file in list(model) {
         match file.source {
             Source::Rows(rows) => {

@@ -12,6 +12,7 @@
 
 mod check_names;
 mod doc;
+mod file;
 mod flows;
 mod helpers;
 mod identifier_table;
@@ -28,6 +29,7 @@ use std::collections::BTreeSet;
 use genco::prelude::*;
 
 use doc::{cat, Doc};
+pub use file::File;
 pub use js::is_identifier;
 use js::{Ident, Str};
 use lang::{Import, Tokens};

@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{call, cat, Doc};
+use super::file::File;
 use super::flows::{self, k6_type};
 use super::helpers;
 use super::js::string_literal;
@@ -68,25 +69,18 @@ struct Part {
 /// Every file of the project, by path from the project root, in a fixed order.
 /// `data_files` are the files the test opens, by path from the root
 /// ([`crate::data_files()`]): written as they are, and listed in the README.
-pub fn project(script: &model::Script, data_files: Vec<(String, String)>) -> Vec<(String, String)> {
+pub fn project(script: &model::Script, data_files: Vec<File>) -> Vec<File> {
     project_in(script, Target::JavaScript, data_files)
 }
 
 /// Every file of the project in TypeScript (`scripts/main.ts`, `scripts/lib/*.ts`,
 /// `scripts/scenarios/*.ts`, `tsconfig.json`, ...), by path from the project root,
 /// in a fixed order. `data_files` as for [`project`].
-pub fn project_ts(
-    script: &model::Script,
-    data_files: Vec<(String, String)>,
-) -> Vec<(String, String)> {
+pub fn project_ts(script: &model::Script, data_files: Vec<File>) -> Vec<File> {
     project_in(script, Target::TypeScript, data_files)
 }
 
-fn project_in(
-    script: &model::Script,
-    target: Target,
-    data_files: Vec<(String, String)>,
-) -> Vec<(String, String)> {
+fn project_in(script: &model::Script, target: Target, data_files: Vec<File>) -> Vec<File> {
     let script = &*super::check_names::distinct(script);
     let ts = target == Target::TypeScript;
     let ext = target.extension();
@@ -180,7 +174,7 @@ fn project_in(
     let used_helpers: BTreeSet<&str> = used_helpers.iter().map(String::as_str).collect();
     let used_checks: BTreeSet<&str> = used_checks.iter().map(String::as_str).collect();
 
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<File> = Vec::new();
 
     // lib/config: settings and options.
     {
@@ -207,7 +201,7 @@ fn project_in(
         options.write(&mut load, column, 0, ";");
         lang::append_section(&mut file, load);
         lang::append_section(&mut file, text(&smoke));
-        files.push((
+        files.push(File::new(
             layout.config.to_string(),
             module_text(
                 "Settings read from the environment (k6 run -e NAME=value), and the test's options.",
@@ -224,7 +218,7 @@ fn project_in(
             &mut file,
             metric_declarations(script, &metric_vars, "export "),
         );
-        files.push((
+        files.push(File::new(
             layout.metrics.to_string(),
             module_text(
                 "Custom metrics: created once in init code, recorded by the scenarios.",
@@ -246,7 +240,7 @@ fn project_in(
         for check in helpers::shared_checks(&used_checks, target) {
             lang::append_section(&mut file, text(check));
         }
-        files.push((
+        files.push(File::new(
             layout.checks.to_string(),
             module_text(
                 "Reusable checks: each returns a predicate for check().",
@@ -265,7 +259,7 @@ fn project_in(
         for helper in helpers::helper_code(&used_helpers, target, true) {
             lang::append_section(&mut file, text(helper));
         }
-        files.push((
+        files.push(File::new(
             layout.utils.to_string(),
             module_text(
                 "Small helpers, kept here so the test runs offline (no remote jslib imports).",
@@ -318,16 +312,19 @@ fn project_in(
                     .trim_end_matches(&format!(".{ext}"))
             ),
         };
-        files.push((part.path.clone(), module_text(&title, &part.path, file)));
+        files.push(File::new(
+            part.path.clone(),
+            module_text(&title, &part.path, file),
+        ));
     }
 
     files.extend(data_files);
-    files.push(("results/.gitkeep".into(), String::new()));
+    files.push(File::new("results/.gitkeep", ""));
     if ts {
-        files.push(("tsconfig.json".into(), TSCONFIG.to_owned()));
+        files.push(File::new("tsconfig.json", TSCONFIG));
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.insert(0, ("README.md".into(), readme(script, &files, target)));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.insert(0, File::new("README.md", readme(script, &files, target)));
     files
 }
 
@@ -349,7 +346,7 @@ fn text(text: &str) -> Tokens {
 }
 
 /// The project's README: what is in it and how to run it.
-fn readme(script: &model::Script, files: &[(String, String)], target: Target) -> String {
+fn readme(script: &model::Script, files: &[File], target: Target) -> String {
     let main = format!("scripts/main.{}", target.extension());
     let mut env: BTreeMap<String, Option<String>> = BTreeMap::new();
     env.insert(
@@ -436,8 +433,8 @@ npx tsc
     }
     out.push_str("\n## Files\n\n");
     out.push_str("- `README.md`\n");
-    for (path, _) in files {
-        out.push_str(&format!("- `{path}`\n"));
+    for file in files {
+        out.push_str(&format!("- `{}`\n", file.path));
     }
     out
 }

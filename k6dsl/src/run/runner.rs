@@ -300,7 +300,11 @@ impl Runner {
 
     /// Generates the single-script layout (the script, the files it opens and the
     /// folders its summary and outputs write into) and runs it.
-    fn run_generated<L>(&self, script: &Script<L>, language: Language) -> Result<RunResult, RunError> {
+    fn run_generated<L>(
+        &self,
+        script: &Script<L>,
+        language: Language,
+    ) -> Result<RunResult, RunError> {
         let target = Target {
             language,
             layout: Layout::Script,
