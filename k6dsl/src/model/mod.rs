@@ -5,6 +5,7 @@
 //! and serialisable, so two equal models always generate the same script. Values here
 //! are not yet checked: [`crate::validate`] does that, all errors at once.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ use std::time::Duration;
 
 use crate::model::time::serde_go;
 
+#[cfg(feature = "schema")]
+pub(crate) mod duration_schema;
 pub(crate) mod executor_serde;
 pub mod files;
 pub mod options;
@@ -19,7 +22,8 @@ pub mod time;
 pub mod vu;
 
 /// One k6 test: its options, custom metrics and the functions its scenarios run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Script {
     /// `export const options`.
@@ -48,7 +52,8 @@ pub struct Script {
 
 /// The base URL of relative request URLs: read from an environment variable at run
 /// time, with a default (`const BASE_URL = __ENV.BASE_URL || "http://127.0.0.1:3300"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BaseUrl {
     /// The environment variable.
@@ -67,7 +72,8 @@ impl Default for BaseUrl {
 }
 
 /// A function a scenario executes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// The exported JavaScript function name.
@@ -76,7 +82,10 @@ pub struct Flow {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body: vu::Block,
     /// Sleeps at the end of each iteration until it has lasted this long (pacing).
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(
         default,
         with = "serde_go::option",
@@ -86,7 +95,8 @@ pub struct Flow {
 }
 
 /// A custom metric created in init code: `new Trend("name", true)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricDecl {
     /// The k6 metric name.
@@ -99,7 +109,8 @@ pub struct MetricDecl {
 }
 
 /// The `options` object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Options {
     /// How VUs and iterations are scheduled.
@@ -115,7 +126,8 @@ pub struct Options {
 
 /// Scenarios, or one of k6's top-level shortcuts, or neither (one VU, one iteration).
 /// k6 rejects mixing them, so the model cannot hold both.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Execution {
     /// k6's default: one VU runs `default` once.
@@ -129,7 +141,8 @@ pub enum Execution {
 
 /// k6's top-level execution shortcuts. `vus` is always written beside them, because
 /// `k6 inspect` does not apply the CLI default of one VU.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Shortcut {
     /// `vus` VUs loop for `duration`.
@@ -137,7 +150,10 @@ pub enum Shortcut {
         /// Concurrent VUs (> 0).
         vus: u32,
         /// How long (at least 1s: k6 runs it as a constant-vus scenario).
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         duration: Duration,
     },
@@ -148,7 +164,10 @@ pub enum Shortcut {
         /// Total iterations (>= vus).
         iterations: u64,
         /// Upper bound on the run.
-        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+        )]
         #[serde(
             default,
             with = "serde_go::option",
@@ -166,11 +185,15 @@ pub enum Shortcut {
 }
 
 /// A step of a ramp: reach `target` over `duration`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     /// How long the step lasts.
-    #[schemars(with = "crate::plan::schema::GoDuration")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::model::duration_schema::DurationSchema")
+    )]
     #[serde(with = "serde_go")]
     pub duration: Duration,
     /// VUs (ramping-vus) or iterations per time unit (ramping-arrival-rate) at its end.
@@ -178,7 +201,8 @@ pub struct Stage {
 }
 
 /// A named scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Key in `options.scenarios`, matching `^[0-9a-zA-Z_-]+$`.
@@ -189,7 +213,10 @@ pub struct Scenario {
     #[serde(deserialize_with = "crate::model::executor_serde::deserialize")]
     pub executor: Executor,
     /// When the scenario starts, from the start of the test.
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(
         default,
         with = "serde_go::option",
@@ -197,7 +224,10 @@ pub struct Scenario {
     )]
     pub start_time: Option<Duration>,
     /// How long running iterations may finish after the scenario ends.
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(
         default,
         with = "serde_go::option",
@@ -217,7 +247,8 @@ pub struct Scenario {
 
 /// The six k6 executors (and k6 v1's externally-controlled), each with its fields.
 /// `None` means "k6's default".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Executor {
     /// A fixed number of iterations shared by the VUs.
@@ -229,7 +260,10 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         iterations: Option<u64>,
         /// Hard stop (default 10m).
-        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+        )]
         #[serde(
             default,
             with = "serde_go::option",
@@ -246,7 +280,10 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         iterations: Option<u64>,
         /// Hard stop (default 10m).
-        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+        )]
         #[serde(
             default,
             with = "serde_go::option",
@@ -260,7 +297,10 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         vus: Option<u32>,
         /// How long.
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         duration: Duration,
     },
@@ -272,7 +312,10 @@ pub enum Executor {
         /// The ramp (at least one stage).
         stages: Vec<Stage>,
         /// Time given to iterations of VUs being ramped down (default 30s).
-        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+        )]
         #[serde(
             default,
             with = "serde_go::option",
@@ -285,7 +328,10 @@ pub enum Executor {
         /// Iterations per `time_unit`.
         rate: u64,
         /// The rate's period (default 1s).
-        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+        )]
         #[serde(
             default,
             with = "serde_go::option",
@@ -293,7 +339,10 @@ pub enum Executor {
         )]
         time_unit: Option<Duration>,
         /// How long.
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         duration: Duration,
         /// VUs initialised before the start.
@@ -308,7 +357,10 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         start_rate: Option<u64>,
         /// The rate's period (default 1s).
-        #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+        )]
         #[serde(
             default,
             with = "serde_go::option",
@@ -332,14 +384,18 @@ pub enum Executor {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_vus: Option<u32>,
         /// How long (0 = until stopped).
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         duration: Duration,
     },
 }
 
 /// One threshold: `metric{selector}: [expr]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     /// The metric's k6 name.
@@ -359,7 +415,10 @@ pub struct Threshold {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub abort_on_fail: bool,
     /// Do not abort before this much test time has passed.
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(
         default,
         with = "serde_go::option",

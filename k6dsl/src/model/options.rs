@@ -14,6 +14,7 @@
 //! assert_eq!(options.user_agent.as_deref(), Some("k6dsl-checkout/1.0"));
 //! ```
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,7 +27,8 @@ use crate::model::time::serde_go;
 
 /// Every top-level k6 option a script can set besides execution and thresholds.
 /// `None` leaves k6's default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct GeneralOptions {
     /// Start the test paused (resume through the REST API).
@@ -45,11 +47,17 @@ pub struct GeneralOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_teardown: Option<bool>,
     /// Time allowed for `setup()` (> 0).
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(with = "serde_go::option", skip_serializing_if = "Option::is_none")]
     pub setup_timeout: Option<Duration>,
     /// Time allowed for `teardown()` (> 0).
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(with = "serde_go::option", skip_serializing_if = "Option::is_none")]
     pub teardown_timeout: Option<Duration>,
     /// Global cap on requests per second, across all VUs.
@@ -104,7 +112,10 @@ pub struct GeneralOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_vu_connection_reuse: Option<bool>,
     /// Each iteration lasts at least this long.
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(with = "serde_go::option", skip_serializing_if = "Option::is_none")]
     pub min_iteration_duration: Option<Duration>,
     /// Extension settings (`ext`), passed through as JSON.
@@ -285,7 +296,8 @@ impl GeneralOptions {
 }
 
 /// `dns`: how k6 resolves names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Dns {
     /// How long answers are cached.
@@ -330,7 +342,8 @@ impl Dns {
 }
 
 /// `dns.ttl`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DnsTtl {
     /// `"inf"`: cache for the whole test.
@@ -339,14 +352,18 @@ pub enum DnsTtl {
     Never,
     /// Cache for this long.
     For(
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         Duration,
     ),
 }
 
 /// `dns.select`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DnsSelect {
     /// `first`
@@ -358,7 +375,8 @@ pub enum DnsSelect {
 }
 
 /// `dns.policy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DnsPolicy {
     /// `preferIPv4`
@@ -374,7 +392,8 @@ pub enum DnsPolicy {
 }
 
 /// `httpDebug`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HttpDebug {
     /// Log headers.
@@ -384,9 +403,8 @@ pub enum HttpDebug {
 }
 
 /// A TLS protocol version.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub enum TlsVersion {
     /// `tls1.0`
     #[serde(rename = "tls1.0")]
@@ -415,7 +433,8 @@ impl TlsVersion {
 }
 
 /// `tlsVersion`: one version or a range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TlsVersions {
     /// Exactly this version.
@@ -432,7 +451,8 @@ pub enum TlsVersions {
 macro_rules! cipher_suites {
     ($($variant:ident,)*) => {
         /// A TLS cipher suite k6 knows (`tlsCipherSuites`), named as in Go's `crypto/tls`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(JsonSchema))]
         #[allow(non_camel_case_types, missing_docs)]
         pub enum TlsCipherSuite { $($variant,)* }
 
@@ -478,7 +498,8 @@ cipher_suites! {
 
 /// A client certificate for some domains (`tlsAuth`). The key's password, if any, is
 /// read from an environment variable at run time: secrets never appear in scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TlsAuth {
     /// Domains the certificate is for.
@@ -493,7 +514,8 @@ pub struct TlsAuth {
 }
 
 /// PEM text, inline or read with `open()` in init code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Pem {
     /// The PEM text itself.
@@ -505,7 +527,8 @@ pub enum Pem {
 }
 
 /// An address a host name resolves to (`hosts`), with an optional port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HostAddress {
     /// The IP address.
@@ -548,7 +571,8 @@ impl fmt::Display for HostAddress {
 /// assert_eq!(range.to_string(), "10.0.0.0/8");
 /// assert!("10.0.0.0/33".parse::<Cidr>().is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Cidr {
     addr: IpAddr,
@@ -613,7 +637,8 @@ impl fmt::Display for Cidr {
 }
 
 /// A fraction in [0, 1], for execution segments (`1/3`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fraction {
     /// Numerator.
@@ -640,7 +665,8 @@ impl fmt::Display for Fraction {
 }
 
 /// `executionSegment`: the part `from..to` of the whole test this instance runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionSegment {
     /// Start, in [0, 1).
@@ -656,7 +682,8 @@ impl fmt::Display for ExecutionSegment {
 }
 
 /// A statistic in `summaryTrendStats`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TrendStat {
     /// `avg`
@@ -692,7 +719,8 @@ impl From<TrendStat> for crate::model::Stat {
 }
 
 /// `summaryTimeUnit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SummaryTimeUnit {
     /// `s`
@@ -717,7 +745,8 @@ impl SummaryTimeUnit {
 macro_rules! system_tags {
     ($($variant:ident => $name:literal,)*) => {
         /// A system tag k6 can attach to samples (`systemTags`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(JsonSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum SystemTag { $(#[doc = concat!("`", $name, "`")] $variant,)* }
 

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,8 @@ use crate::model::time::serde_go;
 pub type Block = Vec<Step>;
 
 /// One statement of VU code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// An HTTP request with its checks and extractions.
@@ -59,21 +61,31 @@ pub enum Step {
 }
 
 /// Think time between steps.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ThinkTime {
     /// Always this long.
     Fixed(
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         Duration,
     ),
     /// Uniformly random between the bounds.
     Between(
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         Duration,
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         Duration,
     ),
@@ -82,9 +94,8 @@ pub enum ThinkTime {
 /// A variable of generated code: a value extracted from a response, a data row or
 /// setup data. `hint` names it in JavaScript (made unique by codegen); `id` is unique
 /// within its function.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Var {
     /// The function that defines it: a flow name, `setup`, `teardown` or `default`.
@@ -96,7 +107,8 @@ pub struct Var {
 }
 
 /// A value used in generated code. Never code text: codegen writes each form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expr {
     /// A string literal.
@@ -144,7 +156,8 @@ impl Expr {
 }
 
 /// HTTP methods, as k6's `http` module names them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// `http.get`
@@ -188,7 +201,8 @@ impl Method {
 }
 
 /// One HTTP request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The method.
@@ -226,11 +240,15 @@ pub struct Request {
 }
 
 /// k6 request parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     /// Gives up on the request after this long (k6 default 60s).
-    #[schemars(with = "Option<crate::plan::schema::GoDuration>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::model::duration_schema::DurationSchema>")
+    )]
     #[serde(
         default,
         with = "serde_go::option",
@@ -255,7 +273,8 @@ pub struct Params {
 }
 
 /// HTTP authentication schemes k6 supports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Auth {
     /// Basic: an `Authorization: Basic ...` header.
@@ -282,7 +301,8 @@ pub enum Auth {
 }
 
 /// k6's `responseType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseType {
     /// The body as a string (k6's default).
@@ -305,7 +325,8 @@ impl ResponseType {
 }
 
 /// Request body compression (k6's `compression` parameter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Compression {
     /// `gzip`
@@ -331,7 +352,8 @@ impl Compression {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Body {
     /// JSON, sent with `Content-Type: application/json`.
@@ -348,7 +370,8 @@ pub enum Body {
 }
 
 /// A JSON value whose leaves may be run-time values (a token, a data row's field).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Json {
     /// `null`
@@ -385,7 +408,8 @@ impl From<serde_json::Value> for Json {
 }
 
 /// A named check on a response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// The check's name, as k6 reports it.
@@ -395,7 +419,8 @@ pub struct Check {
 }
 
 /// What a check asserts about a response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Predicate {
     /// The status is this code.
@@ -416,7 +441,10 @@ pub enum Predicate {
     JsonEquals(String, JsonScalar),
     /// The response took less than this long (`timings.duration`).
     DurationBelow(
-        #[schemars(with = "crate::plan::schema::GoDuration")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "crate::model::duration_schema::DurationSchema")
+        )]
         #[serde(with = "serde_go")]
         Duration,
     ),
@@ -426,7 +454,8 @@ pub enum Predicate {
 }
 
 /// A JSON scalar to compare against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum JsonScalar {
     /// `null`
@@ -440,7 +469,8 @@ pub enum JsonScalar {
 }
 
 /// Where the checks' result goes, as in the seed's Check Pattern.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckOutcome {
     /// Rate metrics that receive whether all checks passed.
@@ -462,7 +492,8 @@ impl CheckOutcome {
 }
 
 /// A value taken from a response into a variable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Extraction {
     /// The variable it goes into.
@@ -472,7 +503,8 @@ pub struct Extraction {
 }
 
 /// Where an extracted value comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Source {
     /// k6's `r.json(path)` (gjson syntax: `products.0.id`).
@@ -491,7 +523,8 @@ pub enum Source {
 }
 
 /// How a flow picks a row of a data set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RowSelection {
     /// The same row for all iterations of a VU (`(__VU - 1) % n`).
@@ -508,7 +541,8 @@ pub enum RowSelection {
 }
 
 /// A data set loaded once in init code and shared by all VUs (`SharedArray`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DataSet {
     /// The SharedArray's name (unique).
@@ -538,7 +572,8 @@ impl DataSet {
 }
 
 /// Where a data set's rows come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum DataSource {
     /// JSON rows written by k6dsl next to the script, at `file` (relative to it).
@@ -613,7 +648,8 @@ fn csv_field(field: &str) -> String {
 }
 
 /// The test-wide lifecycle around the scenarios' functions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     /// `export function setup()`: its body and the object it returns.
@@ -628,7 +664,8 @@ pub struct Lifecycle {
 }
 
 /// `setup()`: steps, then `return { key: value, ... }`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Setup {
     /// What runs.

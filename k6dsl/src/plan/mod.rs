@@ -9,9 +9,9 @@
 //! [`Plan::load`] then runs k6dsl's validation and reports every problem, each at
 //! its place in the file.
 //!
-//! [`Plan::json_schema`] is the format as a JSON Schema, for editors: shipped as
-//! `docs/plan.schema.json`, which a plan names in a top-level `"$schema"` key that
-//! k6dsl ignores.
+//! `Plan::json_schema` (feature `schema`, which `k6dsl-cli` turns on) is the format
+//! as a JSON Schema, for editors: shipped as `docs/plan.schema.json`, which a plan
+//! names in a top-level `"$schema"` key that k6dsl ignores.
 //!
 //! ```
 //! use k6dsl::plan::{Format, Plan};
@@ -75,6 +75,7 @@ mod places;
 // From a field path to its line and column in the plan's text.
 mod locate;
 // The plan format's JSON Schema (`Plan::json_schema`), for editors.
+#[cfg(feature = "schema")]
 pub(crate) mod schema;
 // A plan's top-level object: the model's fields, and `$schema` for editors.
 mod document;
