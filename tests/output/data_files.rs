@@ -24,6 +24,8 @@ use k6dsl::prelude::*;
 use k6dsl::run::Runner;
 use k6dsl_suite::tools;
 
+use crate::shop;
+
 const USERS_CSV: &str = "username,team\nann,red\nbob,blue\n";
 const PRODUCTS_JSON: &str = "[{\"sku\": \"x-1\"}, {\"sku\": \"y-2\"}]\n";
 
@@ -106,13 +108,6 @@ fn model(path: impl Fn(&str) -> String) -> Script<k6dsl::load::HasShortcut> {
             key: Pem::File(path("client-key.pem")),
             password_env: None,
         }))
-}
-
-fn shop() -> DemoShop {
-    DemoShop::builder()
-        .latency(std::time::Duration::ZERO)
-        .start()
-        .expect("the demo shop starts on 127.0.0.1")
 }
 
 /// The rows of `USERS_CSV` and `PRODUCTS_JSON` reached the shop, in order.

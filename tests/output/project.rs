@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use demo_shop::DemoShop;
 use k6dsl::prelude::*;
 use k6dsl::profile::Profile;
 use k6dsl_suite::{checkout, tools};
+
+use crate::shop;
 
 /// Writes the files into a fresh temporary project directory.
 fn write(files: &[k6dsl::File]) -> tempfile::TempDir {
@@ -46,13 +47,6 @@ fn check_modules(root: &Path, files: &[k6dsl::File]) {
     let modules: Vec<&Path> = modules.iter().map(PathBuf::as_path).collect();
     tools::prettier_check_files(root, &modules)
         .unwrap_or_else(|e| panic!("prettier would reformat: {e}"));
-}
-
-fn shop() -> DemoShop {
-    DemoShop::builder()
-        .latency(std::time::Duration::ZERO)
-        .start()
-        .expect("the demo shop starts on 127.0.0.1")
 }
 
 #[test]

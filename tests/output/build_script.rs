@@ -207,7 +207,7 @@ fn scratch_workspace() -> String {
         "the repository's manifest has [workspace.package]"
     );
     format!(
-        "# Written by tests/build_script.rs.\n[workspace]\nmembers = [\"{SAMPLE}\"]\nresolver = \"2\"\n\n{tables}"
+        "# Written by tests/output/build_script.rs.\n[workspace]\nmembers = [\"{SAMPLE}\"]\nresolver = \"2\"\n\n{tables}"
     )
 }
 
