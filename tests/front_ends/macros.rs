@@ -1,6 +1,6 @@
 //! The macro front end makes the same model as the builders: the same inputs give
 //! byte-identical JavaScript, which k6, node and prettier then accept. (The
-//! checkout example pair is compared in `tests/checkout.rs`; compile errors are
+//! checkout example pair is compared in `tests/run/checkout.rs`; compile errors are
 //! pinned in `tests/ui/macro_*.rs`.)
 
 use demo_shop::DemoShop;

@@ -1,7 +1,8 @@
 //! Compile-fail tests: every rule k6dsl's types enforce, each with the message a user
 //! sees pinned in `tests/ui/<rule>.stderr`.
 //!
-//! Regenerate the expected output with `TRYBUILD=overwrite cargo test --test compiletest`
+//! Regenerate the expected output with
+//! `TRYBUILD=overwrite cargo test --test front_ends compiletest`
 //! and read every `.stderr` before keeping it.
 
 #[test]

@@ -90,7 +90,7 @@ fn readme_error_for_a_value_used_in_another_flow_is_real() {
         .to_javascript()
         .unwrap_err()
         .to_string();
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         readme.contains(&format!("```text\n{errors}\n```")),
         "README shows another message than k6dsl prints:\n{errors}"
@@ -99,7 +99,7 @@ fn readme_error_for_a_value_used_in_another_flow_is_real() {
 
 /// The README's JavaScript block, as the README shows it.
 fn readme_javascript() -> &'static str {
-    include_str!("../README.md")
+    include_str!("../../README.md")
         .split("```javascript\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
@@ -154,7 +154,7 @@ fn readme_macro_example_makes_the_same_javascript() {
 
 #[test]
 fn readme_macro_errors_are_pinned_by_ui_tests() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let block = readme
         .split("invocation at once:\n\n```text\n")
         .nth(1)
