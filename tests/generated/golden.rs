@@ -5,10 +5,10 @@
 //! data files beside it), `node --check`, `tsc --strict` with `@types/k6`, and
 //! prettier.
 //!
-//! A case's plan is written by `tests/plans.rs` (`every_kind()`); after a meant change
-//! to the generated code, rewrite the expected files with
-//! `K6DSL_UPDATE_GOLDEN=1 cargo test --test golden` and review the diff. With `CI`
-//! set, nothing is ever rewritten.
+//! A case's plan is written by `tests/front_ends/plans/` (`every_kind()`); after a
+//! meant change to the generated code, rewrite the expected files with
+//! `K6DSL_UPDATE_GOLDEN=1 cargo test --test generated golden::` and review the diff.
+//! With `CI` set, nothing is ever rewritten.
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +46,7 @@ fn assert_golden(case: &Path, file: &str, generated: &str) {
     assert!(
         expected == generated,
         "{} is not what k6dsl generates now; if the change is meant, rewrite it with \
-         `K6DSL_UPDATE_GOLDEN=1 cargo test --test golden` and review the diff\n--- generated ---\n{generated}",
+         `K6DSL_UPDATE_GOLDEN=1 cargo test --test generated golden::` and review the diff\n--- generated ---\n{generated}",
         path.strip_prefix(tools::repo_root()).unwrap().display()
     );
 }

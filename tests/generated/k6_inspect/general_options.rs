@@ -8,9 +8,9 @@ use super::*;
 /// A throwaway self-signed certificate and its key, made for these tests only
 /// (`openssl req -x509 -newkey ec`): k6 parses `tlsAuth` certificates when it reads
 /// the options, so they must be real.
-pub(crate) const TEST_CERT: &str = include_str!("../fixtures/test-client-cert.pem");
+pub(crate) const TEST_CERT: &str = include_str!("../../fixtures/test-client-cert.pem");
 /// The private key of [`TEST_CERT`].
-pub(crate) const TEST_KEY: &str = include_str!("../fixtures/test-client-key.pem");
+pub(crate) const TEST_KEY: &str = include_str!("../../fixtures/test-client-key.pem");
 
 pub(crate) fn ip(text: &str) -> IpAddr {
     text.parse().unwrap()
