@@ -1,0 +1,12 @@
+//! The front ends, where a test is written: the macros make the same model as the
+//! builders (`macros`); plans as JSON and YAML (`plans`); the compile errors the
+//! types and macros give (`compiletest`, pinned in `tests/ui/`); and the README's
+//! examples, whose output and errors are real (`readme`).
+//!
+//! One of the integration-test binaries, one per pipeline area (each links the
+//! whole library once); run it alone with `cargo test --test front_ends`.
+
+mod compiletest;
+mod macros;
+mod plans;
+mod readme;
