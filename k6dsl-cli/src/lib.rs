@@ -37,7 +37,7 @@ use k6dsl::output::OutputDir;
 use k6dsl::plan::{Format, Plan, PlanError};
 
 /// The example plan `k6dsl example` prints: the checkout test of the README
-/// (`cargo run --example checkout`), kept equal to it by `tests/plans.rs`.
+/// (`cargo run --example checkout`), kept equal to it by `tests/front_ends/plans/`.
 pub const EXAMPLE_PLAN: &str = include_str!("../../tests/plans/checkout.json");
 
 /// The plan format's reference `k6dsl schema` prints.

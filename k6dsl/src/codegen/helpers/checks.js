@@ -1,6 +1,6 @@
 // The reusable checks of a project's scripts/lib/checks.js, each written only
 // when a check uses it; each returns a predicate for check(). node and prettier
-// check this file as it is (tests/helper_files.rs); items as in utils.js.
+// check this file as it is (tests/generated/helper_files.rs); items as in utils.js.
 
 // k6dsl:items
 

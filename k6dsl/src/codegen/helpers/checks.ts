@@ -1,5 +1,5 @@
 // The checks of checks.js in TypeScript, for a project's scripts/lib/checks.ts.
-// tsc --strict and prettier check this file as it is (tests/helper_files.rs);
+// tsc --strict and prettier check this file as it is (tests/generated/helper_files.rs);
 // items as in utils.js.
 
 // For tsc only: the generated module imports the types its checks name.

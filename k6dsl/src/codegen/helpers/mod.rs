@@ -3,7 +3,7 @@
 //! smoke options (`smoke`).
 //!
 //! They live in real `.js`/`.ts` files beside this one, so that node, tsc and
-//! prettier check them as they are (`tests/helper_files.rs`), and are compiled in
+//! prettier check them as they are (`tests/generated/helper_files.rs`), and are compiled in
 //! with `include_str!`. Each file is a module the tools accept on its own: above the
 //! line `// k6dsl:items` it may import or declare, for the tools only, what the
 //! generated file around the items provides; below it come the items, each a

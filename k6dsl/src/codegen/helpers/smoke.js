@@ -1,6 +1,6 @@
 // The end of a project's scripts/lib/config.js, after the test's options
 // (`const load = { ... };`): `options` as k6 reads them, and the smoke variant.
-// node and prettier check this file as it is (tests/helper_files.rs); items as
+// node and prettier check this file as it is (tests/generated/helper_files.rs); items as
 // in utils.js.
 
 // k6dsl:items

@@ -1,6 +1,6 @@
 // smoke.js in TypeScript, for a project's scripts/lib/config.ts (where `Options`
 // becomes `TestOptions` when the options need the extended type). tsc --strict
-// and prettier check this file as it is (tests/helper_files.rs); items as in
+// and prettier check this file as it is (tests/generated/helper_files.rs); items as in
 // utils.js.
 
 // For tsc only: the generated module imports these and declares `load` above.

@@ -1,7 +1,7 @@
 // The small helpers generated scripts call instead of remote jslib imports, each
 // written only where it is used: inline in a single script (without `export`),
 // exported from a project's scripts/lib/utils.js. Real JavaScript, so that node
-// and prettier check it as it is (tests/helper_files.rs); the TypeScript twins
+// and prettier check it as it is (tests/generated/helper_files.rs); the TypeScript twins
 // are in utils.ts. codegen/helpers/mod.rs copies each item below the marker by
 // the name it declares: a declaration with the comment above it, items separated
 // by a blank line, in the order they are written in.

@@ -1,7 +1,7 @@
 // The helpers of utils.js in TypeScript, typed against @types/k6: inline in a
 // single script (without `export`), exported from a project's
 // scripts/lib/utils.ts. tsc --strict and prettier check this file as it is
-// (tests/helper_files.rs); items as in utils.js.
+// (tests/generated/helper_files.rs); items as in utils.js.
 
 // k6dsl:items
 
