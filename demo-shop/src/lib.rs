@@ -18,6 +18,9 @@
 //! | `POST /cart/items` (`product_id`, `quantity`) | bearer | 201 with the cart, 404, 400 |
 //! | `POST /checkout` | bearer | 201 `{"order_id","total","items"}`, 400 when the cart is empty |
 //! | `GET /orders/{id}` | bearer | the user's order, 404 |
+//! | `GET /wishlist` | bearer | `{"id","items":[{"product_id","name"}]}`, 404 `{"error":"no wishlist"}` until `POST /wishlist` |
+//! | `POST /wishlist`, `DELETE /wishlist` | bearer | 201 `{"id","items":[]}`, 409 `{"error":"wishlist exists"}`; 204, 404 when there is none |
+//! | `POST /wishlist/items` (`product_id`) | bearer | 201 with the wishlist (a product already on it stays once), 404 without a wishlist or for an unknown product, 400 |
 //! | any method `/echo/...` | | the request as JSON: `{"method","path","query","headers","body"}` |
 //! | `GET /basic-auth/{user}/{password}` | basic | 200 when the credentials match, else 401 |
 //! | `GET /digest-auth/{user}/{password}` | digest (MD5, `qop=auth`) | 200 `{"authenticated","user"}` when the response hash is right, else 401 with a challenge |
@@ -34,6 +37,7 @@ mod router;
 mod shop;
 mod state;
 mod util;
+mod wishlist;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;

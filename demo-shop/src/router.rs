@@ -19,6 +19,7 @@ use crate::shop::{
     add_to_cart, cart, checkout, empty_cart, order, product, products, remove_from_cart,
 };
 use crate::state::{Shared, Shop};
+use crate::wishlist::{add_to_wishlist, create_wishlist, delete_wishlist, wishlist};
 use crate::RecordedRequest;
 
 /// Every endpoint of the table in the crate's documentation.
@@ -33,6 +34,11 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
         .route("/cart/items", post(add_to_cart))
         .route("/checkout", post(checkout))
         .route("/orders/{id}", get(order))
+        .route(
+            "/wishlist",
+            get(wishlist).post(create_wishlist).delete(delete_wishlist),
+        )
+        .route("/wishlist/items", post(add_to_wishlist))
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
         .route("/basic-auth/{user}/{password}", get(basic_auth))

@@ -40,6 +40,17 @@ pub(crate) struct Data {
     pub(crate) tokens: HashMap<String, u32>,
     pub(crate) carts: HashMap<u32, Vec<CartItem>>,
     pub(crate) orders: HashMap<u64, Order>,
+    /// Each user's wishlist, from `POST /wishlist` until `DELETE /wishlist`.
+    pub(crate) wishlists: HashMap<u32, Wishlist>,
+    /// How many wishlists were ever created: the next one's id follows.
+    pub(crate) wishlists_created: u64,
+}
+
+/// A user's wishlist: product ids, each once, in the order they were added.
+#[derive(Debug, Clone)]
+pub(crate) struct Wishlist {
+    pub(crate) id: u64,
+    pub(crate) products: Vec<u32>,
 }
 
 /// One running shop's state, shared by every handler.
@@ -97,6 +108,11 @@ impl Shop {
         } else {
             min + Duration::from_micros(self.next() % (span + 1))
         }
+    }
+
+    /// The product with this id (1 to [`PRODUCTS`]).
+    pub(crate) fn product(&self, id: u32) -> Option<&Product> {
+        self.products.get(id.checked_sub(1)? as usize)
     }
 
     /// The user a `Bearer` token from `/auth/login` belongs to.
