@@ -17,6 +17,7 @@
 //! | `GET /cart`, `DELETE /cart` | bearer | `{"items":[{"product_id","quantity","price"}],"total"}` |
 //! | `POST /cart/items` (`product_id`, `quantity`) | bearer | 201 with the cart, 404, 400 |
 //! | `POST /checkout` | bearer | 201 `{"order_id","total","items"}`, 400 when the cart is empty |
+//! | `GET /orders` | bearer | `{"orders":[{"id","total","items"}]}`, the user's orders oldest first |
 //! | `GET /orders/{id}` | bearer | the user's order, 404 |
 //! | `GET /wishlist` | bearer | `{"id","items":[{"product_id","name"}]}`, 404 `{"error":"no wishlist"}` until `POST /wishlist` |
 //! | `POST /wishlist`, `DELETE /wishlist` | bearer | 201 `{"id","items":[]}`, 409 `{"error":"wishlist exists"}`; 204, 404 when there is none |

@@ -16,7 +16,7 @@ use crate::auth::{basic::basic_auth, digest::digest_auth, ntlm::ntlm_auth};
 use crate::http_tools::{delay, echo, redirect, status};
 use crate::respond::error;
 use crate::shop::{
-    add_to_cart, cart, checkout, empty_cart, order, product, products, remove_from_cart,
+    add_to_cart, cart, checkout, empty_cart, order, orders, product, products, remove_from_cart,
 };
 use crate::state::{Shared, Shop};
 use crate::wishlist::{add_to_wishlist, create_wishlist, delete_wishlist, wishlist};
@@ -33,6 +33,7 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
         .route("/cart", get(cart).delete(empty_cart))
         .route("/cart/items", post(add_to_cart))
         .route("/checkout", post(checkout))
+        .route("/orders", get(orders))
         .route("/orders/{id}", get(order))
         .route(
             "/wishlist",

@@ -135,7 +135,28 @@ pub(crate) async fn checkout(State(shop): Shared, headers: HeaderMap) -> Respons
     let order_id = data.orders.len() as u64 + 1;
     let body = json!({ "order_id": order_id, "total": total, "items": items });
     data.orders.insert(order_id, Order { user, items, total });
+    data.user_orders.entry(user).or_default().push(order_id);
     (StatusCode::CREATED, Json(body)).into_response()
+}
+
+fn order_json(id: u64, order: &Order) -> Value {
+    json!({ "id": id, "total": order.total, "items": order.items })
+}
+
+/// `GET /orders`: the user's orders, oldest first.
+pub(crate) async fn orders(State(shop): Shared, headers: HeaderMap) -> Response {
+    let Some(user) = shop.user(&headers) else {
+        return unauthorized();
+    };
+    let data = shop.data.lock().expect("shop lock");
+    let orders: Vec<Value> = data
+        .user_orders
+        .get(&user)
+        .into_iter()
+        .flatten()
+        .filter_map(|id| Some(order_json(*id, data.orders.get(id)?)))
+        .collect();
+    Json(json!({ "orders": orders })).into_response()
 }
 
 pub(crate) async fn order(
@@ -152,9 +173,7 @@ pub(crate) async fn order(
         .ok()
         .and_then(|id| Some((id, data.orders.get(&id)?)))
     {
-        Some((id, order)) if order.user == user => {
-            Json(json!({ "id": id, "total": order.total, "items": order.items })).into_response()
-        }
+        Some((id, order)) if order.user == user => Json(order_json(id, order)).into_response(),
         _ => error(StatusCode::NOT_FOUND, "order not found"),
     }
 }

@@ -40,6 +40,8 @@ pub(crate) struct Data {
     pub(crate) tokens: HashMap<String, u32>,
     pub(crate) carts: HashMap<u32, Vec<CartItem>>,
     pub(crate) orders: HashMap<u64, Order>,
+    /// Each user's order ids in creation order, for `GET /orders`.
+    pub(crate) user_orders: HashMap<u32, Vec<u64>>,
     /// Each user's wishlist, from `POST /wishlist` until `DELETE /wishlist`.
     pub(crate) wishlists: HashMap<u32, Wishlist>,
     /// How many wishlists were ever created: the next one's id follows.

@@ -2,6 +2,7 @@
 //! (a free port), talks only to it, and stops it by dropping it.
 
 mod client;
+mod orders;
 mod wishlist;
 
 use std::net::TcpStream;
