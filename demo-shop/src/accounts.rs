@@ -15,13 +15,13 @@ use crate::util::form_fields;
 use crate::{PASSWORD, USERS};
 
 #[derive(Deserialize)]
-pub(crate) struct Credentials {
-    pub(crate) username: String,
-    pub(crate) password: String,
+struct Credentials {
+    username: String,
+    password: String,
 }
 
 /// Parses `username`/`password` from JSON or a form body.
-pub(crate) fn credentials(headers: &HeaderMap, body: &[u8]) -> Option<Credentials> {
+fn credentials(headers: &HeaderMap, body: &[u8]) -> Option<Credentials> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -48,19 +48,31 @@ pub(crate) fn user_json(id: u32) -> Value {
     json!({ "id": id, "username": format!("user{id}"), "name": format!("Demo User {id}") })
 }
 
+/// The user whose `username` and `password` a login body (JSON or form) carries;
+/// else why not, as a status and message: 400 when it has no such fields, 401 when
+/// they are wrong.
+pub(crate) fn authenticate(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<u32, (StatusCode, &'static str)> {
+    let credentials = credentials(headers, body)
+        .ok_or((StatusCode::BAD_REQUEST, "send username and password"))?;
+    user_number(&credentials.username)
+        .filter(|_| credentials.password == PASSWORD)
+        .ok_or((StatusCode::UNAUTHORIZED, "invalid credentials"))
+}
+
+/// `POST /auth/login`: a bearer token for the other endpoints.
 pub(crate) async fn login(
     State(shop): Shared,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(credentials) = credentials(&headers, &body) else {
-        return error(StatusCode::BAD_REQUEST, "send username and password");
+    let id = match authenticate(&headers, &body) {
+        Ok(id) => id,
+        Err((status, message)) => return error(status, message),
     };
-    let Some(id) = user_number(&credentials.username).filter(|_| credentials.password == PASSWORD)
-    else {
-        return error(StatusCode::UNAUTHORIZED, "invalid credentials");
-    };
-    let token = format!("{:016x}{:016x}", shop.next(), shop.next());
+    let token = shop.new_token();
     shop.data
         .lock()
         .expect("shop lock")
@@ -69,6 +81,7 @@ pub(crate) async fn login(
     Json(json!({ "token": token, "user": user_json(id) })).into_response()
 }
 
+/// `GET /users/me`: who the bearer token belongs to.
 pub(crate) async fn me(State(shop): Shared, headers: HeaderMap) -> Response {
     match shop.user(&headers) {
         Some(id) => Json(user_json(id)).into_response(),

@@ -11,6 +11,9 @@
 //! | --- | --- | --- |
 //! | `GET /health` | | `{"status":"ok"}` |
 //! | `POST /auth/login` (JSON or form: `username`, `password`) | | `{"token","user":{"id","username","name"}}`, 401, 400 |
+//! | `POST /session` (JSON or form: `username`, `password`) | | `{"user":{...}}` with `Set-Cookie: session=<token>; Path=/; HttpOnly`, 401, 400 |
+//! | `GET /session` | `session` cookie | `{"user":{...}}`, 401 `{"error":"no session"}` |
+//! | `DELETE /session` | `session` cookie | 204 with `Set-Cookie: session=; Path=/; HttpOnly; Max-Age=0`; the cookie's session no longer counts |
 //! | `GET /products?page=&limit=` | | `{"products":[{"id","name","price","stock"}],"total","page","limit"}` |
 //! | `GET /products/{id}` | | a product, 404 |
 //! | `GET /users/me` | bearer | the user |
@@ -35,6 +38,7 @@ mod auth;
 mod http_tools;
 mod respond;
 mod router;
+mod session;
 mod shop;
 mod state;
 mod util;

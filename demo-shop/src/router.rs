@@ -15,6 +15,7 @@ use crate::accounts::{login, me};
 use crate::auth::{basic::basic_auth, digest::digest_auth, ntlm::ntlm_auth};
 use crate::http_tools::{delay, echo, redirect, status};
 use crate::respond::error;
+use crate::session::{current_session, end_session, start_session};
 use crate::shop::{
     add_to_cart, cart, checkout, empty_cart, order, orders, product, products, remove_from_cart,
 };
@@ -27,6 +28,10 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
     Router::new()
         .route("/health", get(|| async { Json(json!({ "status": "ok" })) }))
         .route("/auth/login", post(login))
+        .route(
+            "/session",
+            get(current_session).post(start_session).delete(end_session),
+        )
         .route("/products", get(products))
         .route("/products/{id}", get(product))
         .route("/users/me", get(me))

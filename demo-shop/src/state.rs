@@ -42,6 +42,8 @@ pub(crate) struct Data {
     pub(crate) orders: HashMap<u64, Order>,
     /// Each user's order ids in creation order, for `GET /orders`.
     pub(crate) user_orders: HashMap<u32, Vec<u64>>,
+    /// Session cookie values from `POST /session` and the user each belongs to.
+    pub(crate) sessions: HashMap<String, u32>,
     /// Each user's wishlist, from `POST /wishlist` until `DELETE /wishlist`.
     pub(crate) wishlists: HashMap<u32, Wishlist>,
     /// How many wishlists were ever created: the next one's id follows.
@@ -99,6 +101,11 @@ impl Shop {
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
+    }
+
+    /// A fresh 32-hex-digit token, for bearer tokens and session cookies.
+    pub(crate) fn new_token(&self) -> String {
+        format!("{:016x}{:016x}", self.next(), self.next())
     }
 
     /// How long the next response waits.

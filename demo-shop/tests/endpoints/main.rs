@@ -3,6 +3,7 @@
 
 mod client;
 mod orders;
+mod session;
 mod wishlist;
 
 use std::net::TcpStream;
