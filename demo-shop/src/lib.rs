@@ -25,6 +25,7 @@
 //! | `GET /wishlist` | bearer | `{"id","items":[{"product_id","name"}]}`, 404 `{"error":"no wishlist"}` until `POST /wishlist` |
 //! | `POST /wishlist`, `DELETE /wishlist` | bearer | 201 `{"id","items":[]}`, 409 `{"error":"wishlist exists"}`; 204, 404 when there is none |
 //! | `POST /wishlist/items` (`product_id`) | bearer | 201 with the wishlist (a product already on it stays once), 404 without a wishlist or for an unknown product, 400 |
+//! | `POST /uploads` (`multipart/form-data`: text field `title`, part `file` with a filename and a content type) | bearer | 201 `{"id","title","filename","content_type","size","md5"}` (the hex MD5 of the file's bytes as received), 400 `{"error"}` naming what is missing or malformed, 413 past 10 MiB |
 //! | any method `/echo/...` | | the request as JSON: `{"method","path","query","headers","body"}` |
 //! | `GET /basic-auth/{user}/{password}` | basic | 200 when the credentials match, else 401 |
 //! | `GET /digest-auth/{user}/{password}` | digest (MD5, `qop=auth`) | 200 `{"authenticated","user"}` when the response hash is right, else 401 with a challenge |
@@ -41,6 +42,7 @@ mod router;
 mod session;
 mod shop;
 mod state;
+mod uploads;
 mod util;
 mod wishlist;
 

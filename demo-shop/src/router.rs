@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -20,6 +20,7 @@ use crate::shop::{
     add_to_cart, cart, checkout, empty_cart, order, orders, product, products, remove_from_cart,
 };
 use crate::state::{Shared, Shop};
+use crate::uploads::{upload, UPLOAD_LIMIT};
 use crate::wishlist::{add_to_wishlist, create_wishlist, delete_wishlist, wishlist};
 use crate::RecordedRequest;
 
@@ -45,6 +46,12 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
             get(wishlist).post(create_wishlist).delete(delete_wishlist),
         )
         .route("/wishlist/items", post(add_to_wishlist))
+        // Above axum's default 2 MB body limit, and below the 16 MiB every request
+        // may have.
+        .route(
+            "/uploads",
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
         .route("/basic-auth/{user}/{password}", get(basic_auth))

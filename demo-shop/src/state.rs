@@ -42,6 +42,8 @@ pub(crate) struct Data {
     pub(crate) orders: HashMap<u64, Order>,
     /// Each user's order ids in creation order, for `GET /orders`.
     pub(crate) user_orders: HashMap<u32, Vec<u64>>,
+    /// How many uploads were accepted: the next one's id follows.
+    pub(crate) uploads: u64,
     /// Session cookie values from `POST /session` and the user each belongs to.
     pub(crate) sessions: HashMap<String, u32>,
     /// Each user's wishlist, from `POST /wishlist` until `DELETE /wishlist`.

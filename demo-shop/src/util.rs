@@ -42,8 +42,8 @@ pub(crate) fn percent_decode(text: &str) -> String {
 }
 
 /// MD5 in lower-case hex.
-pub(crate) fn md5_hex(text: &str) -> String {
-    Md5::digest(text.as_bytes())
+pub(crate) fn md5_hex(bytes: impl AsRef<[u8]>) -> String {
+    Md5::digest(bytes.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

@@ -77,9 +77,9 @@ pub(crate) async fn digest_auth(
             .expect("nonce lock")
             .remove(param("nonce"));
         let request_uri = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
-        let ha1 = md5_hex(&format!("{user}:{DIGEST_REALM}:{password}"));
-        let ha2 = md5_hex(&format!("{method}:{}", param("uri")));
-        let expected = md5_hex(&format!(
+        let ha1 = md5_hex(format!("{user}:{DIGEST_REALM}:{password}"));
+        let ha2 = md5_hex(format!("{method}:{}", param("uri")));
+        let expected = md5_hex(format!(
             "{ha1}:{}:{}:{}:auth:{ha2}",
             param("nonce"),
             param("nc"),
@@ -127,7 +127,7 @@ mod tests {
     fn digest_response_matches_the_rfc() {
         let ha1 = md5_hex("Mufasa:testrealm@host.com:Circle Of Life");
         let ha2 = md5_hex("GET:/dir/index.html");
-        let response = md5_hex(&format!(
+        let response = md5_hex(format!(
             "{ha1}:dcd98b7102dd2f0e8b11d0f600bfb0c093:00000001:0a4f113b:auth:{ha2}"
         ));
         assert_eq!(response, "6629fae49393a05397450978507c4ef1");

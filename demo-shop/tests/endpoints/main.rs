@@ -4,6 +4,7 @@
 mod client;
 mod orders;
 mod session;
+mod uploads;
 mod wishlist;
 
 use std::net::TcpStream;
@@ -33,6 +34,8 @@ fn unknown_tokens_get_401() {
         ("POST", "/wishlist"),
         ("DELETE", "/wishlist"),
         ("POST", "/wishlist/items"),
+        ("GET", "/orders"),
+        ("POST", "/uploads"),
     ] {
         for token in [None, Some("not-a-token")] {
             let response = client::send(&shop, method, path, token, &[], b"{}");
