@@ -79,8 +79,10 @@ mod locate;
 pub(crate) mod schema;
 // A plan's top-level object: the model's fields, and `$schema` for editors.
 mod document;
+// A JSON plan as one value, the form its model is read from.
 #[cfg(test)]
 mod tests;
+mod value;
 
 use read::{read_json, read_yaml, shown_path};
 
