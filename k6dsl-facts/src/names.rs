@@ -131,6 +131,8 @@ pub const MODULE_NAMES: &[&str] = &[
     // Helpers and the project's constants and checks.
     "randomIntBetween",
     "randomBetween",
+    "randomItem",
+    "uuidv4",
     "findBetween",
     "matchGroup",
     "withCredentials",

@@ -175,6 +175,7 @@ fn single_file(script: &model::Script, target: Target) -> String {
     }
     lang::append_section(&mut file, module.constants(""));
     lang::append_section(&mut file, module.secret_guards());
+    lang::append_section(&mut file, module.response_callback());
     lang::append_section(&mut file, data_sets);
     lang::append_section(&mut file, metric_declarations(script, &metric_vars, ""));
     lang::append_section(&mut file, module.vu_state_decl());

@@ -195,6 +195,7 @@ fn project_in(script: &model::Script, target: Target, data_files: Vec<File>) -> 
         }
         lang::append_section(&mut file, module.constants("export "));
         lang::append_section(&mut file, module.secret_guards());
+        lang::append_section(&mut file, module.response_callback());
         let mut load = Tokens::new();
         let (head, column) = options_head("const load", type_name);
         head.write(&mut load, 0);

@@ -178,7 +178,7 @@ macro_rules! thresholds {
 ///             checks: [status == 201, json("items.0.id") exists],
 ///             record_duration: add_time,
 ///         }
-///         get("/products/", Value::iteration()) { name: "product", check: status in [200, 404] }
+///         get("/products/", Value::iteration()) { name: "product", check: status in [200, 304] }
 ///     }
 ///     think 1s..3s;
 /// });

@@ -297,6 +297,26 @@ impl<L> Script<L> {
         self
     }
 
+    /// Counts `statuses` as expected for every request that does not name its own
+    /// (`http.setResponseCallback(http.expectedStatuses(...))` in init code),
+    /// instead of k6's 200 to 399. Each is a status (`404`) or an inclusive range
+    /// (`200..=299`).
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let js = Script::new().expect_statuses([200..=299, 404..=404]).to_javascript()?;
+    /// assert!(js.contains("http.setResponseCallback(\n  http.expectedStatuses({ min: 200, max: 299 }, { min: 404, max: 404 }),\n);"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn expect_statuses<S: Into<crate::model::logic::ExpectedStatus>>(
+        mut self,
+        statuses: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let list = self.ir.expected_statuses.get_or_insert_with(Vec::new);
+        list.extend(statuses.into_iter().map(Into::into));
+        self
+    }
+
     /// Where relative request URLs point: `__ENV.<env>`, or `default` when unset.
     /// Without this, `BASE_URL` with default `http://127.0.0.1:3300`.
     pub fn base_url(mut self, env: impl Into<String>, default: impl Into<String>) -> Self {

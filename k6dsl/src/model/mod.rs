@@ -17,9 +17,11 @@ use crate::model::time::serde_go;
 pub(crate) mod duration_schema;
 pub(crate) mod executor_serde;
 pub mod files;
+pub mod logic;
 pub mod options;
 pub mod time;
 pub mod vu;
+mod walk;
 
 /// One k6 test: its options, custom metrics and the functions its scenarios run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -48,6 +50,11 @@ pub struct Script {
     /// setup, teardown and handleSummary.
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub lifecycle: vu::Lifecycle,
+    /// The statuses k6 counts as expected for every request that does not say
+    /// otherwise (`http.setResponseCallback(http.expectedStatuses(...))` in init
+    /// code); k6's own default is 200 to 399.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_statuses: Option<Vec<logic::ExpectedStatus>>,
 }
 
 /// The base URL of relative request URLs: read from an environment variable at run

@@ -12,6 +12,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::model::logic::{ArithOp, Condition, ExpectedStatus};
 use crate::model::time::serde_go;
 
 /// A sequence of steps: a function body or a group's body.
@@ -57,6 +58,51 @@ pub enum Step {
     OncePerVu {
         /// What runs once.
         body: Block,
+    },
+    /// `if (condition) { then } else { otherwise }`. A value defined in only one
+    /// branch exists only inside it; a [`Step::Let`] of the same variable in every
+    /// branch makes one value that outlives the `if`.
+    If {
+        /// What decides.
+        condition: Condition,
+        /// What runs when it holds.
+        then: Block,
+        /// What runs otherwise (nothing when empty).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        otherwise: Block,
+    },
+    /// `for (const item of list.slice(0, max))`: the body once per item of a JSON
+    /// array (none when the value is not an array), at most `max` times. Values
+    /// defined in the body exist only inside it.
+    ForEach {
+        /// The variable holding the current item.
+        item: Var,
+        /// The array (usually extracted from a response).
+        list: Expr,
+        /// At most this many items (k6 runs what the response holds: a bound keeps a
+        /// long list from turning one iteration into thousands of requests).
+        max: u32,
+        /// What runs per item.
+        body: Block,
+    },
+    /// `for (let i = 0; i < times; i++)`: the body `times` times, as a loop that
+    /// runs in k6 (not unrolled). Values defined in the body exist only inside it.
+    Repeat {
+        /// How many times.
+        times: u32,
+        /// The variable holding the round's number, from 0, when the body uses it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<Var>,
+        /// What runs each time.
+        body: Block,
+    },
+    /// A value computed into a variable (`const total = price * quantity`); the same
+    /// variable set in every branch of an `if` is one value after it.
+    Let {
+        /// The variable.
+        var: Var,
+        /// Its value.
+        value: Expr,
     },
 }
 
@@ -146,6 +192,31 @@ pub enum Expr {
     /// The value converted to a number (`Number(value)`): what a Trend, Counter or
     /// Gauge records of an extracted value.
     AsNumber(Box<Expr>),
+    /// The value converted to text (`String(value)`).
+    AsString(Box<Expr>),
+    /// Arithmetic on two numbers (each converted with `Number(...)` unless known to
+    /// be one).
+    Arith {
+        /// The operation.
+        op: ArithOp,
+        /// The left operand.
+        left: Box<Expr>,
+        /// The right operand.
+        right: Box<Expr>,
+    },
+    /// A random whole number from `min` to `max`, both included.
+    RandomInt {
+        /// The lowest.
+        min: i64,
+        /// The highest.
+        max: i64,
+    },
+    /// One of these values, at random.
+    PickOne(Vec<Expr>),
+    /// A random version 4 UUID, made in the script (no network).
+    Uuid,
+    /// The time now, in milliseconds since the Unix epoch (`Date.now()`).
+    NowMillis,
 }
 
 impl Expr {
@@ -237,6 +308,10 @@ pub struct Request {
     /// Values taken from the response for later steps.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extract: Vec<Extraction>,
+    /// The statuses k6 counts as expected for this request (its
+    /// `responseCallback`), instead of the script's or k6's 200 to 399.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_statuses: Option<Vec<ExpectedStatus>>,
 }
 
 /// k6 request parameters.
@@ -520,6 +595,10 @@ pub enum Source {
         /// The capture group (0 = whole match).
         group: u32,
     },
+    /// The response's status (a number; 0 when the request failed to connect).
+    Status,
+    /// Whether every check on the request passed (what `check()` returns).
+    ChecksPassed,
 }
 
 /// How a flow picks a row of a data set.
@@ -674,114 +753,7 @@ pub struct Setup {
     pub returns: Vec<(String, Expr)>,
 }
 
-// Traversals of the code model, shared by validation and codegen.
-
-/// Every block of code in the script, with the function that owns it (`setup`,
-/// `teardown`, or a flow's name).
-pub(crate) fn blocks(script: &super::Script) -> Vec<(&str, &Block)> {
-    let mut out = Vec::new();
-    if let Some(setup) = &script.lifecycle.setup {
-        out.push(("setup", &setup.body));
-    }
-    if let Some(flow) = &script.default_flow {
-        out.push((flow.name.as_str(), &flow.body));
-    }
-    for flow in &script.flows {
-        out.push((flow.name.as_str(), &flow.body));
-    }
-    if let Some(teardown) = &script.lifecycle.teardown {
-        out.push(("teardown", teardown));
-    }
-    out
-}
-
-/// Calls `f` on every request of a block, nested ones included.
-pub(crate) fn for_each_request_in<'b>(block: &'b Block, f: &mut impl FnMut(&'b Request)) {
-    for step in block {
-        match step {
-            Step::Request(r) => f(r),
-            Step::Batch(rs) => rs.iter().for_each(&mut *f),
-            Step::Group { body, .. } | Step::OncePerVu { body } => for_each_request_in(body, f),
-            _ => {}
-        }
-    }
-}
-
-/// Every value a request uses (URL, headers, cookies, credentials, body).
-pub(crate) fn for_each_request_expr(r: &Request, f: &mut impl FnMut(&Expr)) {
-    r.url.iter().for_each(&mut *f);
-    r.headers.iter().for_each(|(_, v)| f(v));
-    r.params.cookies.iter().for_each(|(_, v)| f(v));
-    if let Some(
-        Auth::Basic { user, password }
-        | Auth::Digest { user, password }
-        | Auth::Ntlm { user, password },
-    ) = &r.params.auth
-    {
-        f(user);
-        f(password);
-    }
-    match &r.body {
-        Some(Body::Json(json)) => json_exprs(json, f),
-        Some(Body::Form(fields)) => fields.iter().for_each(|(_, v)| f(v)),
-        Some(Body::Text { text, .. }) => f(text),
-        None => {}
-    }
-}
-
-fn json_exprs(json: &Json, f: &mut impl FnMut(&Expr)) {
-    match json {
-        Json::Expr(e) => f(e),
-        Json::Array(items) => items.iter().for_each(|i| json_exprs(i, f)),
-        Json::Object(entries) => entries.iter().for_each(|(_, v)| json_exprs(v, f)),
-        _ => {}
-    }
-}
-
-/// Calls `f` on a value and each value inside it.
-pub(crate) fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
-    f(expr);
-    match expr {
-        Expr::Field(base, _) | Expr::AsNumber(base) => visit_expr(base, f),
-        Expr::Concat(parts) => parts.iter().for_each(|p| visit_expr(p, f)),
-        _ => {}
-    }
-}
-
-/// Calls `f` on every value used anywhere in the script's code.
-pub(crate) fn for_each_expr(script: &super::Script, f: &mut impl FnMut(&Expr)) {
-    fn block(b: &Block, f: &mut impl FnMut(&Expr)) {
-        for step in b {
-            match step {
-                Step::Request(r) => for_each_request_expr(r, &mut |e| visit_expr(e, f)),
-                Step::Batch(rs) => rs
-                    .iter()
-                    .for_each(|r| for_each_request_expr(r, &mut |e| visit_expr(e, f))),
-                Step::Group { body, .. } | Step::OncePerVu { body } => block(body, f),
-                Step::AddToMetric { value, .. } => visit_expr(value, f),
-                Step::Sleep(_) | Step::PickRow { .. } => {}
-            }
-        }
-    }
-    for (_, b) in blocks(script) {
-        block(b, f);
-    }
-    if let Some(setup) = &script.lifecycle.setup {
-        for (_, value) in &setup.returns {
-            visit_expr(value, f);
-        }
-    }
-}
-
-/// Calls `f` on every variable a block defines (extractions and rows).
-pub(crate) fn for_each_def(block: &Block, f: &mut impl FnMut(&Var)) {
-    for step in block {
-        match step {
-            Step::Request(r) => r.extract.iter().for_each(|e| f(&e.var)),
-            Step::Batch(rs) => rs.iter().flat_map(|r| &r.extract).for_each(|e| f(&e.var)),
-            Step::Group { body, .. } | Step::OncePerVu { body } => for_each_def(body, f),
-            Step::PickRow { var, .. } => f(var),
-            Step::Sleep(_) | Step::AddToMetric { .. } => {}
-        }
-    }
-}
+// Traversals of the code model live in `walk.rs`.
+pub(crate) use super::walk::{
+    blocks, condition_exprs, for_each_expr, for_each_request_expr, for_each_request_in, visit_expr,
+};

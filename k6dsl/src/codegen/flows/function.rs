@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::codegen::doc::{cat, delimited, Doc};
 use crate::codegen::js::{number_literal, property_key, string_literal, INDENT};
 use crate::codegen::lang::Tokens;
-use crate::model::vu::{for_each_request_expr, visit_expr};
+use crate::model::vu::{condition_exprs, for_each_request_expr, visit_expr};
 use crate::model::vu::{Block, Expr, Request, Source, Step, Var};
 
 use super::steps::if_doc;
@@ -150,21 +150,22 @@ impl Module<'_> {
 }
 
 impl Function<'_, '_> {
-    /// Decides where each variable is declared, and whether `data` is used.
+    /// Decides where each variable is declared, its type, and whether `data` is
+    /// used.
     fn plan(&mut self, body: &Block, returns: Option<&[(String, Expr)]>) {
-        let mut defs: BTreeMap<(String, u32), (Vec<usize>, bool, Var)> = BTreeMap::new();
+        // Definitions in the order they run.
+        let mut defs: Vec<Definition> = Vec::new();
         // Where each variable is used, by variable (a scan of all uses per
         // definition was quadratic in the function's size).
         let mut uses: BTreeMap<(String, u32), Vec<Vec<usize>>> = BTreeMap::new();
         let mut uses_data = false;
-        let var_types = &mut self.var_types;
         walk(body, &mut Vec::new(), false, &mut |event| match event {
             Event::Def(var, path, per_vu, ty) => {
-                var_types.insert((var.owner.clone(), var.id), ty);
-                defs.insert(
-                    (var.owner.clone(), var.id),
-                    (path.to_vec(), per_vu, var.clone()),
-                );
+                let ty = match ty {
+                    DefTy::Known(ty) => Ok(ty),
+                    DefTy::Of(value) => Err(value.clone()),
+                };
+                defs.push((var.clone(), path.to_vec(), per_vu, ty));
             }
             Event::Use(expr, path) => visit_expr(expr, &mut |e| match e {
                 Expr::Var(v) => uses
@@ -186,9 +187,27 @@ impl Function<'_, '_> {
             });
         }
         self.uses_data = uses_data;
-        for (key, (path, per_vu, var)) in &defs {
-            let ty = self.var_types.get(key).cloned().unwrap_or(Ty::Json);
-            if *per_vu {
+        // Where each variable is defined: a value set in several places (every
+        // branch of an `if`) is declared before them all.
+        let mut places: BTreeMap<(String, u32), Vec<Vec<usize>>> = BTreeMap::new();
+        for (var, path, _, _) in &defs {
+            places
+                .entry((var.owner.clone(), var.id))
+                .or_default()
+                .push(path.clone());
+        }
+        let mut declared = std::collections::BTreeSet::new();
+        for (var, path, per_vu, ty) in defs {
+            let key = (var.owner.clone(), var.id);
+            // A computed value takes the type of what it computes.
+            let ty = ty.unwrap_or_else(|value| self.value_type(&value));
+            // The first definition decides; later ones (other branches) agree.
+            self.var_types.entry(key.clone()).or_insert(ty.clone());
+            if !declared.insert(key.clone()) {
+                continue;
+            }
+            let defined_at = &places[&key];
+            if per_vu {
                 // Kept across iterations: one module-level variable per VU.
                 let name = self.module.names.fresh(&var.hint);
                 self.names.reserve(&name);
@@ -200,11 +219,12 @@ impl Function<'_, '_> {
                     init: None,
                 });
                 self.vu_vars.insert(key.clone());
-            } else if uses
-                .get(key)
-                .is_some_and(|at| at.iter().any(|at| !at.starts_with(path)))
+            } else if defined_at.len() > 1
+                || uses
+                    .get(&key)
+                    .is_some_and(|at| at.iter().any(|at| !at.starts_with(&path)))
             {
-                let name = self.bind(var);
+                let name = self.bind(&var);
                 self.hoisted.insert(key.clone());
                 self.hoisted_decls.push((name, ty));
             }
@@ -212,13 +232,27 @@ impl Function<'_, '_> {
     }
 }
 
+/// A variable's definition: the variable, its block path, whether it is kept per
+/// VU, and its type or the value whose type it takes.
+type Definition = (Var, Vec<usize>, bool, Result<Ty, Expr>);
+
+/// The type a definition gives its variable.
+pub(super) enum DefTy<'e> {
+    /// Known from where the value comes from (a JSON path, a header, a row).
+    Known(Ty),
+    /// That of a value the code computes.
+    Of(&'e Expr),
+}
+
 pub(super) enum Event<'e> {
     /// A variable defined, where, whether kept per VU, and its type.
-    Def(&'e Var, &'e [usize], bool, Ty),
+    Def(&'e Var, &'e [usize], bool, DefTy<'e>),
     Use(&'e Expr, &'e [usize]),
 }
 
-/// Visits definitions and uses in a block, with the path of blocks they are in.
+/// Visits definitions and uses in a block, with the path of blocks they are in:
+/// a nested block's path is its step's index, then the block's index in the step
+/// (a group's body is 0; an `if`'s branches 0 and 1).
 pub(super) fn walk(
     block: &Block,
     path: &mut Vec<usize>,
@@ -233,21 +267,46 @@ pub(super) fn walk(
                     walk_request(r, path, per_vu, f);
                 }
             }
-            Step::Group { body, .. } => {
-                path.push(i);
-                walk(body, path, per_vu, f);
-                path.pop();
-            }
-            Step::OncePerVu { body } => {
-                path.push(i);
-                walk(body, path, true, f);
-                path.pop();
-            }
             Step::Sleep(_) => {}
             Step::AddToMetric { value, .. } => f(Event::Use(value, path)),
-            Step::PickRow { var, data, .. } => {
-                f(Event::Def(var, path, per_vu, Ty::Row(data.clone())))
+            Step::PickRow { var, data, .. } => f(Event::Def(
+                var,
+                path,
+                per_vu,
+                DefTy::Known(Ty::Row(data.clone())),
+            )),
+            Step::Let { var, value } => {
+                f(Event::Use(value, path));
+                f(Event::Def(var, path, per_vu, DefTy::Of(value)));
             }
+            Step::If { condition, .. } => {
+                condition_exprs(condition, &mut |e| f(Event::Use(e, path)));
+            }
+            Step::ForEach { list, .. } => f(Event::Use(list, path)),
+            Step::Group { .. } | Step::OncePerVu { .. } | Step::Repeat { .. } => {}
+        }
+        for (j, inner) in step.blocks().into_iter().enumerate() {
+            path.push(i);
+            path.push(j);
+            match step {
+                // The loop's own variables live in its body, never kept per VU.
+                Step::ForEach { item, .. } => {
+                    f(Event::Def(item, path, false, DefTy::Known(Ty::Json)))
+                }
+                Step::Repeat {
+                    index: Some(index), ..
+                } => f(Event::Def(index, path, false, DefTy::Known(Ty::Num))),
+                _ => {}
+            }
+            // Values made in a loop's body are the body's, whatever the loop is in.
+            let per_vu = match step {
+                Step::OncePerVu { .. } => true,
+                Step::ForEach { .. } | Step::Repeat { .. } => false,
+                _ => per_vu,
+            };
+            walk(inner, path, per_vu, f);
+            path.pop();
+            path.pop();
         }
     }
 }
@@ -259,7 +318,9 @@ fn walk_request(r: &Request, path: &[usize], per_vu: bool, f: &mut impl FnMut(Ev
             Source::JsonPath(_) => Ty::Json,
             Source::Header(_) => Ty::Str,
             Source::Between(..) | Source::Regex { .. } => Ty::MaybeStr,
+            Source::Status => Ty::Num,
+            Source::ChecksPassed => Ty::Bool,
         };
-        f(Event::Def(&e.var, path, per_vu, ty));
+        f(Event::Def(&e.var, path, per_vu, DefTy::Known(ty)));
     }
 }

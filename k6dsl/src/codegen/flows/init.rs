@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::string_literal;
 use crate::codegen::lang::Tokens;
+use crate::model::logic::ExpectedStatus;
 use crate::model::vu::for_each_expr;
 use crate::model::vu::Expr;
 
@@ -76,6 +77,41 @@ impl Module<'_> {
     /// in the first init k6 runs as VU 0 to read the options: `k6 inspect` and
     /// `k6 archive` (which would store a secret passed with `-e`) work without
     /// the secrets.
+    /// `http.expectedStatuses(200, { min: 400, max: 499 })`: the statuses k6
+    /// counts as a request that did not fail.
+    pub(super) fn expected_statuses(&mut self, statuses: &[ExpectedStatus]) -> Doc {
+        let args = statuses
+            .iter()
+            .map(|status| match status {
+                ExpectedStatus::Code(code) => Doc::text(code.to_string()),
+                ExpectedStatus::Range { min, max } => {
+                    Doc::text(format!("{{ min: {min}, max: {max} }}"))
+                }
+            })
+            .collect();
+        call(cat![self.k6("http"), ".expectedStatuses"], args, false)
+    }
+
+    /// The script's expected statuses for every request that does not say
+    /// otherwise: `http.setResponseCallback(...)` in init code.
+    pub fn response_callback(&mut self) -> Tokens {
+        let mut out = Tokens::new();
+        if let Some(statuses) = &self.script.expected_statuses {
+            let statuses = self.expected_statuses(statuses);
+            let doc = cat![
+                call(
+                    cat![self.k6("http"), ".setResponseCallback"],
+                    vec![statuses],
+                    false
+                ),
+                ";"
+            ];
+            doc.write(&mut out, 0);
+            out.push();
+        }
+        out
+    }
+
     pub fn secret_guards(&self) -> Tokens {
         let mut secrets = BTreeSet::new();
         for_each_expr(self.script, &mut |e| {

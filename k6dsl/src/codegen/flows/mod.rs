@@ -18,6 +18,7 @@
 //! - `values`: values as expressions, text as template literals.
 
 mod checks;
+mod conditions;
 mod function;
 mod init;
 mod names;

@@ -75,6 +75,9 @@ impl Function<'_, '_> {
 
     /// Checks, metrics and extractions on a response held in `res`.
     fn after_response(&mut self, request: &Request, res: &str, out: &mut Vec<Doc>) {
+        // What check() returned, when something uses it: the request's outcome
+        // metrics, or a value extracted as "the checks passed".
+        let mut passed: Option<String> = None;
         if !request.checks.is_empty() {
             let entries = request.checks.iter().map(|c| self.check_entry(c)).collect();
             let checks = delimited("{", entries, "}", Doc::Line, true);
@@ -84,10 +87,24 @@ impl Function<'_, '_> {
                 true,
             );
             let outcome = &request.on_checks;
-            if outcome.is_used() {
-                let ok = self.fresh(&format!("{} ok", request.name));
+            let passed_var = request
+                .extract
+                .iter()
+                .find(|e| e.from == Source::ChecksPassed)
+                .map(|e| &e.var);
+            if outcome.is_used() || passed_var.is_some() {
+                let (declare, ok) = match passed_var {
+                    Some(var) => {
+                        let declare = self.declare(var);
+                        (declare, self.names.var(var))
+                    }
+                    None => {
+                        let ok = self.fresh(&format!("{} ok", request.name));
+                        (format!("const {ok} = "), ok)
+                    }
+                };
                 out.push(Doc::Concat(vec![
-                    Doc::text(format!("const {ok} = ")),
+                    Doc::text(declare),
                     check_call,
                     Doc::text(";"),
                 ]));
@@ -108,6 +125,7 @@ impl Function<'_, '_> {
                     }
                     out.push(if_doc(Doc::text(format!("!{ok}")), inner));
                 }
+                passed = passed_var.map(|_| ok);
             } else {
                 out.push(Doc::Concat(vec![check_call, Doc::text(";")]));
             }
@@ -118,6 +136,7 @@ impl Function<'_, '_> {
                 format!(".add({res}.timings.duration);"),
             ]);
         }
+        let mut first_passed = true;
         for extraction in &request.extract {
             let value = match &extraction.from {
                 Source::JsonPath(path) => {
@@ -138,6 +157,17 @@ impl Function<'_, '_> {
                     self.module.helper("matchGroup"),
                     format!("({res}.body, {}, {group})", string_literal(pattern)),
                 ],
+                Source::Status => Doc::text(format!("{res}.status")),
+                Source::ChecksPassed => match &passed {
+                    // The first is what check() returned, declared above.
+                    Some(_) if first_passed => {
+                        first_passed = false;
+                        continue;
+                    }
+                    Some(ok) => Doc::text(ok.clone()),
+                    // Validation refuses it on a request without checks.
+                    None => Doc::text("true"),
+                },
             };
             let declare = self.declare(&extraction.var);
             out.push(cat![declare, value, ";"]);
@@ -293,6 +323,12 @@ impl Function<'_, '_> {
                 Doc::text("cookies: "),
                 delimited("{", entries, "}", Doc::Line, false),
             ]));
+        }
+        if let Some(statuses) = &request.expected_statuses {
+            params.push(cat![
+                "responseCallback: ",
+                self.module.expected_statuses(statuses)
+            ]);
         }
         if let Some(c) = p.compression {
             params.push(Doc::text(format!(

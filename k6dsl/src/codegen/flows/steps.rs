@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::{number_literal, string_literal};
-use crate::model::vu::{Block, RowSelection, Step, ThinkTime, Var};
+use crate::model::vu::{Block, Expr, RowSelection, Step, ThinkTime, Var};
 
 use super::function::{walk, Event};
 use super::{Function, VuVar};
@@ -79,8 +79,11 @@ impl Function<'_, '_> {
             Step::OncePerVu { body } => {
                 let mut kept = Vec::new();
                 walk(body, &mut Vec::new(), true, &mut |event| {
-                    if let Event::Def(var, _, _, _) = event {
-                        kept.push(var.clone());
+                    // Values kept per VU (not those of a loop's body).
+                    if let Event::Def(var, _, true, _) = event {
+                        if !kept.contains(var) {
+                            kept.push(var.clone());
+                        }
                     }
                 });
                 let condition = if kept.is_empty() {
@@ -104,6 +107,73 @@ impl Function<'_, '_> {
                 let mut inner = Vec::new();
                 self.block(body, &mut inner);
                 out.push(if_doc(Doc::text(condition), inner));
+            }
+            Step::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let condition = self.condition(condition);
+                let mut then_out = Vec::new();
+                self.block(then, &mut then_out);
+                let mut else_out = Vec::new();
+                self.block(otherwise, &mut else_out);
+                out.push(if_else_doc(condition, then_out, else_out));
+            }
+            Step::ForEach {
+                item,
+                list,
+                max,
+                body,
+            } => {
+                // The list in a variable (`Array.isArray` narrows a variable in
+                // TypeScript), then at most `max` of its items; a value that is not
+                // an array loops zero times.
+                let list_doc = self.expr(list, false);
+                let list_name = match (list, &list_doc) {
+                    (Expr::Var(_), Doc::Text(name)) => name.to_string(),
+                    _ => {
+                        let name = self.fresh(&format!("{} list", item.hint));
+                        out.push(cat![format!("const {name} = "), list_doc, ";"]);
+                        name
+                    }
+                };
+                let items = self.fresh(&format!("{} items", item.hint));
+                out.push(cat![
+                    format!("const {items} = "),
+                    Doc::group(vec![
+                        Doc::text(format!("Array.isArray({list_name})")),
+                        Doc::Indent(vec![
+                            Doc::Line,
+                            Doc::text(format!("? {list_name}.slice(0, {max})")),
+                            Doc::Line,
+                            Doc::text(": []"),
+                        ]),
+                    ]),
+                    ";",
+                ]);
+                let name = self.bind(item);
+                let mut inner = Vec::new();
+                self.block(body, &mut inner);
+                let head = Doc::text(format!("for (const {name} of {items}) {{"));
+                out.push(loop_doc(head, inner));
+            }
+            Step::Repeat { times, index, body } => {
+                let name = match index {
+                    Some(index) => self.bind(index),
+                    None => self.fresh("round"),
+                };
+                let mut inner = Vec::new();
+                self.block(body, &mut inner);
+                let head = Doc::text(format!(
+                    "for (let {name} = 0; {name} < {times}; {name}++) {{"
+                ));
+                out.push(loop_doc(head, inner));
+            }
+            Step::Let { var, value } => {
+                let value = self.expr(value, false);
+                let declare = self.declare(var);
+                out.push(cat![declare, value, ";"]);
             }
         }
     }
@@ -144,6 +214,45 @@ pub(super) fn if_doc(condition: Doc, statements: Vec<Doc>) -> Doc {
     }
     Doc::broken_group(vec![
         cat!["if (", condition, ") {"],
+        Doc::Indent(inner),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+/// `if (condition) { ... } else { ... }`, without the `else` when it has nothing.
+fn if_else_doc(condition: Doc, then: Vec<Doc>, otherwise: Vec<Doc>) -> Doc {
+    if otherwise.is_empty() {
+        return if_doc(condition, then);
+    }
+    let lines = |statements: Vec<Doc>| {
+        let mut inner = Vec::new();
+        for s in statements {
+            inner.push(Doc::HardLine);
+            inner.push(s);
+        }
+        Doc::Indent(inner)
+    };
+    Doc::broken_group(vec![
+        cat!["if (", condition, ") {"],
+        lines(then),
+        Doc::HardLine,
+        Doc::text("} else {"),
+        lines(otherwise),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+/// A loop: its head (`for (...) {`), the body, `}`.
+fn loop_doc(head: Doc, statements: Vec<Doc>) -> Doc {
+    let mut inner = Vec::new();
+    for s in statements {
+        inner.push(Doc::HardLine);
+        inner.push(s);
+    }
+    Doc::broken_group(vec![
+        head,
         Doc::Indent(inner),
         Doc::HardLine,
         Doc::text("}"),

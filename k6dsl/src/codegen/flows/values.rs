@@ -3,6 +3,7 @@
 
 use crate::codegen::doc::{cat, template, Doc};
 use crate::codegen::js::{number_literal, string_literal, TemplatePart};
+use crate::model::logic::ArithOp;
 use crate::model::vu::Expr;
 
 use super::types::Ty;
@@ -119,10 +120,100 @@ impl Function<'_, '_> {
                 (Doc::text(format!("data{}", member(key))), ty)
             }
             Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
-            Expr::AsNumber(inner) => match self.typed_expr(inner, in_url) {
-                (code, Ty::Num) => (code, Ty::Num),
-                (code, _) => (cat!["Number(", code, ")"], Ty::Num),
+            Expr::AsNumber(inner) => (self.as_number(inner), Ty::Num),
+            Expr::AsString(inner) => match self.typed_expr(inner, in_url) {
+                (code, Ty::Str) => (code, Ty::Str),
+                (code, _) => (cat!["String(", code, ")"], Ty::Str),
             },
+            Expr::Arith { op, left, right } => {
+                let operand = |f: &mut Self, side: &Expr, right_side: bool| {
+                    let code = f.as_number(side);
+                    match side {
+                        Expr::Arith { op: inner, .. } if needs_parens(*op, *inner, right_side) => {
+                            cat!["(", code, ")"]
+                        }
+                        _ => code,
+                    }
+                };
+                let left = operand(self, left, false);
+                let right = operand(self, right, true);
+                (cat![left, format!(" {} ", op.js()), right], Ty::Num)
+            }
+            Expr::RandomInt { min, max } => (
+                cat![
+                    self.module.helper("randomIntBetween"),
+                    format!("({min}, {max})")
+                ],
+                Ty::Num,
+            ),
+            Expr::PickOne(items) => {
+                let ty = self.value_type(expr);
+                let items = items.iter().map(|item| self.expr(item, false)).collect();
+                let list = crate::codegen::doc::delimited("[", items, "]", Doc::SoftLine, false);
+                (cat![self.module.helper("randomItem"), "(", list, ")"], ty)
+            }
+            Expr::Uuid => (cat![self.module.helper("uuidv4"), "()"], Ty::Str),
+            Expr::NowMillis => (Doc::text("Date.now()"), Ty::Num),
+        }
+    }
+
+    /// A value as a number: `Number(value)` unless it is one already.
+    pub(super) fn as_number(&mut self, expr: &Expr) -> Doc {
+        match self.typed_expr(expr, false) {
+            (code, Ty::Num) => code,
+            (code, _) => cat!["Number(", code, ")"],
+        }
+    }
+
+    /// What the generator knows of a value's type, without writing it.
+    pub(super) fn value_type(&self, expr: &Expr) -> Ty {
+        match expr {
+            Expr::Str(_)
+            | Expr::Env { .. }
+            | Expr::Secret { .. }
+            | Expr::ScenarioName
+            | Expr::Concat(_)
+            | Expr::AsString(_)
+            | Expr::Uuid => Ty::Str,
+            Expr::Num(_)
+            | Expr::VuId
+            | Expr::Iteration
+            | Expr::AsNumber(_)
+            | Expr::Arith { .. }
+            | Expr::RandomInt { .. }
+            | Expr::NowMillis => Ty::Num,
+            Expr::Bool(_) => Ty::Bool,
+            Expr::Var(var) => self
+                .var_types
+                .get(&(var.owner.clone(), var.id))
+                .cloned()
+                .unwrap_or(Ty::Json),
+            Expr::Field(base, field) => match self.value_type(base) {
+                Ty::Row(data) => match self.module.row_types.get(&data) {
+                    Some(row) => row
+                        .fields
+                        .get(field)
+                        .cloned()
+                        .unwrap_or_else(|| row.other_fields.clone()),
+                    None => Ty::Json,
+                },
+                _ => Ty::Json,
+            },
+            Expr::SetupData(key) => self
+                .module
+                .setup_types
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(Ty::Json, |(_, ty)| ty.clone()),
+            Expr::PickOne(items) => {
+                let mut types = items.iter().map(|item| self.value_type(item));
+                let first = types.next().unwrap_or(Ty::Json);
+                if types.all(|ty| ty == first) {
+                    first
+                } else {
+                    Ty::Json
+                }
+            }
         }
     }
 
@@ -161,6 +252,28 @@ impl Function<'_, '_> {
             }
         }
     }
+}
+
+/// Whether an arithmetic operand needs parentheses, as prettier decides: a lower
+/// precedence, the same precedence on the right, `%` beside `*` or `/`, and `%`
+/// inside `+` or `-` (which prettier makes explicit).
+fn needs_parens(parent: ArithOp, child: ArithOp, right_side: bool) -> bool {
+    let precedence = |op: ArithOp| match op {
+        ArithOp::Add | ArithOp::Sub => 1,
+        ArithOp::Mul | ArithOp::Div | ArithOp::Rem => 2,
+    };
+    let (pp, cp) = (precedence(parent), precedence(child));
+    if pp > cp || (pp == cp && right_side) {
+        return true;
+    }
+    if pp == cp {
+        // prettier's shouldFlatten: `(a * b) / c`, `(a % b) * c`, `(a % b) % c`.
+        let multiplicative = |op| matches!(op, ArithOp::Mul | ArithOp::Div | ArithOp::Rem);
+        return multiplicative(parent)
+            && multiplicative(child)
+            && (parent != child || child == ArithOp::Rem);
+    }
+    child == ArithOp::Rem && matches!(parent, ArithOp::Add | ArithOp::Sub)
 }
 
 /// `.name` when `name` is an identifier, else `["name"]`.

@@ -215,6 +215,8 @@ mod tests {
         let helpers = [
             "randomIntBetween",
             "randomBetween",
+            "randomItem",
+            "uuidv4",
             "findBetween",
             "matchGroup",
             "withCredentials",

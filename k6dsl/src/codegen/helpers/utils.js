@@ -18,6 +18,19 @@ export function randomBetween(min, max) {
   return min + Math.random() * (max - min);
 }
 
+// One of the items, at random.
+export function randomItem(items) {
+  return items[Math.floor(Math.random() * items.length)];
+}
+
+// A random version 4 UUID (as jslib's uuidv4, made here: no network).
+export function uuidv4() {
+  return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, (c) => {
+    const r = Math.floor(Math.random() * 16);
+    return (c === "x" ? r : (r % 4) + 8).toString(16);
+  });
+}
+
 // The text between two markers, or undefined (as jslib's findBetween).
 export function findBetween(content, left, right) {
   const start = String(content).indexOf(left);

@@ -48,15 +48,18 @@ pub use crate::model::vu::ThinkTime;
 mod check;
 mod data;
 mod lifecycle;
+mod logic;
 mod request;
 mod response;
 #[cfg(test)]
 mod tests;
 mod value;
 
+pub use crate::model::logic::{Condition, ExpectedStatus};
 pub use check::Check;
 pub use data::DataSet;
 pub use lifecycle::{Setup, SetupSteps, Teardown};
+pub use logic::Branches;
 pub use request::Request;
 pub use response::Response;
 pub(crate) use value::Origin;
@@ -108,6 +111,8 @@ pub(crate) struct FunctionState {
     next_var: u32,
     /// Extractions per request, indexed by request id.
     extractions: Vec<Vec<Extraction>>,
+    /// New hints of variables renamed after they were defined, by id.
+    renamed: BTreeMap<u32, String>,
 }
 
 impl FunctionState {
@@ -127,6 +132,9 @@ impl FunctionState {
                 e.var.hint = hint.to_owned();
             }
         }
+        // Computed values and loop variables are defined by steps: their new
+        // hints are applied when the steps are resolved.
+        self.renamed.insert(var.id, hint.to_owned());
     }
 }
 
@@ -137,6 +145,18 @@ enum Pending {
     Batch(Vec<(ir_code::Request, usize)>),
     Group(String, Vec<Pending>),
     OncePerVu(Vec<Pending>),
+    If(Condition, Vec<Pending>, Vec<Pending>),
+    ForEach {
+        item: Var,
+        list: Expr,
+        max: u32,
+        body: Vec<Pending>,
+    },
+    Repeat {
+        times: u32,
+        index: Option<Var>,
+        body: Vec<Pending>,
+    },
     Done(Step),
 }
 
@@ -257,12 +277,19 @@ impl Steps {
 
     pub(crate) fn finish(self) -> (Block, Uses) {
         let state = self.state.borrow();
-        let block = resolve(self.steps, &state.extractions);
+        let block = resolve(self.steps, &state);
         (block, self.uses)
     }
 }
 
-fn resolve(steps: Vec<Pending>, extractions: &[Vec<Extraction>]) -> Block {
+fn resolve(steps: Vec<Pending>, state: &FunctionState) -> Block {
+    let extractions = &state.extractions;
+    let named = |mut var: Var| {
+        if let Some(hint) = state.renamed.get(&var.id) {
+            var.hint = hint.clone();
+        }
+        var
+    };
     steps
         .into_iter()
         .map(|pending| match pending {
@@ -281,10 +308,35 @@ fn resolve(steps: Vec<Pending>, extractions: &[Vec<Extraction>]) -> Block {
             ),
             Pending::Group(name, body) => Step::Group {
                 name,
-                body: resolve(body, extractions),
+                body: resolve(body, state),
             },
             Pending::OncePerVu(body) => Step::OncePerVu {
-                body: resolve(body, extractions),
+                body: resolve(body, state),
+            },
+            Pending::If(condition, then, otherwise) => Step::If {
+                condition,
+                then: resolve(then, state),
+                otherwise: resolve(otherwise, state),
+            },
+            Pending::ForEach {
+                item,
+                list,
+                max,
+                body,
+            } => Step::ForEach {
+                item: named(item),
+                list,
+                max,
+                body: resolve(body, state),
+            },
+            Pending::Repeat { times, index, body } => Step::Repeat {
+                times,
+                index: index.map(named),
+                body: resolve(body, state),
+            },
+            Pending::Done(Step::Let { var, value }) => Step::Let {
+                var: named(var),
+                value,
             },
             Pending::Done(step) => step,
         })

@@ -46,6 +46,7 @@ impl Request {
                 on_checks: CheckOutcome::default(),
                 record_duration: Vec::new(),
                 extract: Vec::new(),
+                expected_statuses: None,
             },
             metrics: Vec::new(),
             problems: Vec::new(),
@@ -108,6 +109,32 @@ impl Request {
     /// Defaults to the URL with `*` for run-time values (`/products/*`).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.ir.name = name.into();
+        self
+    }
+
+    /// Counts `statuses` as expected for this request (k6's `responseCallback`
+    /// with `http.expectedStatuses`), instead of the script's or k6's 200 to 399:
+    /// an intended 404 is then not a failed request in `http_req_failed`. Each is a
+    /// status (`404`) or an inclusive range (`200..=299`).
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let lookup = Request::get("/wishlist")
+    ///     .name("wishlist")
+    ///     .expect_statuses([200, 404])
+    ///     .check(Check::status_in([200, 404]));
+    /// let js = Script::new().default_flow(&Flow::new("f").steps(|f| {
+    ///     f.request(lookup);
+    /// })).to_javascript()?;
+    /// assert!(js.contains("responseCallback: http.expectedStatuses(200, 404),"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn expect_statuses<S: Into<ExpectedStatus>>(
+        mut self,
+        statuses: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let list = self.ir.expected_statuses.get_or_insert_with(Vec::new);
+        list.extend(statuses.into_iter().map(Into::into));
         self
     }
 

@@ -83,3 +83,17 @@ pub(super) fn hint_from(path: &str) -> String {
         hint
     }
 }
+
+/// The response's status and the checks' result, as values for conditions.
+impl Response {
+    /// The response's status (a number; 0 when the request could not connect).
+    pub fn status(&self) -> Value {
+        self.extract("status".into(), Source::Status)
+    }
+
+    /// Whether every check on the request passed (what `check()` returned): the
+    /// request needs at least one check.
+    pub fn checks_passed(&self) -> Value {
+        self.extract("passed".into(), Source::ChecksPassed)
+    }
+}

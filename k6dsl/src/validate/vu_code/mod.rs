@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::vu::{blocks, for_each_def, visit_expr};
+use crate::model::vu::{blocks, visit_expr};
 use crate::model::vu::{Block, Expr, Step, ThinkTime};
 use crate::model::{MetricKind, Script};
 use crate::validate::problem::{Place, Problem};
@@ -52,6 +52,8 @@ pub(super) struct Declared {
     /// Data set name → its rows' fields, where known: rows given in the model,
     /// and CSV and JSON files that can be read now.
     columns: HashMap<String, Vec<String>>,
+    /// The statuses the script expects of every request that does not say.
+    expected_statuses: Option<Vec<crate::model::logic::ExpectedStatus>>,
 }
 
 mod data;
@@ -102,6 +104,7 @@ impl Declared {
             data: script.data.iter().map(|d| d.name.clone()).collect(),
             numeric_fields,
             columns,
+            expected_statuses: script.expected_statuses.clone(),
         }
     }
 }
@@ -110,8 +113,42 @@ impl Declared {
 struct Scope<'s> {
     owner: &'s str,
     defined: BTreeSet<u32>,
+    /// Every definition in order, so that a branch's or loop's own values can be
+    /// taken out when it ends (an undo log: copying the set per branch made
+    /// validation quadratic).
+    log: Vec<u32>,
+    /// Values that existed only inside a branch or loop that has ended, and which.
+    ended: HashMap<u32, &'static str>,
     /// The rows picked, by id, and their data set's name.
     rows: HashMap<u32, String>,
+}
+
+impl<'s> Scope<'s> {
+    fn new(owner: &'s str) -> Self {
+        Scope {
+            owner,
+            defined: BTreeSet::new(),
+            log: Vec::new(),
+            ended: HashMap::new(),
+            rows: HashMap::new(),
+        }
+    }
+
+    fn define(&mut self, id: u32) {
+        if self.defined.insert(id) {
+            self.log.push(id);
+        }
+    }
+
+    /// Takes out what was defined since `mark`, and returns it.
+    fn end(&mut self, mark: usize, what: &'static str) -> Vec<u32> {
+        let inner: Vec<u32> = self.log.drain(mark..).collect();
+        for id in &inner {
+            self.defined.remove(id);
+            self.ended.insert(*id, what);
+        }
+        inner
+    }
 }
 
 impl Validator {
@@ -126,6 +163,18 @@ impl Validator {
             .setup
             .as_ref()
             .map(|s| s.returns.iter().map(|(k, _)| k.as_str()).collect());
+        if let Some(statuses) = &script.expected_statuses {
+            for reason in request::expected_statuses_problems(statuses) {
+                self.push(
+                    Place::Script,
+                    Problem::Invalid {
+                        field: "expected statuses",
+                        reason,
+                    },
+                );
+            }
+        }
+        let mut setup_end = None;
         for (owner, block) in blocks(script) {
             let function = match owner {
                 "setup" | "teardown" => format!("{owner}()"),
@@ -135,27 +184,25 @@ impl Validator {
                 function,
                 path: Vec::new(),
             };
-            let mut scope = Scope {
-                owner,
-                defined: BTreeSet::new(),
-                rows: HashMap::new(),
-            };
+            let mut scope = Scope::new(owner);
             self.block(block, &at, &mut scope, setup_keys.as_ref());
+            if owner == "setup" {
+                // What exists when setup returns.
+                setup_end = Some((scope.defined, scope.ended));
+            }
         }
         if let Some(setup) = &script.lifecycle.setup {
             let at = At {
                 function: "setup()".into(),
                 path: Vec::new(),
             };
-            let mut scope = Scope {
-                owner: "setup",
-                defined: BTreeSet::new(),
-                rows: HashMap::new(),
-            };
-            // Values setup returns must come from setup itself.
-            for_each_def(&setup.body, &mut |var| {
-                scope.defined.insert(var.id);
-            });
+            // Values setup returns must come from setup itself, and exist when it
+            // returns (not only inside a branch or loop).
+            let mut scope = Scope::new("setup");
+            if let Some((defined, ended)) = setup_end.take() {
+                scope.defined = defined;
+                scope.ended = ended;
+            }
             let mut keys = BTreeSet::new();
             for (key, value) in &setup.returns {
                 if !keys.insert(key) {
@@ -197,7 +244,7 @@ impl Validator {
                     let at_request = format!("request `{}`", request.name);
                     self.request(request, at, scope, setup, &at_request);
                     for e in &request.extract {
-                        scope.defined.insert(e.var.id);
+                        scope.define(e.var.id);
                     }
                 }
                 Step::Batch(requests) => {
@@ -217,7 +264,7 @@ impl Validator {
                     }
                     for request in requests {
                         for e in &request.extract {
-                            scope.defined.insert(e.var.id);
+                            scope.define(e.var.id);
                         }
                     }
                 }
@@ -263,10 +310,105 @@ impl Validator {
                             },
                         );
                     }
-                    scope.defined.insert(var.id);
+                    scope.define(var.id);
                     scope.rows.insert(var.id, data.clone());
                 }
+                Step::Let { var, value } => {
+                    let what = format!("value `{}`", var.hint);
+                    self.uses(value, at, scope, setup, &what);
+                    self.computed(at.place(what), value);
+                    scope.define(var.id);
+                }
+                Step::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => {
+                    let what = "if".to_owned();
+                    crate::model::vu::condition_exprs(condition, &mut |value| {
+                        self.uses(value, at, scope, setup, &what);
+                        self.computed(at.place(what.clone()), value);
+                    });
+                    // What both branches define exists after the `if`; what only one
+                    // defines ends with it.
+                    let mark = scope.log.len();
+                    self.block(then, &at.inside("then".into()), scope, setup);
+                    let in_then = scope.end(mark, "a branch of an `if`");
+                    self.block(otherwise, &at.inside("else".into()), scope, setup);
+                    let in_else: BTreeSet<u32> =
+                        scope.end(mark, "a branch of an `if`").into_iter().collect();
+                    for id in in_then {
+                        if in_else.contains(&id) {
+                            scope.ended.remove(&id);
+                            scope.define(id);
+                        }
+                    }
+                }
+                Step::ForEach {
+                    item,
+                    list,
+                    max,
+                    body,
+                } => {
+                    let what = format!("loop over `{}`", item.hint);
+                    self.uses(list, at, scope, setup, &what);
+                    if *max == 0 {
+                        self.push(
+                            at.place(what.clone()),
+                            Problem::Invalid {
+                                field: "max",
+                                reason: "a loop bounded to 0 items never runs: give it a bound of at least 1".into(),
+                            },
+                        );
+                    }
+                    let mark = scope.log.len();
+                    scope.define(item.id);
+                    self.block(body, &at.inside(what), scope, setup);
+                    scope.end(mark, "a loop's body");
+                }
+                Step::Repeat { times, index, body } => {
+                    let what = format!("repeat {times} times");
+                    if *times == 0 {
+                        self.push(
+                            at.place(what.clone()),
+                            Problem::Invalid {
+                                field: "times",
+                                reason: "repeating 0 times never runs the body: remove it or repeat at least once".into(),
+                            },
+                        );
+                    }
+                    let mark = scope.log.len();
+                    if let Some(index) = index {
+                        scope.define(index.id);
+                    }
+                    self.block(body, &at.inside(what), scope, setup);
+                    scope.end(mark, "a loop's body");
+                }
             }
+        }
+    }
+
+    /// Computed values k6 could not compute: an empty pick, a random range
+    /// upside down.
+    fn computed(&mut self, place: Place, value: &Expr) {
+        let mut reasons = Vec::new();
+        visit_expr(value, &mut |e| match e {
+            Expr::PickOne(items) if items.is_empty() => {
+                reasons.push("a random pick needs at least one value to pick from".to_owned())
+            }
+            Expr::RandomInt { min, max } if min > max => reasons.push(format!(
+                "a random number from {min} to {max}: the lowest is above the highest"
+            )),
+            _ => {}
+        });
+        for reason in reasons {
+            self.push(
+                place.clone(),
+                Problem::Invalid {
+                    field: "value",
+                    reason,
+                },
+            );
         }
     }
 
@@ -279,9 +421,22 @@ impl Validator {
             _ => return,
         };
         let what = match value {
-            Expr::Num(_) | Expr::Bool(_) | Expr::VuId | Expr::Iteration | Expr::AsNumber(_) => {
+            Expr::Num(_)
+            | Expr::Bool(_)
+            | Expr::VuId
+            | Expr::Iteration
+            | Expr::AsNumber(_)
+            | Expr::Arith { .. }
+            | Expr::RandomInt { .. }
+            | Expr::NowMillis => return,
+            Expr::PickOne(items)
+                if items
+                    .iter()
+                    .all(|item| matches!(item, Expr::Num(_) | Expr::Bool(_))) =>
+            {
                 return
             }
+            Expr::PickOne(_) => "a random pick of values that are not all numbers".to_owned(),
             Expr::Field(base, field) => match &**base {
                 Expr::Var(var) => match scope.rows.get(&var.id) {
                     Some(data) if self.declared.numeric_field(data, field) => return,
@@ -294,7 +449,7 @@ impl Validator {
                 format!("a row of `{}`", scope.rows[&var.id])
             }
             Expr::Var(var) => format!("the extracted value `{}`", var.hint),
-            Expr::Str(_) | Expr::Concat(_) => "text".to_owned(),
+            Expr::Str(_) | Expr::Concat(_) | Expr::AsString(_) | Expr::Uuid => "text".to_owned(),
             Expr::Env { name, .. } | Expr::Secret { name } => {
                 format!("the environment variable `{name}` (text)")
             }
@@ -347,10 +502,16 @@ impl Validator {
                 "uses `{}`, a value of `{}`: values extracted in one function cannot be used in another (share them from setup instead)",
                 var.hint, var.owner
             )),
-            Expr::Var(var) if !scope.defined.contains(&var.id) => problems.push(format!(
-                "uses `{}` before the step that extracts it",
-                var.hint
-            )),
+            Expr::Var(var) if !scope.defined.contains(&var.id) => match scope.ended.get(&var.id) {
+                Some(inside) => problems.push(format!(
+                    "uses `{}` outside {inside} that defines it: use it inside, or define it in every branch (if_else returns one value from both)",
+                    var.hint
+                )),
+                None => problems.push(format!(
+                    "uses `{}` before the step that extracts it",
+                    var.hint
+                )),
+            },
             Expr::SetupData(key) => match setup {
                 _ if scope.owner == "setup" => problems.push(format!(
                     "setup cannot read its own data `{key}`: use the extracted value directly"
@@ -457,12 +618,15 @@ pub(super) fn group_paths_and_names(script: &Script) -> (BTreeSet<String>, BTree
                     groups.insert(inner.clone());
                     walk(body, &inner, groups, names);
                 }
-                Step::OncePerVu { body } => walk(body, path, groups, names),
                 Step::Request(r) => {
                     names.insert(r.name.clone());
                 }
                 Step::Batch(rs) => names.extend(rs.iter().map(|r| r.name.clone())),
-                _ => {}
+                other => {
+                    for inner in other.blocks() {
+                        walk(inner, path, groups, names);
+                    }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::logic::{ExpectedStatus, DEFAULT_EXPECTED_STATUSES};
 use crate::model::vu::{
     for_each_request_expr, Body, Expr, Json, Method, Predicate, Request, ResponseType, Source,
 };
@@ -123,8 +124,12 @@ impl Validator {
                 );
             }
             match &check.predicate {
-                Predicate::Status(code) => self.status(check_place.clone(), *code),
+                Predicate::Status(code) => {
+                    self.status(check_place.clone(), *code);
+                    self.expected(check_place.clone(), request, &[*code]);
+                }
                 Predicate::StatusIn(codes) => {
+                    self.expected(check_place.clone(), request, codes);
                     if codes.is_empty() {
                         self.push(
                             check_place.clone(),
@@ -201,8 +206,28 @@ impl Validator {
         for trend in &request.record_duration {
             self.metric_use(place(), trend, Some(MetricKind::Trend));
         }
+        if let Some(statuses) = &request.expected_statuses {
+            for reason in expected_statuses_problems(statuses) {
+                self.push(place(), invalid("expected statuses", reason));
+            }
+        }
         for extraction in &request.extract {
-            let reads_body = !matches!(extraction.from, Source::Header(_));
+            if extraction.from == Source::ChecksPassed && request.checks.is_empty() {
+                self.push(
+                    place(),
+                    invalid(
+                        "extraction",
+                        format!(
+                            "`{}` is whether the request's checks passed, but it has no checks: add one",
+                            extraction.var.hint
+                        ),
+                    ),
+                );
+            }
+            let reads_body = !matches!(
+                extraction.from,
+                Source::Header(_) | Source::Status | Source::ChecksPassed
+            );
             if reads_body && body_unread {
                 self.push(
                     place(),
@@ -264,6 +289,42 @@ impl Validator {
         }
     }
 
+    /// A status check must agree with the statuses k6 counts as expected for the
+    /// request: a check for an intended 404 passes while k6 counts the request
+    /// in `http_req_failed`, unless 404 is expected.
+    fn expected(&mut self, place: Place, request: &Request, codes: &[u16]) {
+        let (expected, whose): (&[ExpectedStatus], &str) = match &request.expected_statuses {
+            Some(list) => (list, "the request's expected statuses"),
+            None => match &self.declared.expected_statuses {
+                Some(list) => (list, "the script's expected statuses"),
+                None => (
+                    &DEFAULT_EXPECTED_STATUSES,
+                    "k6's default expected statuses (200 to 399)",
+                ),
+            },
+        };
+        let outside: Vec<String> = codes
+            .iter()
+            // A code HTTP does not have is reported on its own.
+            .filter(|code| (100..=599).contains(*code))
+            .filter(|code| !expected.iter().any(|status| status.contains(**code)))
+            .map(u16::to_string)
+            .collect();
+        if !outside.is_empty() && !expected.is_empty() {
+            self.push(
+                place,
+                Problem::Invalid {
+                    field: "status",
+                    reason: format!(
+                        "the check expects {}, outside {whose}, so k6 would count the response as a failed request (http_req_failed): add .expect_statuses([{}]) to the request, or to the script",
+                        outside.join(", "),
+                        outside.join(", ")
+                    ),
+                },
+            );
+        }
+    }
+
     pub(super) fn status(&mut self, place: Place, code: u16) {
         if !(100..=599).contains(&code) {
             self.push(
@@ -305,4 +366,34 @@ fn describe_control(c: char) -> String {
 /// RFC 9110 token characters (header names, methods, cookie names).
 fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+/// What is wrong with a list of expected statuses: none at all, a status HTTP does
+/// not have, a range upside down.
+pub(crate) fn expected_statuses_problems(statuses: &[ExpectedStatus]) -> Vec<String> {
+    let mut out = Vec::new();
+    if statuses.is_empty() {
+        out.push(
+            "the list is empty: every response would count as failed; name at least one status"
+                .to_owned(),
+        );
+    }
+    let http = 100..=599;
+    for status in statuses {
+        match *status {
+            ExpectedStatus::Code(code) if !http.contains(&code) => {
+                out.push(format!("{code} is not an HTTP status (100 to 599)"))
+            }
+            ExpectedStatus::Range { min, max } if min > max => out.push(format!(
+                "the range {min} to {max} is upside down: the lowest comes first"
+            )),
+            ExpectedStatus::Range { min, max } if !http.contains(&min) || !http.contains(&max) => {
+                out.push(format!(
+                    "the range {min} to {max} is not within HTTP statuses (100 to 599)"
+                ))
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -85,3 +85,122 @@ fn setup_data_must_be_shared() {
         ["flow `reader`, request `me`: value: reads setup data `tokn`, which setup does not share (it shares: token)"]
     );
 }
+
+#[test]
+fn a_status_check_must_agree_with_the_expected_statuses() {
+    let flow = Flow::new("f").steps(|f| {
+        f.request(Request::get("/gone").name("gone").check(Check::status(404)));
+        f.request(
+            Request::get("/maybe")
+                .name("maybe")
+                .expect_statuses([200])
+                .check(Check::status_in([200, 410])),
+        );
+        f.request(
+            Request::get("/fine")
+                .name("fine")
+                .expect_statuses([404])
+                .check(Check::status(404)),
+        );
+    });
+    let script = Script::new().default_flow(&flow);
+    assert_eq!(
+        problems(&script),
+        [
+            "flow `f`, request `gone`, check `status is 404`: status: the check expects 404, outside k6's default expected statuses (200 to 399), so k6 would count the response as a failed request (http_req_failed): add .expect_statuses([404]) to the request, or to the script",
+            "flow `f`, request `maybe`, check `status is one of 200, 410`: status: the check expects 410, outside the request's expected statuses, so k6 would count the response as a failed request (http_req_failed): add .expect_statuses([410]) to the request, or to the script",
+        ]
+    );
+    // The script's expected statuses count for requests that name none.
+    let flow = Flow::new("f").steps(|f| {
+        f.request(Request::get("/gone").name("gone").check(Check::status(404)));
+    });
+    let script = Script::new()
+        .expect_statuses([200..=299, 404..=404])
+        .default_flow(&flow);
+    assert_eq!(problems(&script), Vec::<String>::new());
+    let script = Script::new()
+        .expect_statuses(Vec::<u16>::new())
+        .default_flow(&Flow::new("f").steps(|f| {
+            f.request(Request::get("/a").name("a").expect_statuses([700]));
+        }));
+    assert_eq!(
+        problems(&script),
+        [
+            "script: expected statuses: the list is empty: every response would count as failed; name at least one status",
+            "flow `f`, request `a`: expected statuses: 700 is not an HTTP status (100 to 599)",
+        ]
+    );
+}
+
+#[test]
+fn a_value_from_one_branch_or_a_loop_stays_inside() {
+    let flow = Flow::new("f").steps(|f| {
+        let list = f.request(Request::get("/list").name("list"));
+        let mut inside = None;
+        f.when(list.status().eq(200), |then| {
+            inside = Some(then.request(Request::get("/one").name("one")).json("id"));
+        });
+        let mut item_value = None;
+        f.for_each(list.json("items"), 3, |each, item| {
+            item_value = Some(item.clone());
+            each.request(Request::get(text!["/items/", item.field("id")]).name("item"));
+        });
+        let mut round_value = None;
+        f.repeat(2, |round, _| {
+            round_value = Some(round.request(Request::get("/r").name("r")).json("x"));
+        });
+        // Both branches give `merged`: it exists after the `if`.
+        let merged = f.if_else(
+            list.status().eq(200),
+            |then| then.request(Request::get("/a").name("a")).json("a"),
+            |_| Value::from("none"),
+        );
+        f.request(
+            Request::get(text![
+                "/use/",
+                inside.unwrap(),
+                "/",
+                item_value.unwrap(),
+                "/",
+                round_value.unwrap(),
+                "/",
+                merged
+            ])
+            .name("use"),
+        );
+    });
+    let script = Script::new().default_flow(&flow);
+    assert_eq!(
+        problems(&script),
+        [
+            "flow `f`, request `use`: value: uses `id` outside a branch of an `if` that defines it: use it inside, or define it in every branch (if_else returns one value from both)",
+            "flow `f`, request `use`: value: uses `item` outside a loop's body that defines it: use it inside, or define it in every branch (if_else returns one value from both)",
+            "flow `f`, request `use`: value: uses `x` outside a loop's body that defines it: use it inside, or define it in every branch (if_else returns one value from both)",
+        ]
+    );
+}
+
+#[test]
+fn loops_and_computed_values_k6_could_not_run() {
+    let flow = Flow::new("f").steps(|f| {
+        let list = f.request(Request::get("/list").name("list").check(Check::status(200)));
+        f.for_each(list.json("items"), 0, |_, _| {});
+        f.repeat(0, |_, _| {});
+        f.compute("pick", Value::pick_one(Vec::<Value>::new()));
+        f.compute("dice", Value::random_int(6, 1));
+        let bare = f.request(Request::get("/bare").name("bare"));
+        f.when(bare.checks_passed().is_true(), |_| {});
+    });
+    let script = Script::new().default_flow(&flow);
+    assert_eq!(
+        problems(&script),
+        [
+            "flow `f`, loop over `item`: max: a loop bounded to 0 items never runs: give it a bound of at least 1",
+            "flow `f`, repeat 0 times: times: repeating 0 times never runs the body: remove it or repeat at least once",
+            "flow `f`, value `pick`: value: a random pick needs at least one value to pick from",
+            "flow `f`, value `dice`: value: a random number from 6 to 1: the lowest is above the highest",
+            "flow `f`, request `bare`: extraction: `passed` is whether the request's checks passed, but it has no checks: add one",
+        ]
+    );
+}

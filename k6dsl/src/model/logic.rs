@@ -1,0 +1,163 @@
+//! Run-time logic in VU code: the conditions branches test, the arithmetic values
+//! compute, and the statuses k6 counts as expected rather than failed.
+//!
+//! Like the rest of the code model these are data, never code text: codegen writes
+//! each form (`if (status === 404)`, `price * quantity`, `http.expectedStatuses(...)`).
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::vu::Expr;
+
+/// What an `if` tests at run time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// Two values compared. Ordering (`<`, `<=`, `>`, `>=`) compares numbers;
+    /// `==` and `!=` compare as JavaScript's `===` would, after converting the
+    /// value to the other side's type when that side is a literal.
+    Compare {
+        /// The left side.
+        left: Expr,
+        /// How they compare.
+        op: CompareOp,
+        /// The right side.
+        right: Expr,
+    },
+    /// The value is there: neither `undefined` nor `null` (an extraction that
+    /// found something).
+    Exists(Expr),
+    /// The value is `true`: a check's result, a boolean.
+    IsTrue(Expr),
+    /// The environment variable is set to `true` (`k6 run -e NAME=true`).
+    EnvFlag(String),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+    /// Every condition holds (`&&`; true when empty).
+    All(Vec<Condition>),
+    /// At least one condition holds (`||`; false when empty).
+    Any(Vec<Condition>),
+}
+
+/// How [`Condition::Compare`] compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CompareOp {
+    /// `===`
+    Eq,
+    /// `!==`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CompareOp {
+    /// The JavaScript operator.
+    pub fn js(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "===",
+            CompareOp::Ne => "!==",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+
+    /// Whether it orders numbers (rather than testing equality).
+    pub fn orders(self) -> bool {
+        !matches!(self, CompareOp::Eq | CompareOp::Ne)
+    }
+}
+
+/// Arithmetic on numbers ([`Expr::Arith`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+}
+
+impl ArithOp {
+    /// The JavaScript operator.
+    pub fn js(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+            ArithOp::Rem => "%",
+        }
+    }
+}
+
+/// A status, or a range of statuses, that k6 counts as expected: a response with
+/// another status is a failed request (`http_req_failed`). Without any, k6 expects
+/// 200 to 399.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(untagged, deny_unknown_fields)]
+pub enum ExpectedStatus {
+    /// One status (`404`).
+    Code(u16),
+    /// Every status from `min` to `max`, both included (`{"min": 200, "max": 299}`).
+    Range {
+        /// The lowest.
+        min: u16,
+        /// The highest.
+        max: u16,
+    },
+}
+
+/// What k6 expects when nothing says otherwise: 200 to 399.
+pub const DEFAULT_EXPECTED_STATUSES: [ExpectedStatus; 1] =
+    [ExpectedStatus::Range { min: 200, max: 399 }];
+
+impl ExpectedStatus {
+    /// Whether `status` is expected.
+    ///
+    /// ```
+    /// use k6dsl::model::logic::ExpectedStatus;
+    /// assert!(ExpectedStatus::Range { min: 200, max: 299 }.contains(204));
+    /// assert!(!ExpectedStatus::Code(404).contains(200));
+    /// ```
+    pub fn contains(self, status: u16) -> bool {
+        match self {
+            ExpectedStatus::Code(code) => code == status,
+            ExpectedStatus::Range { min, max } => (min..=max).contains(&status),
+        }
+    }
+}
+
+impl From<u16> for ExpectedStatus {
+    fn from(code: u16) -> Self {
+        ExpectedStatus::Code(code)
+    }
+}
+
+impl From<std::ops::RangeInclusive<u16>> for ExpectedStatus {
+    fn from(range: std::ops::RangeInclusive<u16>) -> Self {
+        ExpectedStatus::Range {
+            min: *range.start(),
+            max: *range.end(),
+        }
+    }
+}
