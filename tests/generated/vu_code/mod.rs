@@ -14,6 +14,7 @@ use k6dsl_suite::tools::{self, Run};
 
 mod checks_and_groups;
 mod data_rows;
+mod logic;
 mod requests;
 mod values;
 

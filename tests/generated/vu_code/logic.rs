@@ -1,0 +1,227 @@
+//! Run-time logic under k6: expected statuses, branches on a status, a value set in
+//! both branches, loops over an extracted list and counted repeats, computed
+//! values and an environment switch, in JavaScript and TypeScript, against the
+//! demo shop. Every check passes and `http_req_failed` stays 0 although the
+//! wishlist answers 404 until it is created.
+
+use super::*;
+use crate::shop;
+use k6dsl::steps::Condition;
+
+/// Two iterations of one VU: the first finds no wishlist (404) and creates it,
+/// the second finds it; each adds to the cart and checks out twice, then fetches
+/// every order it has.
+fn logic_script() -> Script<k6dsl::load::HasShortcut> {
+    let flow = Flow::new("logic").steps(|f| {
+        let login = f.request(
+            Request::post("/auth/login")
+                .name("login")
+                .json_object([
+                    ("username", text!["user", Value::vu()]),
+                    ("password", Value::from(demo_shop::PASSWORD)),
+                ])
+                .check(Check::status(200)),
+        );
+        let token = login.json("token").named("token");
+        let found = f.request(
+            Request::get("/wishlist")
+                .name("wishlist")
+                .bearer(&token)
+                .expect_statuses([200, 404])
+                .check(Check::status_in([200, 404])),
+        );
+        let wishlist = f.if_else(
+            found.status().eq(404),
+            |create| {
+                create
+                    .request(
+                        Request::post("/wishlist")
+                            .name("create wishlist")
+                            .bearer(&token)
+                            .check(Check::status(201)),
+                    )
+                    .json("id")
+            },
+            |_| found.json("id"),
+        );
+        let wishlist = wishlist.named("wishlistId");
+        f.request(
+            Request::post("/wishlist/items")
+                .name("wish")
+                .bearer(&token)
+                .header("X-Wishlist", wishlist.as_string())
+                .json_object([("product_id", Value::random_int(1, 5))])
+                .check(Check::status(201)),
+        );
+        f.repeat(2, |round, _| {
+            round.request(
+                Request::post("/cart/items")
+                    .name("add to cart")
+                    .bearer(&token)
+                    .header("X-Request-Id", Value::uuid())
+                    .json_object([
+                        ("product_id", Value::pick_one([1, 2, 3])),
+                        ("quantity", Value::from(1) + 1),
+                    ])
+                    .check(Check::status(201)),
+            );
+            round.request(
+                Request::post("/checkout")
+                    .name("checkout")
+                    .bearer(&token)
+                    .check(Check::status(201)),
+            );
+        });
+        let orders = f.request(
+            Request::get("/orders")
+                .name("orders")
+                .bearer(&token)
+                .check(Check::status(200)),
+        );
+        let started = f.compute("started", Value::now_millis());
+        f.for_each(orders.json("orders"), 10, |each, order| {
+            let got = each.request(
+                Request::get(text!["/orders/", order.field("id")])
+                    .name("order")
+                    .bearer(&token)
+                    .check(Check::status(200))
+                    .check(Check::json_exists("total")),
+            );
+            // A branch on a check's result and on a computed number.
+            each.when(!got.checks_passed().is_true(), |failed| {
+                failed.request(Request::get("/status/500").name("never"));
+            });
+            each.when(
+                (Value::now_millis() - &started)
+                    .ge(0)
+                    .and(order.field("total").gt(0)),
+                |fine| {
+                    fine.request(
+                        Request::get("/health")
+                            .name("health")
+                            .check(Check::status(200)),
+                    );
+                },
+            );
+        });
+        f.when(Condition::env_flag("EXTRA"), |extra| {
+            extra.request(
+                Request::get("/health")
+                    .name("extra")
+                    .check(Check::status(200)),
+            );
+        });
+        f.when(
+            Value::iteration().eq(0).and(Value::scenario_name().ne("")),
+            |first| {
+                first.request(
+                    Request::get("/products/9999")
+                        .name("missing product")
+                        .expect_statuses([404])
+                        .check(Check::status(404)),
+                );
+            },
+        );
+    });
+    once(&flow, 2).threshold(HTTP_REQ_FAILED.rate().eq(0))
+}
+
+fn count(requests: &[RecordedRequest], method: &str, prefix: &str) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.method == method && r.path.starts_with(prefix))
+        .count()
+}
+
+/// What the server saw: one wishlist created, four checkouts, every order fetched
+/// (2 after the first iteration, 4 after the second), the extra switch on twice,
+/// the intended 404 once.
+fn assert_served(requests: &[RecordedRequest]) {
+    assert_eq!(count(requests, "POST", "/wishlist/items"), 2);
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == "/wishlist")
+            .count(),
+        1,
+        "{:?}",
+        paths(requests)
+    );
+    assert_eq!(count(requests, "POST", "/checkout"), 4);
+    assert_eq!(
+        count(requests, "GET", "/orders/"),
+        6,
+        "{:?}",
+        paths(requests)
+    );
+    assert_eq!(count(requests, "GET", "/status/"), 0);
+    assert_eq!(count(requests, "GET", "/products/9999"), 1);
+    // Six orders healthy, two extra.
+    assert_eq!(count(requests, "GET", "/health"), 8);
+    let ids: Vec<&[u8]> = requests
+        .iter()
+        .filter_map(|r| header(r, "X-Request-Id"))
+        .collect();
+    assert_eq!(ids.len(), 4);
+    for id in &ids {
+        let id = std::str::from_utf8(id).unwrap();
+        assert_eq!(id.len(), 36, "{id}");
+        assert_eq!(&id[14..15], "4", "{id}");
+    }
+    assert_ne!(ids[0], ids[1]);
+}
+
+fn assert_run(run: &Run, script: &str) {
+    assert_passed(run, script);
+    for name in ["status is 200", "status is 201", "status is 404"] {
+        let (passes, fails) = run.check(name);
+        assert!(
+            passes > 0 && fails == 0,
+            "{name}: {passes}/{fails}\n{script}"
+        );
+    }
+    let failed = run.metric("http_req_failed").expect("http_req_failed");
+    assert_eq!(failed["value"], 0.0, "{failed}\n{script}");
+}
+
+#[test]
+fn run_time_logic_runs_in_k6_in_javascript() {
+    let shop = shop();
+    let script = logic_script();
+    let run = run_against(&script, &shop, &[("EXTRA", "true")]);
+    let js = script.to_javascript().unwrap();
+    assert_run(&run, &js);
+    assert_served(&shop.requests());
+    // Loops run in k6, not unrolled.
+    assert_eq!(js.matches("/orders/").count(), 1, "{js}");
+    assert!(
+        js.contains("for (let round = 0; round < 2; round++) {"),
+        "{js}"
+    );
+}
+
+#[test]
+fn run_time_logic_runs_in_k6_in_typescript() {
+    let shop = shop();
+    let script = logic_script();
+    let ts = script.to_typescript().unwrap();
+    tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc: {e}\n{ts}"));
+    tools::prettier_check_ts(&ts).unwrap_or_else(|e| panic!("prettier: {e}\n{ts}"));
+    let base = shop.base_url();
+    let run = tools::k6_run_ts(&ts, &[], &[("BASE_URL", &base), ("EXTRA", "true")]);
+    assert_run(&run, &ts);
+    assert_served(&shop.requests());
+}
+
+/// The same logic as a plan file: read back from JSON and from YAML, it generates
+/// the same script.
+#[test]
+fn run_time_logic_survives_plan_files() {
+    let script = logic_script();
+    let js = script.to_javascript().unwrap();
+    let plan = k6dsl::plan::Plan::from(script.to_ir().clone());
+    let from_json = k6dsl::plan::Plan::from_json(&plan.to_json()).unwrap();
+    assert_eq!(from_json.to_javascript().unwrap(), js);
+    let from_yaml = k6dsl::plan::Plan::from_yaml(&plan.to_yaml()).unwrap();
+    assert_eq!(from_yaml.to_javascript().unwrap(), js);
+}
