@@ -41,6 +41,32 @@ pub enum Condition {
     Any(Vec<Condition>),
 }
 
+/// How a [`Step::Mix`](super::vu::Step::Mix) chooses its branch each iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MixMode {
+    /// At random, each branch as likely as its weight.
+    Random,
+    /// By the scenario's iteration number across the whole test
+    /// (`exec.scenario.iterationInTest`): with weights 7 and 3, exactly 7 and 3 of
+    /// every 10 iterations, also when the test runs on several instances.
+    Exact,
+}
+
+/// One branch of a [`Step::Mix`](super::vu::Step::Mix).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MixArm {
+    /// Its name: the value of the mix's tag on every sample it emits.
+    pub name: String,
+    /// Its share, relative to the other branches' (at least 1).
+    pub weight: u32,
+    /// What it runs.
+    pub body: super::vu::Block,
+}
+
 /// How [`Condition::Compare`] compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]

@@ -12,7 +12,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::logic::{ArithOp, Condition, ExpectedStatus};
+use crate::model::logic::{ArithOp, Condition, ExpectedStatus, MixArm, MixMode};
 use crate::model::time::serde_go;
 
 /// A sequence of steps: a function body or a group's body.
@@ -95,6 +95,18 @@ pub enum Step {
         index: Option<Var>,
         /// What runs each time.
         body: Block,
+    },
+    /// One of several branches per iteration, by weight: a 70/30 mix of what users
+    /// do in one scenario. Every sample a branch emits carries the tag `name` with
+    /// the branch's name, so results count each branch. Values defined in a branch
+    /// exist only inside it.
+    Mix {
+        /// The mix's name: the tag key its branches set (a k6 tag name).
+        name: String,
+        /// Random, or exact over the scenario's iterations.
+        mode: MixMode,
+        /// The branches, at least two.
+        arms: Vec<MixArm>,
     },
     /// A value computed into a variable (`const total = price * quantity`); the same
     /// variable set in every branch of an `if` is one value after it.

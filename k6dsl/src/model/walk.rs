@@ -49,6 +49,7 @@ impl Step {
             Step::If {
                 then, otherwise, ..
             } => vec![then, otherwise],
+            Step::Mix { arms, .. } => arms.iter().map(|arm| &arm.body).collect(),
             Step::Request(_)
             | Step::Batch(_)
             | Step::Sleep(_)
@@ -70,6 +71,7 @@ impl Step {
             Step::Group { .. }
             | Step::OncePerVu { .. }
             | Step::Repeat { .. }
+            | Step::Mix { .. }
             | Step::Sleep(_)
             | Step::PickRow { .. } => {}
         }

@@ -225,3 +225,86 @@ fn run_time_logic_survives_plan_files() {
     let from_yaml = k6dsl::plan::Plan::from_yaml(&plan.to_yaml()).unwrap();
     assert_eq!(from_yaml.to_javascript().unwrap(), js);
 }
+
+/// A 70/30 mix in exact mode: over 10 iterations by two VUs exactly 7 browse and
+/// 3 buy, each branch's requests tagged with it (the thresholds on the tagged
+/// series hold); a 1:1 random mix runs both branches.
+fn mix_script(mode: k6dsl::steps::MixMode, iterations: u64) -> Script<k6dsl::load::HasShortcut> {
+    let flow = Flow::new("mixed").steps(|f| {
+        f.mix("checkout", mode, |mix| {
+            mix.arm(
+                "browse",
+                if mode == k6dsl::steps::MixMode::Exact {
+                    70
+                } else {
+                    1
+                },
+                |s| {
+                    s.request(
+                        Request::get("/products")
+                            .name("products")
+                            .check(Check::status(200)),
+                    );
+                },
+            );
+            mix.arm(
+                "buy",
+                if mode == k6dsl::steps::MixMode::Exact {
+                    30
+                } else {
+                    1
+                },
+                |s| {
+                    s.request(
+                        Request::get("/health")
+                            .name("health")
+                            .check(Check::status(200)),
+                    );
+                },
+            );
+        });
+    });
+    Script::new()
+        .shortcut(Shortcut::iterations(nz!(2), iterations.try_into().unwrap()))
+        .default_flow(&flow)
+        .threshold(CHECKS.rate().eq(1))
+}
+
+#[test]
+fn an_exact_mix_holds_its_weights_and_tags_its_branches() {
+    let shop = shop();
+    let script = mix_script(k6dsl::steps::MixMode::Exact, 10)
+        .threshold(HTTP_REQS.tag("checkout", "browse").count().eq(7))
+        .threshold(HTTP_REQS.tag("checkout", "buy").count().eq(3));
+    let run = run_against(&script, &shop, &[]);
+    assert_passed(&run, &script.to_javascript().unwrap());
+    let requests = shop.requests();
+    assert_eq!(count(&requests, "GET", "/products"), 7);
+    assert_eq!(count(&requests, "GET", "/health"), 3);
+
+    let shop = super::super::shop();
+    let ts = script.to_typescript().unwrap();
+    tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc: {e}\n{ts}"));
+    tools::prettier_check_ts(&ts).unwrap_or_else(|e| panic!("prettier: {e}\n{ts}"));
+    let base = shop.base_url();
+    let run = tools::k6_run_ts(&ts, &[], &[("BASE_URL", &base)]);
+    assert_passed(&run, &ts);
+    assert_eq!(count(&shop.requests(), "GET", "/products"), 7);
+}
+
+#[test]
+fn a_random_mix_runs_every_branch() {
+    let shop = shop();
+    let script = mix_script(k6dsl::steps::MixMode::Random, 40);
+    let run = run_against(&script, &shop, &[]);
+    assert_passed(&run, &script.to_javascript().unwrap());
+    let requests = shop.requests();
+    let (browse, buy) = (
+        count(&requests, "GET", "/products"),
+        count(&requests, "GET", "/health"),
+    );
+    // Each branch is as likely as the other: both run in 40 iterations (all 40 on
+    // one side has a chance of 2 in 2^40).
+    assert_eq!(browse + buy, 40);
+    assert!(browse > 0 && buy > 0, "{browse}/{buy}");
+}

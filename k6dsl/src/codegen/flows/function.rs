@@ -283,7 +283,10 @@ pub(super) fn walk(
                 condition_exprs(condition, &mut |e| f(Event::Use(e, path)));
             }
             Step::ForEach { list, .. } => f(Event::Use(list, path)),
-            Step::Group { .. } | Step::OncePerVu { .. } | Step::Repeat { .. } => {}
+            Step::Group { .. }
+            | Step::OncePerVu { .. }
+            | Step::Repeat { .. }
+            | Step::Mix { .. } => {}
         }
         for (j, inner) in step.blocks().into_iter().enumerate() {
             path.push(i);

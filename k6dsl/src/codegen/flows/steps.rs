@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::{number_literal, string_literal};
+use crate::model::logic::{MixArm, MixMode};
 use crate::model::vu::{Block, Expr, RowSelection, Step, ThinkTime, Var};
 
 use super::function::{walk, Event};
@@ -170,12 +171,73 @@ impl Function<'_, '_> {
                 ));
                 out.push(loop_doc(head, inner));
             }
+            Step::Mix { name, mode, arms } => self.mix(name, *mode, arms, out),
             Step::Let { var, value } => {
                 let value = self.expr(value, false);
                 let declare = self.declare(var);
                 out.push(cat![declare, value, ";"]);
             }
         }
+    }
+
+    /// A weighted mix: a slot from 0 to the total weight (the scenario's iteration
+    /// number, or a random one), the branch whose share holds it, and the mix's tag
+    /// set while it runs (`try`/`finally`, so an exception does not leave the tag
+    /// on the VU's later samples).
+    fn mix(&mut self, name: &str, mode: MixMode, arms: &[MixArm], out: &mut Vec<Doc>) {
+        let divisor = arms.iter().fold(0, |g, arm| gcd(g, arm.weight)).max(1);
+        let weights: Vec<u64> = arms
+            .iter()
+            .map(|arm| u64::from(arm.weight / divisor))
+            .collect();
+        let total: u64 = weights.iter().sum();
+        let slot = self.fresh(&format!("{name} slot"));
+        let pick = match mode {
+            MixMode::Exact => cat![
+                format!("const {slot} = "),
+                self.module.k6("exec"),
+                format!(".scenario.iterationInTest % {total};")
+            ],
+            MixMode::Random => Doc::text(format!(
+                "const {slot} = Math.floor(Math.random() * {total});"
+            )),
+        };
+        out.push(pick);
+        let tag = cat![
+            self.module.k6("exec"),
+            format!(".vu.metrics.tags{}", super::values::member(name))
+        ];
+        let mut chain = Vec::new();
+        let mut upto = 0;
+        for (i, (arm, weight)) in arms.iter().zip(&weights).enumerate() {
+            upto += weight;
+            let mut body = vec![cat![
+                tag.clone(),
+                format!(" = {};", string_literal(&arm.name))
+            ]];
+            self.block(&arm.body, &mut body);
+            let head = match (i, i + 1 == arms.len()) {
+                (0, _) => Doc::text(format!("if ({slot} < {upto}) {{")),
+                (_, false) => Doc::text(format!("}} else if ({slot} < {upto}) {{")),
+                (_, true) => Doc::text("} else {"),
+            };
+            if i > 0 {
+                chain.push(Doc::HardLine);
+            }
+            chain.push(head);
+            chain.push(indented(body));
+        }
+        chain.push(Doc::HardLine);
+        chain.push(Doc::text("}"));
+        out.push(Doc::broken_group(vec![
+            Doc::text("try {"),
+            Doc::Indent(vec![Doc::HardLine, Doc::broken_group(chain)]),
+            Doc::HardLine,
+            Doc::text("} finally {"),
+            indented(vec![cat!["delete ", tag, ";"]]),
+            Doc::HardLine,
+            Doc::text("}"),
+        ]));
     }
 
     /// `const name = ` for a new variable, or `name = ` for one declared elsewhere.
@@ -242,6 +304,24 @@ fn if_else_doc(condition: Doc, then: Vec<Doc>, otherwise: Vec<Doc>) -> Doc {
         Doc::HardLine,
         Doc::text("}"),
     ])
+}
+
+/// Statements, each on its own line, one level in.
+fn indented(statements: Vec<Doc>) -> Doc {
+    let mut inner = Vec::new();
+    for s in statements {
+        inner.push(Doc::HardLine);
+        inner.push(s);
+    }
+    Doc::Indent(inner)
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// A loop: its head (`for (...) {`), the body, `}`.

@@ -184,6 +184,75 @@ impl Steps {
     }
 }
 
+impl Steps {
+    /// One of several branches per iteration, by weight: a 70/30 mix of what users
+    /// do, in one scenario. [`MixMode::Exact`] follows the scenario's iteration
+    /// number across the whole test (exactly 7 and 3 of every 10 iterations, also
+    /// on several instances); [`MixMode::Random`] draws each time. Every sample a
+    /// branch emits carries the tag `name` set to the branch's name, so results
+    /// (and thresholds such as `http_reqs{checkout:buy}`) count each branch.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// use k6dsl::steps::MixMode;
+    /// let flow = Flow::new("shop").steps(|f| {
+    ///     f.mix("checkout", MixMode::Exact, |mix| {
+    ///         mix.arm("browse", 70, |s| {
+    ///             s.request(Request::get("/products").name("products"));
+    ///         });
+    ///         mix.arm("buy", 30, |s| {
+    ///             s.request(Request::post("/checkout").name("checkout"));
+    ///         });
+    ///     });
+    /// });
+    /// let js = Script::new().default_flow(&flow).to_javascript()?;
+    /// assert!(js.contains("const checkoutSlot = exec.scenario.iterationInTest % 10;"), "{js}");
+    /// assert!(js.contains("if (checkoutSlot < 7) {"), "{js}");
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn mix(
+        &mut self,
+        name: impl Into<String>,
+        mode: crate::model::logic::MixMode,
+        arms: impl FnOnce(&mut MixArms),
+    ) {
+        let mut mix = MixArms {
+            parent: self.nested(),
+            arms: Vec::new(),
+        };
+        arms(&mut mix);
+        self.uses.merge(mix.parent.uses);
+        self.steps.push(Pending::Mix {
+            name: name.into(),
+            mode,
+            arms: mix.arms,
+        });
+    }
+}
+
+/// The branches of a [`Steps::mix`], added in order.
+pub struct MixArms {
+    parent: Steps,
+    arms: Vec<(String, u32, Vec<Pending>)>,
+}
+
+impl MixArms {
+    /// A branch: its name (the tag value that counts it), its weight relative to
+    /// the others, and what it runs.
+    pub fn arm(
+        &mut self,
+        name: impl Into<String>,
+        weight: u32,
+        body: impl FnOnce(&mut Steps),
+    ) -> &mut Self {
+        let mut inner = self.parent.nested();
+        body(&mut inner);
+        self.parent.uses.merge(inner.uses);
+        self.arms.push((name.into(), weight, inner.steps));
+        self
+    }
+}
+
 /// `orders` → `order`: one item of a list.
 fn singular_item(list: &str) -> String {
     match list.strip_suffix('s') {
@@ -223,6 +292,11 @@ fn pending_uses(pending: &Pending, var: &Var) -> bool {
             }
         }
         Pending::Repeat { body, .. } => return body.iter().any(|p| pending_uses(p, var)),
+        Pending::Mix { arms, .. } => {
+            return arms
+                .iter()
+                .any(|(_, _, body)| body.iter().any(|p| pending_uses(p, var)))
+        }
         Pending::Done(step) => step.for_each_own_expr(&mut check),
     }
     found

@@ -55,11 +55,11 @@ mod response;
 mod tests;
 mod value;
 
-pub use crate::model::logic::{Condition, ExpectedStatus};
+pub use crate::model::logic::{Condition, ExpectedStatus, MixMode};
 pub use check::Check;
 pub use data::DataSet;
 pub use lifecycle::{Setup, SetupSteps, Teardown};
-pub use logic::Branches;
+pub use logic::{Branches, MixArms};
 pub use request::Request;
 pub use response::Response;
 pub(crate) use value::Origin;
@@ -156,6 +156,11 @@ enum Pending {
         times: u32,
         index: Option<Var>,
         body: Vec<Pending>,
+    },
+    Mix {
+        name: String,
+        mode: crate::model::logic::MixMode,
+        arms: Vec<(String, u32, Vec<Pending>)>,
     },
     Done(Step),
 }
@@ -333,6 +338,18 @@ fn resolve(steps: Vec<Pending>, state: &FunctionState) -> Block {
                 times,
                 index: index.map(named),
                 body: resolve(body, state),
+            },
+            Pending::Mix { name, mode, arms } => Step::Mix {
+                name,
+                mode,
+                arms: arms
+                    .into_iter()
+                    .map(|(name, weight, body)| crate::model::logic::MixArm {
+                        name,
+                        weight,
+                        body: resolve(body, state),
+                    })
+                    .collect(),
             },
             Pending::Done(Step::Let { var, value }) => Step::Let {
                 var: named(var),

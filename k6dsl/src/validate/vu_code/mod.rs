@@ -366,6 +366,21 @@ impl Validator {
                     self.block(body, &at.inside(what), scope, setup);
                     scope.end(mark, "a loop's body");
                 }
+                Step::Mix { name, arms, .. } => {
+                    let what = format!("mix `{name}`");
+                    self.mix(at.place(what.clone()), name, arms);
+                    // Each branch's values end with it, as an `if`'s.
+                    for arm in arms {
+                        let mark = scope.log.len();
+                        self.block(
+                            &arm.body,
+                            &at.inside(format!("{what}, branch `{}`", arm.name)),
+                            scope,
+                            setup,
+                        );
+                        scope.end(mark, "a branch of a mix");
+                    }
+                }
                 Step::Repeat { times, index, body } => {
                     let what = format!("repeat {times} times");
                     if *times == 0 {
@@ -385,6 +400,55 @@ impl Validator {
                     scope.end(mark, "a loop's body");
                 }
             }
+        }
+    }
+
+    /// A mix needs two branches or more, each with a weight and a name of its own,
+    /// and a name k6 takes as a tag key that no request tag or k6 tag uses.
+    fn mix(&mut self, place: Place, name: &str, arms: &[crate::model::logic::MixArm]) {
+        let mut reasons = Vec::new();
+        if !k6dsl_facts::metric::is_valid_tag_name(name)
+            || matches!(
+                name,
+                "name" | "endpoint" | "scenario" | "group" | "check" | "url" | "method" | "status"
+            )
+        {
+            reasons.push(format!("`{name}` cannot name a mix: it becomes a tag key on every sample, so it must be a tag name k6 and k6dsl do not set themselves (such as `checkout_mix`)"));
+        }
+        if arms.len() < 2 {
+            reasons.push("a mix needs at least two branches to choose between".to_owned());
+        }
+        let mut names = BTreeSet::new();
+        for arm in arms {
+            if arm.weight == 0 {
+                reasons.push(format!("branch `{}` has weight 0 and would never run: give it a weight of at least 1, or remove it", arm.name));
+            }
+            if arm.name.is_empty() {
+                reasons.push(
+                    "every branch needs a name: it is the tag value that counts it".to_owned(),
+                );
+            } else if !names.insert(arm.name.as_str()) {
+                reasons.push(format!(
+                    "two branches are named `{}`: results could not tell them apart",
+                    arm.name
+                ));
+            }
+        }
+        let total: u64 = arms.iter().map(|arm| u64::from(arm.weight)).sum();
+        if total > u64::from(u32::MAX) {
+            reasons.push(
+                "the weights add up past 4294967295: use smaller ones (only their ratios count)"
+                    .to_owned(),
+            );
+        }
+        for reason in reasons {
+            self.push(
+                place.clone(),
+                Problem::Invalid {
+                    field: "mix",
+                    reason,
+                },
+            );
         }
     }
 
@@ -592,10 +656,23 @@ impl Validator {
     }
 }
 
-/// The keys of the custom tags the script's requests set (repeats included).
+/// The keys of the custom tags the script's requests and mixes set (repeats
+/// included).
 pub(super) fn request_tag_keys(script: &Script) -> Vec<&str> {
+    fn mixes<'s>(block: &'s Block, keys: &mut Vec<&'s str>) {
+        for step in block {
+            if let Step::Mix { name, .. } = step {
+                keys.push(name);
+            }
+            for inner in step.blocks() {
+                mixes(inner, keys);
+            }
+        }
+    }
     let mut keys: Vec<&str> = Vec::new();
     for (_, block) in blocks(script) {
+        // A mix tags every sample of its branches with its name.
+        mixes(block, &mut keys);
         crate::model::vu::for_each_request_in(block, &mut |r| {
             keys.extend(r.tags.keys().map(String::as_str));
         });

@@ -204,3 +204,35 @@ fn loops_and_computed_values_k6_could_not_run() {
         ]
     );
 }
+
+#[test]
+fn a_mix_needs_branches_with_weights_and_names_and_a_tag_name() {
+    use crate::steps::MixMode;
+    let flow = Flow::new("f").steps(|f| {
+        f.mix("name", MixMode::Exact, |mix| {
+            mix.arm("only", 0, |_| {});
+        });
+        f.mix("checkout", MixMode::Random, |mix| {
+            let mut leaked = None;
+            mix.arm("a", 1, |s| {
+                leaked = Some(s.request(Request::get("/a").name("a")).json("id"));
+            });
+            mix.arm("a", 1, |_| {});
+            mix.arm("", 2, |s| {
+                s.request(Request::get(text!["/b/", leaked.unwrap()]).name("b"));
+            });
+        });
+    });
+    let script = Script::new().default_flow(&flow);
+    assert_eq!(
+        problems(&script),
+        [
+            "flow `f`, mix `name`: mix: `name` cannot name a mix: it becomes a tag key on every sample, so it must be a tag name k6 and k6dsl do not set themselves (such as `checkout_mix`)",
+            "flow `f`, mix `name`: mix: a mix needs at least two branches to choose between",
+            "flow `f`, mix `name`: mix: branch `only` has weight 0 and would never run: give it a weight of at least 1, or remove it",
+            "flow `f`, mix `checkout`: mix: two branches are named `a`: results could not tell them apart",
+            "flow `f`, mix `checkout`: mix: every branch needs a name: it is the tag value that counts it",
+            "flow `f`, mix `checkout`, branch ``, request `b`: value: uses `id` outside a branch of a mix that defines it: use it inside, or define it in every branch (if_else returns one value from both)",
+        ]
+    );
+}
