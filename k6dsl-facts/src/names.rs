@@ -133,6 +133,7 @@ pub const MODULE_NAMES: &[&str] = &[
     "randomBetween",
     "randomItem",
     "uuidv4",
+    "cookieValue",
     "findBetween",
     "matchGroup",
     "withCredentials",

@@ -187,3 +187,33 @@ impl From<std::ops::RangeInclusive<u16>> for ExpectedStatus {
         }
     }
 }
+
+/// What a step does to the VU's cookie jar (`http.cookieJar()`), which k6 fills
+/// from responses' `Set-Cookie` and empties between iterations unless the option
+/// `noCookiesReset` is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum CookieOp {
+    /// `jar.set(url, name, value)`: sent with later requests to that URL.
+    Set {
+        /// The URL (parts joined, relative to the base URL like a request's).
+        url: Vec<Expr>,
+        /// The cookie's name.
+        name: String,
+        /// Its value.
+        value: Expr,
+    },
+    /// `jar.delete(url, name)`.
+    Delete {
+        /// The URL.
+        url: Vec<Expr>,
+        /// The cookie's name.
+        name: String,
+    },
+    /// `jar.clear(url)`: every cookie for the URL.
+    Clear {
+        /// The URL.
+        url: Vec<Expr>,
+    },
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::logic::{ArithOp, Condition, ExpectedStatus, MixArm, MixMode};
+use crate::model::logic::{ArithOp, Condition, CookieOp, ExpectedStatus, MixArm, MixMode};
 use crate::model::time::serde_go;
 
 /// A sequence of steps: a function body or a group's body.
@@ -108,6 +108,8 @@ pub enum Step {
         /// The branches, at least two.
         arms: Vec<MixArm>,
     },
+    /// Sets, deletes or clears cookies of the VU's jar.
+    Cookie(CookieOp),
     /// A value computed into a variable (`const total = price * quantity`); the same
     /// variable set in every branch of an `if` is one value after it.
     Let {
@@ -229,6 +231,13 @@ pub enum Expr {
     Uuid,
     /// The time now, in milliseconds since the Unix epoch (`Date.now()`).
     NowMillis,
+    /// The value of a cookie the VU's jar holds for a URL, or `undefined`.
+    Cookie {
+        /// The URL (parts joined, relative to the base URL like a request's).
+        url: Vec<Expr>,
+        /// The cookie's name.
+        name: String,
+    },
 }
 
 impl Expr {

@@ -1,7 +1,7 @@
 //! Traversals of the code model, shared by validation and codegen: every block,
 //! request, value and variable definition, nested steps included.
 
-use super::logic::Condition;
+use super::logic::{Condition, CookieOp};
 use super::vu::{Auth, Block, Body, Expr, Json, Request, Step};
 
 /// Every block of code in the script, with the function that owns it (`setup`,
@@ -55,7 +55,8 @@ impl Step {
             | Step::Sleep(_)
             | Step::AddToMetric { .. }
             | Step::PickRow { .. }
-            | Step::Let { .. } => Vec::new(),
+            | Step::Let { .. }
+            | Step::Cookie(_) => Vec::new(),
         }
     }
 
@@ -68,6 +69,13 @@ impl Step {
             Step::AddToMetric { value, .. } | Step::Let { value, .. } => f(value),
             Step::If { condition, .. } => condition_exprs(condition, f),
             Step::ForEach { list, .. } => f(list),
+            Step::Cookie(CookieOp::Set { url, value, .. }) => {
+                url.iter().for_each(&mut *f);
+                f(value);
+            }
+            Step::Cookie(CookieOp::Delete { url, .. } | CookieOp::Clear { url }) => {
+                url.iter().for_each(f)
+            }
             Step::Group { .. }
             | Step::OncePerVu { .. }
             | Step::Repeat { .. }
@@ -132,7 +140,9 @@ pub(crate) fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
             visit_expr(left, f);
             visit_expr(right, f);
         }
-        Expr::Concat(parts) | Expr::PickOne(parts) => parts.iter().for_each(|p| visit_expr(p, f)),
+        Expr::Concat(parts) | Expr::PickOne(parts) | Expr::Cookie { url: parts, .. } => {
+            parts.iter().for_each(|p| visit_expr(p, f))
+        }
         _ => {}
     }
 }

@@ -308,3 +308,93 @@ fn a_random_mix_runs_every_branch() {
     assert_eq!(browse + buy, 40);
     assert!(browse > 0 && buy > 0, "{browse}/{buy}");
 }
+
+/// The VU's cookie jar against the shop's session cookie: read after a login,
+/// cleared (the session is refused: an expected 401), set back by hand, deleted;
+/// and with `noCookiesReset` a cookie set in one iteration is there in the next.
+fn cookie_script() -> Script<k6dsl::load::HasShortcut> {
+    let flow = Flow::new("cookies").steps(|f| {
+        f.when(Value::cookie("/", "kept").exists(), |kept| {
+            kept.request(
+                Request::get("/health")
+                    .name("kept")
+                    .check(Check::status(200)),
+            );
+        });
+        f.request(
+            Request::post("/session")
+                .name("session login")
+                .json_object([
+                    ("username", text!["user", Value::vu()]),
+                    ("password", Value::from(demo_shop::PASSWORD)),
+                ])
+                .check(Check::status(200)),
+        );
+        let token = f.compute("token", Value::cookie("/session", "session"));
+        f.when(token.exists(), |s| {
+            s.request(
+                Request::get("/session")
+                    .name("with session")
+                    .check(Check::status(200)),
+            );
+        });
+        f.clear_cookies("/");
+        f.request(
+            Request::get("/session")
+                .name("cleared")
+                .expect_statuses([401])
+                .check(Check::status(401)),
+        );
+        f.set_cookie("/", "session", &token);
+        f.request(
+            Request::get("/session")
+                .name("restored")
+                .check(Check::status(200)),
+        );
+        f.delete_cookie("/", "session");
+        f.request(
+            Request::get("/session")
+                .name("deleted")
+                .expect_statuses([401])
+                .check(Check::status(401)),
+        );
+        f.set_cookie("/", "kept", "yes");
+    });
+    once(&flow, 2)
+        .options(GeneralOptions::default().no_cookies_reset(true))
+        .threshold(HTTP_REQ_FAILED.rate().eq(0))
+}
+
+#[test]
+fn cookies_are_set_read_cleared_and_kept_across_iterations() {
+    let shop = shop();
+    let script = cookie_script();
+    let js = script.to_javascript().unwrap();
+    let run = run_against(&script, &shop, &[]);
+    assert_run_checks(&run, &js);
+    let requests = shop.requests();
+    // Per iteration: with session, cleared, restored, deleted.
+    assert_eq!(
+        count(&requests, "GET", "/session"),
+        8,
+        "{:?}",
+        paths(&requests)
+    );
+    // The cookie set at the end of the first iteration is there in the second.
+    assert_eq!(count(&requests, "GET", "/health"), 1);
+
+    let shop = super::super::shop();
+    let ts = script.to_typescript().unwrap();
+    tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc: {e}\n{ts}"));
+    tools::prettier_check_ts(&ts).unwrap_or_else(|e| panic!("prettier: {e}\n{ts}"));
+    let base = shop.base_url();
+    let run = tools::k6_run_ts(&ts, &[], &[("BASE_URL", &base)]);
+    assert_run_checks(&run, &ts);
+    assert_eq!(count(&shop.requests(), "GET", "/session"), 8);
+}
+
+fn assert_run_checks(run: &Run, script: &str) {
+    assert_passed(run, script);
+    let failed = run.metric("http_req_failed").expect("http_req_failed");
+    assert_eq!(failed["value"], 0.0, "{failed}\n{script}");
+}

@@ -18,7 +18,13 @@ impl Function<'_, '_> {
             Condition::Compare { left, op, right } => self.comparison(left, *op, right),
             Condition::Exists(value) => {
                 let value = self.expr(value, false);
-                cat![value.clone(), " !== undefined && ", value, " !== null"]
+                cat![
+                    value.clone(),
+                    " !== undefined &&",
+                    Doc::Line,
+                    value,
+                    " !== null"
+                ]
             }
             Condition::IsTrue(value) => cat![self.expr(value, false), " === true"],
             Condition::EnvFlag(name) => Doc::text(format!(
@@ -52,7 +58,10 @@ impl Function<'_, '_> {
         let mut out = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
-                out.push(Doc::text(op));
+                // `a &&` then a line break when the condition does not fit, as
+                // prettier breaks a chain.
+                out.push(Doc::text(op.trim_end()));
+                out.push(Doc::Line);
             }
             let code = self.condition(part);
             // An `&&` chain (a presence test is one) inside `||`, or an `||` chain

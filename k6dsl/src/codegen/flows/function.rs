@@ -283,6 +283,7 @@ pub(super) fn walk(
                 condition_exprs(condition, &mut |e| f(Event::Use(e, path)));
             }
             Step::ForEach { list, .. } => f(Event::Use(list, path)),
+            Step::Cookie(_) => step.for_each_own_expr(&mut |e| f(Event::Use(e, path))),
             Step::Group { .. }
             | Step::OncePerVu { .. }
             | Step::Repeat { .. }

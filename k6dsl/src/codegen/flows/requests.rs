@@ -342,7 +342,7 @@ impl Function<'_, '_> {
 
     /// A URL: relative ones start from the base URL; values from responses and data
     /// are percent-encoded as one path segment or query value.
-    fn url(&mut self, parts: &[Expr]) -> Doc {
+    pub(super) fn url(&mut self, parts: &[Expr]) -> Doc {
         let mut pieces = Vec::with_capacity(parts.len() + 1);
         if !is_absolute(parts) {
             // Prefix the base URL inside the literal: `${BASE_URL}/products/${id}`.

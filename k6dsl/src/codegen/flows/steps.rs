@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::codegen::doc::{call, cat, Doc};
 use crate::codegen::js::{number_literal, string_literal};
-use crate::model::logic::{MixArm, MixMode};
+use crate::model::logic::{CookieOp, MixArm, MixMode};
 use crate::model::vu::{Block, Expr, RowSelection, Step, ThinkTime, Var};
 
 use super::function::{walk, Event};
@@ -172,6 +172,33 @@ impl Function<'_, '_> {
                 out.push(loop_doc(head, inner));
             }
             Step::Mix { name, mode, arms } => self.mix(name, *mode, arms, out),
+            Step::Cookie(op) => {
+                let jar = cat![self.module.k6("http"), ".cookieJar()"];
+                let call_doc = match op {
+                    CookieOp::Set { url, name, value } => {
+                        let url = self.url(url);
+                        let value = self.string_expr(value);
+                        call(
+                            cat![jar, ".set"],
+                            vec![url, Doc::text(string_literal(name)), value],
+                            false,
+                        )
+                    }
+                    CookieOp::Delete { url, name } => {
+                        let url = self.url(url);
+                        call(
+                            cat![jar, ".delete"],
+                            vec![url, Doc::text(string_literal(name))],
+                            false,
+                        )
+                    }
+                    CookieOp::Clear { url } => {
+                        let url = self.url(url);
+                        call(cat![jar, ".clear"], vec![url], false)
+                    }
+                };
+                out.push(cat![call_doc, ";"]);
+            }
             Step::Let { var, value } => {
                 let value = self.expr(value, false);
                 let declare = self.declare(var);
@@ -268,6 +295,17 @@ fn function_doc(statements: Vec<Doc>) -> Doc {
     ])
 }
 
+/// `if (condition) {`, or, when it does not fit, the condition on lines of its
+/// own between `if (` and `) {`, as prettier writes a long one.
+fn if_head(condition: Doc, head: &'static str) -> Doc {
+    Doc::group(vec![
+        Doc::text(head),
+        Doc::Indent(vec![Doc::SoftLine, condition]),
+        Doc::SoftLine,
+        Doc::text(") {"),
+    ])
+}
+
 pub(super) fn if_doc(condition: Doc, statements: Vec<Doc>) -> Doc {
     let mut inner = Vec::new();
     for s in statements {
@@ -275,7 +313,7 @@ pub(super) fn if_doc(condition: Doc, statements: Vec<Doc>) -> Doc {
         inner.push(s);
     }
     Doc::broken_group(vec![
-        cat!["if (", condition, ") {"],
+        if_head(condition, "if ("),
         Doc::Indent(inner),
         Doc::HardLine,
         Doc::text("}"),
@@ -296,7 +334,7 @@ fn if_else_doc(condition: Doc, then: Vec<Doc>, otherwise: Vec<Doc>) -> Doc {
         Doc::Indent(inner)
     };
     Doc::broken_group(vec![
-        cat!["if (", condition, ") {"],
+        if_head(condition, "if ("),
         lines(then),
         Doc::HardLine,
         Doc::text("} else {"),

@@ -1,7 +1,7 @@
 //! Values as JavaScript expressions, with their TypeScript types: literals,
 //! environment, variables, fields, setup data and text joined in template literals.
 
-use crate::codegen::doc::{cat, template, Doc};
+use crate::codegen::doc::{call, cat, template, Doc};
 use crate::codegen::js::{number_literal, string_literal, TemplatePart};
 use crate::model::logic::ArithOp;
 use crate::model::vu::Expr;
@@ -154,6 +154,16 @@ impl Function<'_, '_> {
             }
             Expr::Uuid => (cat![self.module.helper("uuidv4"), "()"], Ty::Str),
             Expr::NowMillis => (Doc::text("Date.now()"), Ty::Num),
+            Expr::Cookie { url, name } => {
+                let url = self.url(url);
+                let jar = cat![self.module.k6("http"), ".cookieJar()"];
+                let value = call(
+                    self.module.helper("cookieValue"),
+                    vec![jar, url, Doc::text(string_literal(name))],
+                    false,
+                );
+                (value, Ty::MaybeStr)
+            }
         }
     }
 
@@ -175,6 +185,7 @@ impl Function<'_, '_> {
             | Expr::Concat(_)
             | Expr::AsString(_)
             | Expr::Uuid => Ty::Str,
+            Expr::Cookie { .. } => Ty::MaybeStr,
             Expr::Num(_)
             | Expr::VuId
             | Expr::Iteration

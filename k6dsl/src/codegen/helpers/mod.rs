@@ -217,6 +217,7 @@ mod tests {
             "randomBetween",
             "randomItem",
             "uuidv4",
+            "cookieValue",
             "findBetween",
             "matchGroup",
             "withCredentials",

@@ -31,6 +31,13 @@ export function uuidv4() {
   });
 }
 
+// The first value of the cookie `name` a VU's jar (http.cookieJar()) holds
+// for a URL, or undefined.
+export function cookieValue(jar, url, name) {
+  const values = jar.cookiesForURL(url)[name];
+  return values === undefined ? undefined : values[0];
+}
+
 // The text between two markers, or undefined (as jslib's findBetween).
 export function findBetween(content, left, right) {
   const start = String(content).indexOf(left);

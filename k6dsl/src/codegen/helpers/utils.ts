@@ -42,6 +42,17 @@ export function uuidv4(): string {
   );
 }
 
+// The first value of the cookie `name` a VU's jar (http.cookieJar()) holds
+// for a URL, or undefined.
+export function cookieValue(
+  jar: { cookiesForURL(url: string): { [name: string]: string[] } },
+  url: string,
+  name: string,
+): string | undefined {
+  const values = jar.cookiesForURL(url)[name];
+  return values === undefined ? undefined : values[0];
+}
+
 // The text between two markers, or undefined (as jslib's findBetween).
 export function findBetween(
   content: unknown,

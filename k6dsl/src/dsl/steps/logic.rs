@@ -28,7 +28,7 @@
 use std::ops::{Add, Div, Mul, Not, Rem, Sub};
 
 use super::*;
-use crate::model::logic::{ArithOp, CompareOp, Condition};
+use crate::model::logic::{ArithOp, CompareOp, Condition, CookieOp};
 
 impl Steps {
     /// `if (condition) { ... }`: runs `then` when the condition holds at run time.
@@ -227,6 +227,75 @@ impl Steps {
             mode,
             arms: mix.arms,
         });
+    }
+}
+
+/// The VU's cookie jar (`http.cookieJar()`). k6 fills it from responses'
+/// `Set-Cookie` and sends what it holds with later requests; it empties it between
+/// iterations unless the option `noCookiesReset` is set
+/// ([`GeneralOptions::no_cookies_reset`](crate::options::GeneralOptions::no_cookies_reset)).
+///
+/// ```
+/// use k6dsl::prelude::*;
+/// let flow = Flow::new("f").steps(|f| {
+///     f.set_cookie("/", "theme", "dark");
+///     let session = Value::cookie("/session", "session");
+///     f.when(session.exists(), |s| {
+///         s.clear_cookies("/");
+///     });
+/// });
+/// let js = Script::new().default_flow(&flow).to_javascript()?;
+/// assert!(js.contains(r#"http.cookieJar().set(`${BASE_URL}/`, "theme", "dark");"#), "{js}");
+/// # Ok::<(), k6dsl::Errors>(())
+/// ```
+impl Steps {
+    /// Sets a cookie for a URL (relative to the base URL like a request's).
+    pub fn set_cookie(
+        &mut self,
+        url: impl Into<Value>,
+        name: impl Into<String>,
+        value: impl Into<Value>,
+    ) {
+        self.steps.push(Pending::Done(Step::Cookie(CookieOp::Set {
+            url: url_parts(url.into()),
+            name: name.into(),
+            value: value.into().0,
+        })));
+    }
+
+    /// Deletes a cookie for a URL.
+    pub fn delete_cookie(&mut self, url: impl Into<Value>, name: impl Into<String>) {
+        self.steps
+            .push(Pending::Done(Step::Cookie(CookieOp::Delete {
+                url: url_parts(url.into()),
+                name: name.into(),
+            })));
+    }
+
+    /// Deletes every cookie for a URL.
+    pub fn clear_cookies(&mut self, url: impl Into<Value>) {
+        self.steps.push(Pending::Done(Step::Cookie(CookieOp::Clear {
+            url: url_parts(url.into()),
+        })));
+    }
+}
+
+impl Value {
+    /// The value of the cookie `name` the VU's jar holds for a URL, or nothing
+    /// (test it with [`Value::exists`]).
+    pub fn cookie(url: impl Into<Value>, name: impl Into<String>) -> Value {
+        Value::from(Expr::Cookie {
+            url: url_parts(url.into()),
+            name: name.into(),
+        })
+    }
+}
+
+/// A URL's parts, as a request keeps them.
+fn url_parts(url: Value) -> Vec<Expr> {
+    match url.0 {
+        Expr::Concat(parts) => parts,
+        other => vec![other],
     }
 }
 

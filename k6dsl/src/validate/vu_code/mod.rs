@@ -381,6 +381,27 @@ impl Validator {
                         scope.end(mark, "a branch of a mix");
                     }
                 }
+                Step::Cookie(op) => {
+                    let (what, name) = match op {
+                        crate::model::logic::CookieOp::Set { name, .. } => {
+                            ("setting cookie", Some(name))
+                        }
+                        crate::model::logic::CookieOp::Delete { name, .. } => {
+                            ("deleting cookie", Some(name))
+                        }
+                        crate::model::logic::CookieOp::Clear { .. } => ("clearing cookies", None),
+                    };
+                    let what = match name {
+                        Some(name) => format!("{what} `{name}`"),
+                        None => what.to_owned(),
+                    };
+                    step.for_each_own_expr(&mut |value| {
+                        self.uses(value, at, scope, setup, &what);
+                    });
+                    if let Some(name) = name {
+                        self.cookie_name(at.place(what.clone()), name);
+                    }
+                }
                 Step::Repeat { times, index, body } => {
                     let what = format!("repeat {times} times");
                     if *times == 0 {
@@ -452,6 +473,21 @@ impl Validator {
         }
     }
 
+    /// A cookie's name: an HTTP token (RFC 6265), as k6's jar needs.
+    fn cookie_name(&mut self, place: Place, name: &str) {
+        if name.is_empty() || !name.chars().all(request::is_token_char) {
+            self.push(
+                place,
+                Problem::Invalid {
+                    field: "cookie",
+                    reason: format!(
+                        "`{name}` is not a cookie name (letters, digits and !#$%&'*+-.^_`|~)"
+                    ),
+                },
+            );
+        }
+    }
+
     /// Computed values k6 could not compute: an empty pick, a random range
     /// upside down.
     fn computed(&mut self, place: Place, value: &Expr) {
@@ -514,6 +550,7 @@ impl Validator {
             }
             Expr::Var(var) => format!("the extracted value `{}`", var.hint),
             Expr::Str(_) | Expr::Concat(_) | Expr::AsString(_) | Expr::Uuid => "text".to_owned(),
+            Expr::Cookie { name, .. } => format!("the cookie `{name}` (text)"),
             Expr::Env { name, .. } | Expr::Secret { name } => {
                 format!("the environment variable `{name}` (text)")
             }

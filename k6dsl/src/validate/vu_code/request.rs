@@ -364,7 +364,7 @@ fn describe_control(c: char) -> String {
 }
 
 /// RFC 9110 token characters (header names, methods, cookie names).
-fn is_token_char(c: char) -> bool {
+pub(super) fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 

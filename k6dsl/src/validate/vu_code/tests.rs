@@ -236,3 +236,19 @@ fn a_mix_needs_branches_with_weights_and_names_and_a_tag_name() {
         ]
     );
 }
+
+#[test]
+fn cookie_names_are_tokens() {
+    let flow = Flow::new("f").steps(|f| {
+        f.set_cookie("/", "bad name", "v");
+        f.delete_cookie("/", "");
+        f.clear_cookies("/");
+    });
+    assert_eq!(
+        problems(&Script::new().default_flow(&flow)),
+        [
+            "flow `f`, setting cookie `bad name`: cookie: `bad name` is not a cookie name (letters, digits and !#$%&'*+-.^_`|~)",
+            "flow `f`, deleting cookie ``: cookie: `` is not a cookie name (letters, digits and !#$%&'*+-.^_`|~)",
+        ]
+    );
+}
