@@ -398,3 +398,43 @@ fn assert_run_checks(run: &Run, script: &str) {
     let failed = run.metric("http_req_failed").expect("http_req_failed");
     assert_eq!(failed["value"], 0.0, "{failed}\n{script}");
 }
+
+/// Script-wide expected statuses in a project tree: `http.setResponseCallback` in
+/// `lib/config` holds for every module's requests, in JavaScript and TypeScript.
+#[test]
+fn script_wide_expected_statuses_hold_in_a_project_tree() {
+    let flow = Flow::new("gone").steps(|f| {
+        f.request(
+            Request::get("/products/9999")
+                .name("missing")
+                .check(Check::status(404)),
+        );
+    });
+    let script = once(&flow, 1)
+        .expect_statuses([200..=299, 404..=404])
+        .threshold(HTTP_REQ_FAILED.rate().eq(0));
+    for target in [k6dsl::Target::PROJECT, k6dsl::Target::PROJECT_TS] {
+        let shop = shop();
+        let files = script.generate(target).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for file in &files {
+            let path = dir.path().join(&file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &file.contents).unwrap();
+        }
+        let config = &files
+            .iter()
+            .find(|f| f.path.starts_with("scripts/lib/config."))
+            .unwrap()
+            .contents;
+        assert!(config.contains("http.setResponseCallback("), "{config}");
+        if target == k6dsl::Target::PROJECT_TS {
+            tools::tsc_check_files(dir.path()).unwrap_or_else(|e| panic!("tsc: {e}"));
+        }
+        let base = shop.base_url();
+        let entry = std::path::Path::new(target.entry_path());
+        let run = tools::k6_run_in(dir.path(), entry, &[("BASE_URL", &base)], &[]);
+        assert_run_checks(&run, config);
+        assert_eq!(count(&shop.requests(), "GET", "/products/9999"), 1);
+    }
+}
