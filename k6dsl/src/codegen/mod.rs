@@ -151,6 +151,7 @@ fn single_file(script: &model::Script, target: Target) -> String {
     let used_helpers: BTreeSet<&str> = used_helpers.iter().map(String::as_str).collect();
 
     let mut file = Tokens::new();
+    lang::append_section(&mut file, module.raw_js_imports());
     let options_value = options::options(&script.options, "./");
     let mut type_name = None;
     if target == Target::TypeScript {

@@ -272,6 +272,10 @@ fn project_in(script: &model::Script, target: Target, data_files: Vec<File>) -> 
 
     for part in parts {
         let mut file = Tokens::new();
+        // Raw statements may be in any function's module: each imports what they use.
+        if *part.path != *layout.main {
+            lang::append_section(&mut file, module.raw_js_imports());
+        }
         if *part.path == *layout.main {
             let mut exports = Tokens::new();
             exports.append(format!(

@@ -297,6 +297,51 @@ impl<L> Script<L> {
         self
     }
 
+    /// Imports names from a module for [raw JavaScript](crate::steps::Steps::raw_js)
+    /// (`import { a, b } from "from";`): a k6 module, or a URL k6 fetches when it
+    /// starts. The names are checked identifiers; in TypeScript they are `any`.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let js = Script::new()
+    ///     .raw_js_import("k6/crypto", ["sha256"])
+    ///     .default_flow(&Flow::new("f").steps(|f| f.raw_js("sha256(\"k6\", \"hex\");")))
+    ///     .to_javascript()?;
+    /// assert!(js.starts_with("import { sha256 } from \"k6/crypto\";\n"), "{js}");
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn raw_js_import(
+        mut self,
+        from: impl Into<String>,
+        names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ir
+            .raw_js_imports
+            .push(crate::model::logic::RawJsImport {
+                from: from.into(),
+                default: None,
+                names: names.into_iter().map(Into::into).collect(),
+            });
+        self
+    }
+
+    /// Imports a module's default export under `name`, for raw JavaScript
+    /// (`import name from "from";`).
+    pub fn raw_js_import_default(
+        mut self,
+        from: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        self.ir
+            .raw_js_imports
+            .push(crate::model::logic::RawJsImport {
+                from: from.into(),
+                default: Some(name.into()),
+                names: Vec::new(),
+            });
+        self
+    }
+
     /// Counts `statuses` as expected for every request that does not name its own
     /// (`http.setResponseCallback(http.expectedStatuses(...))` in init code),
     /// instead of k6's 200 to 399. Each is a status (`404`) or an inclusive range

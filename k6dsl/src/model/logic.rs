@@ -217,3 +217,21 @@ pub enum CookieOp {
         url: Vec<Expr>,
     },
 }
+
+/// An extra module import for [raw JavaScript](super::vu::Step::RawJs): `import
+/// def, { a, b } from "from"`. The names are checked identifiers and the module
+/// an escaped string; what the statements do with them is not checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawJsImport {
+    /// The module: a k6 module (`k6/crypto`), or a URL k6 fetches when it starts
+    /// (`https://jslib.k6.io/...`).
+    pub from: String,
+    /// The default export's local name, if imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Named exports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+}

@@ -55,6 +55,14 @@ pub struct Script {
     /// code); k6's own default is 200 to 399.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_statuses: Option<Vec<logic::ExpectedStatus>>,
+    /// Extra imports for raw JavaScript statements and checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raw_js_imports: Vec<logic::RawJsImport>,
+    /// Whether a plan may hold raw JavaScript (raw steps, checks and imports): a
+    /// plan file refuses it unless its author says so. Builders always may (their
+    /// raw forms are named so); a plan made from a script that has some says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_raw_js: bool,
 }
 
 /// The base URL of relative request URLs: read from an environment variable at run

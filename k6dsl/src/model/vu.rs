@@ -110,6 +110,10 @@ pub enum Step {
     },
     /// Sets, deletes or clears cookies of the VU's jar.
     Cookie(CookieOp),
+    /// Escape hatch: JavaScript statements emitted verbatim, unchecked. The one
+    /// place besides [`Predicate::RawJs`] where user text becomes code; a plan
+    /// must allow it (`allow_raw_js`).
+    RawJs(String),
     /// A value computed into a variable (`const total = price * quantity`); the same
     /// variable set in every branch of an `if` is one value after it.
     Let {
@@ -776,5 +780,6 @@ pub struct Setup {
 
 // Traversals of the code model live in `walk.rs`.
 pub(crate) use super::walk::{
-    blocks, condition_exprs, for_each_expr, for_each_request_expr, for_each_request_in, visit_expr,
+    blocks, condition_exprs, for_each_expr, for_each_request_expr, for_each_request_in, has_raw_js,
+    visit_expr,
 };

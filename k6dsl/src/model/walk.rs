@@ -56,7 +56,8 @@ impl Step {
             | Step::AddToMetric { .. }
             | Step::PickRow { .. }
             | Step::Let { .. }
-            | Step::Cookie(_) => Vec::new(),
+            | Step::Cookie(_)
+            | Step::RawJs(_) => Vec::new(),
         }
     }
 
@@ -80,6 +81,7 @@ impl Step {
             | Step::OncePerVu { .. }
             | Step::Repeat { .. }
             | Step::Mix { .. }
+            | Step::RawJs(_)
             | Step::Sleep(_)
             | Step::PickRow { .. } => {}
         }
@@ -165,4 +167,23 @@ pub(crate) fn for_each_expr(script: &crate::model::Script, f: &mut impl FnMut(&E
             visit_expr(value, f);
         }
     }
+}
+
+/// Whether the script holds raw JavaScript anywhere: a statement, a check or an
+/// import.
+pub(crate) fn has_raw_js(script: &crate::model::Script) -> bool {
+    fn block(b: &Block) -> bool {
+        b.iter().any(|step| match step {
+            Step::RawJs(_) => true,
+            Step::Request(r) => raw_check(r),
+            Step::Batch(rs) => rs.iter().any(raw_check),
+            other => other.blocks().into_iter().any(block),
+        })
+    }
+    fn raw_check(r: &Request) -> bool {
+        r.checks
+            .iter()
+            .any(|c| matches!(c.predicate, super::vu::Predicate::RawJs(_)))
+    }
+    !script.raw_js_imports.is_empty() || blocks(script).into_iter().any(|(_, b)| block(b))
 }

@@ -150,17 +150,33 @@ pub struct Plan {
 }
 
 impl From<model::Script> for Plan {
-    fn from(script: model::Script) -> Self {
+    /// A plan of a model: one that holds raw JavaScript (written in Rust with the
+    /// named raw forms) says that it allows it.
+    fn from(mut script: model::Script) -> Self {
+        script.allow_raw_js |= model::vu::has_raw_js(&script);
         Plan { script }
     }
 }
 
 impl<L> From<&crate::Script<L>> for Plan {
     fn from(script: &crate::Script<L>) -> Self {
-        Plan {
-            script: script.to_ir().clone(),
-        }
+        Plan::from(script.to_ir().clone())
     }
+}
+
+/// Raw JavaScript in a plan that does not allow it: it would run unchecked, so
+/// the plan's author must say so.
+fn refused_raw_js(script: &model::Script) -> Vec<crate::ValidationError> {
+    if script.allow_raw_js || !model::vu::has_raw_js(script) {
+        return Vec::new();
+    }
+    vec![crate::ValidationError {
+        place: crate::Place::Script,
+        problem: crate::validate::problem::Problem::Invalid {
+            field: "allow_raw_js",
+            reason: "the plan holds raw JavaScript (a raw_js step, check or import), which runs unchecked: add \"allow_raw_js\": true at its top level if you trust its author".into(),
+        },
+    }]
 }
 
 impl Plan {
@@ -184,7 +200,10 @@ impl Plan {
             Format::Json => read_json(text),
             Format::Yaml => read_yaml(text),
         };
-        script.map(Plan::from).map_err(PlanError::Unreadable)
+        // As written: a plan read says itself whether it allows raw JavaScript.
+        script
+            .map(|script| Plan { script })
+            .map_err(PlanError::Unreadable)
     }
 
     /// Reads a JSON plan, without validating it.
@@ -252,9 +271,13 @@ impl Plan {
     /// ```
     pub fn load(text: &str, format: Format) -> Result<Plan, PlanError> {
         let plan = Plan::parse(text, format)?;
-        match crate::validate::validate(&plan.script) {
-            Ok(()) => Ok(plan),
-            Err(errors) => {
+        let mut problems = refused_raw_js(&plan.script);
+        if let Err(errors) = crate::validate::validate(&plan.script) {
+            problems.extend(errors);
+        }
+        match Errors::from_vec(problems) {
+            None => Ok(plan),
+            Some(errors) => {
                 let mut located: Vec<(Diagnostic, crate::ValidationError)> = errors
                     .into_iter()
                     .enumerate()
@@ -297,8 +320,17 @@ impl Plan {
     ///
     /// Every validation problem, with its place in the model.
     pub fn to_javascript(&self) -> Result<String, Errors> {
-        crate::generate(&self.script, crate::Target::JAVASCRIPT)
+        self.generate(crate::Target::JAVASCRIPT)
             .map(|files| files.into_entry().contents)
+    }
+
+    /// Validates the plan (raw JavaScript only where it allows it) and generates
+    /// it for `target`.
+    fn generate(&self, target: crate::Target) -> Result<crate::Files, Errors> {
+        if let Some(errors) = Errors::from_vec(refused_raw_js(&self.script)) {
+            return Err(errors);
+        }
+        crate::generate(&self.script, target)
     }
 
     /// Validates the plan and generates it as a k6 project tree (`scripts/main.js`,
@@ -309,7 +341,7 @@ impl Plan {
     ///
     /// Every validation problem, with its place in the model.
     pub fn to_project(&self) -> Result<crate::Files, Errors> {
-        crate::generate(&self.script, crate::Target::PROJECT)
+        self.generate(crate::Target::PROJECT)
     }
 
     /// The files the plan's script opens, as (path relative to the script,

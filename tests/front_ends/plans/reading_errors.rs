@@ -153,7 +153,7 @@ fn a_wrong_type_says_what_was_expected_in_words() {
     assert_eq!(
         error_of(text, Format::Json),
         "plan.json:1:35: flows[0].body[0]: invalid type: integer `7`, expected one of \
-         `request`, `batch`, `group`, `sleep`, `add_to_metric`, `pick_row`, `once_per_vu`, `if`, `for_each`, `repeat`, `mix`, `cookie`, `let`"
+         `request`, `batch`, `group`, `sleep`, `add_to_metric`, `pick_row`, `once_per_vu`, `if`, `for_each`, `repeat`, `mix`, `cookie`, `raw_js`, `let`"
     );
     let text = r#"{"flows": [{"name": "a", "body": [{"request": {"method": 5}}]}]}"#;
     assert_eq!(

@@ -438,3 +438,56 @@ fn script_wide_expected_statuses_hold_in_a_project_tree() {
         assert_eq!(count(&shop.requests(), "GET", "/products/9999"), 1);
     }
 }
+
+/// The escape hatch: a raw statement calling a raw import runs in k6, in
+/// JavaScript and TypeScript; a plan holding it must allow raw JavaScript, and a
+/// plan made from the script says so.
+#[test]
+fn raw_javascript_runs_and_plans_must_allow_it() {
+    let flow = Flow::new("raw").steps(|f| {
+        f.raw_js("console.log(`digest ${sha256(\"k6\", \"hex\")}`);");
+    });
+    let script = once(&flow, 1).raw_js_import("k6/crypto", ["sha256"]);
+    // `printf k6 | sha256sum`
+    let digest = "digest 1d92ad4b6987fa0347cc5d2fb6cf9e47c83f4f6caeb3b5ef6f629730528921c3";
+    let js = script.to_javascript().unwrap();
+    tools::prettier_check(&js).unwrap_or_else(|e| panic!("prettier: {e}\n{js}"));
+    let run = tools::k6_run(&js, &[], &[]);
+    assert_passed(&run, &js);
+    let ts = script.to_typescript().unwrap();
+    assert!(ts.contains("// @ts-ignore: raw JavaScript's import, untyped here\nimport { sha256 } from \"k6/crypto\";"), "{ts}");
+    tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc: {e}\n{ts}"));
+    let run_ts = tools::k6_run_ts(&ts, &[], &[]);
+    assert_passed(&run_ts, &ts);
+    for run in [&run, &run_ts] {
+        assert!(
+            run.stderr.contains(digest) || run.stdout.contains(digest),
+            "{}",
+            run.stderr
+        );
+    }
+
+    let plan = k6dsl::plan::Plan::from(&script);
+    assert!(plan.script.allow_raw_js);
+    let json = plan.to_json();
+    assert!(json.contains("\"allow_raw_js\": true"), "{json}");
+    let refused = json.replace("\"allow_raw_js\": true", "\"allow_raw_js\": false");
+    let error = k6dsl::plan::Plan::load(&refused, k6dsl::plan::Format::Json).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("add \"allow_raw_js\": true at its top level if you trust its author"),
+        "{error}"
+    );
+    assert!(k6dsl::plan::Plan::from_json(&refused)
+        .unwrap()
+        .to_javascript()
+        .is_err());
+    assert_eq!(
+        k6dsl::plan::Plan::load(&json, k6dsl::plan::Format::Json)
+            .unwrap()
+            .to_javascript()
+            .unwrap(),
+        js
+    );
+}

@@ -287,7 +287,8 @@ pub(super) fn walk(
             Step::Group { .. }
             | Step::OncePerVu { .. }
             | Step::Repeat { .. }
-            | Step::Mix { .. } => {}
+            | Step::Mix { .. }
+            | Step::RawJs(_) => {}
         }
         for (j, inner) in step.blocks().into_iter().enumerate() {
             path.push(i);

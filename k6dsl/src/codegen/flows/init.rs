@@ -112,6 +112,34 @@ impl Module<'_> {
         out
     }
 
+    /// The script's raw JavaScript imports, each module's names on one line
+    /// (`import def, { a, b } from "module";`). In TypeScript each is marked
+    /// `@ts-ignore`: a module k6 fetches when it starts has no types here, so its
+    /// names are `any`.
+    pub fn raw_js_imports(&self) -> Tokens {
+        let mut out = Tokens::new();
+        for import in &self.script.raw_js_imports {
+            let mut clause = Vec::new();
+            if let Some(default) = &import.default {
+                clause.push(default.clone());
+            }
+            if !import.names.is_empty() {
+                clause.push(format!("{{ {} }}", import.names.join(", ")));
+            }
+            if self.ts() {
+                out.append("// @ts-ignore: raw JavaScript's import, untyped here");
+                out.push();
+            }
+            out.append(format!(
+                "import {} from {};",
+                clause.join(", "),
+                string_literal(&import.from)
+            ));
+            out.push();
+        }
+        out
+    }
+
     pub fn secret_guards(&self) -> Tokens {
         let mut secrets = BTreeSet::new();
         for_each_expr(self.script, &mut |e| {

@@ -172,6 +172,17 @@ impl Function<'_, '_> {
                 out.push(loop_doc(head, inner));
             }
             Step::Mix { name, mode, arms } => self.mix(name, *mode, arms, out),
+            // The escape hatch: the user's lines as they are, at this indentation.
+            Step::RawJs(code) => {
+                let mut lines = Vec::new();
+                for (i, line) in code.trim_end().lines().enumerate() {
+                    if i > 0 {
+                        lines.push(Doc::HardLine);
+                    }
+                    lines.push(Doc::text(line.trim_end().to_owned()));
+                }
+                out.push(Doc::Concat(lines));
+            }
             Step::Cookie(op) => {
                 let jar = cat![self.module.k6("http"), ".cookieJar()"];
                 let call_doc = match op {

@@ -299,6 +299,27 @@ fn url_parts(url: Value) -> Vec<Expr> {
     }
 }
 
+impl Steps {
+    /// Escape hatch: JavaScript statements written into the script as they are,
+    /// unchecked by k6dsl (as [`Check::raw_js`] for a check). Names it uses come
+    /// from the script's code or [`Script::raw_js_import`](crate::Script::raw_js_import);
+    /// TypeScript checks them as written. A plan file holding one must allow raw
+    /// JavaScript (`"allow_raw_js": true`).
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let flow = Flow::new("f").steps(|f| {
+    ///     f.raw_js("console.log(`VU ${__VU} starts`);");
+    /// });
+    /// let js = Script::new().default_flow(&flow).to_javascript()?;
+    /// assert!(js.contains("  console.log(`VU ${__VU} starts`);"), "{js}");
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn raw_js(&mut self, code: impl Into<String>) {
+        self.steps.push(Pending::Done(Step::RawJs(code.into())));
+    }
+}
+
 /// The branches of a [`Steps::mix`], added in order.
 pub struct MixArms {
     parent: Steps,

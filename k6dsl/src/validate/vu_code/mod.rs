@@ -174,6 +174,7 @@ impl Validator {
                 );
             }
         }
+        self.raw_js_imports(script);
         let mut setup_end = None;
         for (owner, block) in blocks(script) {
             let function = match owner {
@@ -381,6 +382,17 @@ impl Validator {
                         scope.end(mark, "a branch of a mix");
                     }
                 }
+                Step::RawJs(code) => {
+                    if code.trim().is_empty() {
+                        self.push(
+                            at.place("raw JavaScript".into()),
+                            Problem::Invalid {
+                                field: "raw JavaScript",
+                                reason: "the statement is empty: remove it".into(),
+                            },
+                        );
+                    }
+                }
                 Step::Cookie(op) => {
                     let (what, name) = match op {
                         crate::model::logic::CookieOp::Set { name, .. } => {
@@ -470,6 +482,56 @@ impl Validator {
                     reason,
                 },
             );
+        }
+    }
+
+    /// Raw imports: a module, and names that are identifiers no generated code
+    /// uses, each imported once.
+    fn raw_js_imports(&mut self, script: &Script) {
+        let mut seen = BTreeSet::new();
+        for import in &script.raw_js_imports {
+            let place = Place::Option("raw JavaScript import");
+            if import.from.trim().is_empty() {
+                self.push(
+                    place.clone(),
+                    Problem::Invalid {
+                        field: "from",
+                        reason: "the module to import from is empty".into(),
+                    },
+                );
+            }
+            if import.default.is_none() && import.names.is_empty() {
+                self.push(
+                    place.clone(),
+                    Problem::Invalid {
+                        field: "names",
+                        reason: format!("the import of `{}` names nothing to import", import.from),
+                    },
+                );
+            }
+            for name in import.default.iter().chain(&import.names) {
+                let reason = if !k6dsl_facts::names::is_identifier(name) {
+                    Some("it is not a JavaScript identifier")
+                } else if k6dsl_facts::names::RESERVED_NAMES.contains(&name.as_str()) {
+                    Some("the generated script already uses this name")
+                } else if !seen.insert(name.as_str()) {
+                    Some("it is imported twice")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    self.push(
+                        place.clone(),
+                        Problem::Invalid {
+                            field: "names",
+                            reason: format!(
+                                "`{name}` from `{}` cannot be imported: {reason}",
+                                import.from
+                            ),
+                        },
+                    );
+                }
+            }
         }
     }
 

@@ -252,3 +252,22 @@ fn cookie_names_are_tokens() {
         ]
     );
 }
+
+#[test]
+fn raw_imports_name_identifiers_the_script_does_not_use() {
+    let script = Script::new()
+        .raw_js_import("k6/crypto", ["sha256", "sha256", "http", "not-a-name"])
+        .raw_js_import("", Vec::<String>::new())
+        .default_flow(&Flow::new("f").steps(|f| f.raw_js("  ")));
+    assert_eq!(
+        problems(&script),
+        [
+            "option `raw JavaScript import`: names: `sha256` from `k6/crypto` cannot be imported: it is imported twice",
+            "option `raw JavaScript import`: names: `http` from `k6/crypto` cannot be imported: the generated script already uses this name",
+            "option `raw JavaScript import`: names: `not-a-name` from `k6/crypto` cannot be imported: it is not a JavaScript identifier",
+            "option `raw JavaScript import`: from: the module to import from is empty",
+            "option `raw JavaScript import`: names: the import of `` names nothing to import",
+            "flow `f`, raw JavaScript: raw JavaScript: the statement is empty: remove it",
+        ]
+    );
+}
