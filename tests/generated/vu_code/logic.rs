@@ -491,3 +491,50 @@ fn raw_javascript_runs_and_plans_must_allow_it() {
         js
     );
 }
+
+/// Every form above in a project tree, JavaScript and TypeScript: helpers
+/// (`randomItem`, `uuidv4`, `cookieValue`) and `exec` are imported where the
+/// scenario modules use them, and the tree runs under k6 as the single script does.
+#[test]
+fn run_time_logic_runs_as_a_project_tree() {
+    let mixed = mix_script(k6dsl::steps::MixMode::Exact, 10);
+    for (script, env) in [
+        (logic_script(), vec![("EXTRA", "true")]),
+        (cookie_script(), vec![]),
+    ] {
+        for target in [k6dsl::Target::PROJECT, k6dsl::Target::PROJECT_TS] {
+            let shop = shop();
+            let dir = write_tree(&script, target);
+            if target == k6dsl::Target::PROJECT_TS {
+                tools::tsc_check_files(dir.path()).unwrap_or_else(|e| panic!("tsc: {e}"));
+            }
+            let base = shop.base_url();
+            let mut env = env.clone();
+            env.push(("BASE_URL", &base));
+            let entry = std::path::Path::new(target.entry_path());
+            let run = tools::k6_run_in(dir.path(), entry, &env, &[]);
+            assert_run_checks(&run, target.entry_path());
+        }
+    }
+    let shop = shop();
+    let dir = write_tree(&mixed, k6dsl::Target::PROJECT);
+    let base = shop.base_url();
+    let run = tools::k6_run_in(
+        dir.path(),
+        std::path::Path::new("scripts/main.js"),
+        &[("BASE_URL", &base)],
+        &[],
+    );
+    assert_passed(&run, "mix project");
+    assert_eq!(count(&shop.requests(), "GET", "/products"), 7);
+}
+
+fn write_tree<L>(script: &Script<L>, target: k6dsl::Target) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in &script.generate(target).unwrap() {
+        let path = dir.path().join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &file.contents).unwrap();
+    }
+    dir
+}
