@@ -313,7 +313,11 @@ pub fn example_main(script: impl FnOnce(Profile) -> Script<k6dsl::load::HasScena
 
 /// Writes through `k6dsl::output`: atomically, leaving unchanged files alone, and
 /// refusing (by name) files edited by hand unless `force`.
-fn write_project(dir: &std::path::Path, files: k6dsl::Files, force: bool) -> Result<(), String> {
+pub fn write_project(
+    dir: &std::path::Path,
+    files: k6dsl::Files,
+    force: bool,
+) -> Result<(), String> {
     let report = k6dsl::output::OutputDir::new(dir)
         .force(force)
         .write(files.into_pairs())

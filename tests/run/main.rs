@@ -6,3 +6,4 @@
 
 mod checkout;
 mod runner;
+mod shop_logic;

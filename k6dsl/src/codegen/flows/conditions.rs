@@ -12,12 +12,28 @@ use super::values::env_access;
 use super::Function;
 
 impl Function<'_, '_> {
-    /// A condition as an expression, without parentheses around it.
-    pub(super) fn condition(&mut self, condition: &Condition) -> Doc {
+    /// A condition as an expression, without parentheses around it. A presence
+    /// test reads its value twice, so a value that is computed (a cookie's, a
+    /// random pick) is kept in a `const` written to `before` first.
+    pub(super) fn condition(&mut self, condition: &Condition, before: &mut Vec<Doc>) -> Doc {
         match condition {
             Condition::Compare { left, op, right } => self.comparison(left, *op, right),
             Condition::Exists(value) => {
-                let value = self.expr(value, false);
+                let value = match value {
+                    Expr::Var(_) | Expr::Field(..) | Expr::SetupData(_) | Expr::Env { .. } => {
+                        self.expr(value, false)
+                    }
+                    computed => {
+                        let hint = match computed {
+                            Expr::Cookie { name, .. } => format!("{name} cookie"),
+                            _ => "value".to_owned(),
+                        };
+                        let name = self.fresh(&hint);
+                        let code = self.expr(computed, false);
+                        before.push(cat![format!("const {name} = "), code, ";"]);
+                        Doc::text(name)
+                    }
+                };
                 cat![
                     value.clone(),
                     " !== undefined &&",
@@ -44,14 +60,20 @@ impl Function<'_, '_> {
                     };
                     self.comparison(left, flipped, right)
                 }
-                inner => cat!["!(", self.condition(inner), ")"],
+                inner => cat!["!(", self.condition(inner, before), ")"],
             },
-            Condition::All(all) => self.combined(all, " && ", "true"),
-            Condition::Any(any) => self.combined(any, " || ", "false"),
+            Condition::All(all) => self.combined(all, " && ", "true", before),
+            Condition::Any(any) => self.combined(any, " || ", "false", before),
         }
     }
 
-    fn combined(&mut self, parts: &[Condition], op: &'static str, empty: &'static str) -> Doc {
+    fn combined(
+        &mut self,
+        parts: &[Condition],
+        op: &'static str,
+        empty: &'static str,
+        before: &mut Vec<Doc>,
+    ) -> Doc {
         if parts.is_empty() {
             return Doc::text(empty);
         }
@@ -63,7 +85,7 @@ impl Function<'_, '_> {
                 out.push(Doc::text(op.trim_end()));
                 out.push(Doc::Line);
             }
-            let code = self.condition(part);
+            let code = self.condition(part, before);
             // An `&&` chain (a presence test is one) inside `||`, or an `||` chain
             // inside `&&`, keeps its parentheses; a chain of the same operator
             // joins this one, as prettier writes it.

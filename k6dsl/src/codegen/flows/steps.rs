@@ -114,7 +114,7 @@ impl Function<'_, '_> {
                 then,
                 otherwise,
             } => {
-                let condition = self.condition(condition);
+                let condition = self.condition(condition, out);
                 let mut then_out = Vec::new();
                 self.block(then, &mut then_out);
                 let mut else_out = Vec::new();
