@@ -237,6 +237,7 @@ fn flows_by_macros_equal_the_builders_for_every_step_field_and_check() {
                     redirects: 2,
                     response_type: text,
                     cookies: { session: "s1" },
+                    expect_statuses: [200, 304],
                     checks: [
                         status == 200,
                         status in [200, 304],
@@ -302,6 +303,7 @@ fn flows_by_macros_equal_the_builders_for_every_step_field_and_check() {
                             .redirects(2)
                             .response_type(ResponseType::Text)
                             .cookie("session", "s1")
+                            .expect_statuses([200, 304])
                             .check(Check::status(200))
                             .check(Check::status_in([200, 304]))
                             .check(Check::header_present("Content-Type"))

@@ -343,6 +343,7 @@ pub const REQUEST_FIELDS: &[&str] = &[
     "count_failures",
     "log_failures",
     "record_duration",
+    "expect_statuses",
 ];
 
 /// `response_type:` values and their `ResponseType` variants.

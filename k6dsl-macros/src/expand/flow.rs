@@ -270,6 +270,7 @@ fn request_value(krate: &TokenStream, key: &Ident, expr: &Expr) -> Option<TokenS
             quote_spanned!(key.span()=> .name(#name))
         }
         "bearer" => quote_spanned!(span=> .bearer(&#expr)),
+        "expect_statuses" => quote_spanned!(span=> .expect_statuses(#expr)),
         "json" => quote_spanned!(span=> .json(&#expr)),
         "text" | "basic_auth" | "digest_auth" | "ntlm_auth" => {
             let Expr::Tuple(pair) = expr else {

@@ -178,7 +178,11 @@ macro_rules! thresholds {
 ///             checks: [status == 201, json("items.0.id") exists],
 ///             record_duration: add_time,
 ///         }
-///         get("/products/", Value::iteration()) { name: "product", check: status in [200, 304] }
+///         get("/products/", Value::iteration()) {
+///             name: "product",
+///             expect_statuses: [200, 404],
+///             check: status in [200, 404],
+///         }
 ///     }
 ///     think 1s..3s;
 /// });
@@ -208,7 +212,9 @@ macro_rules! thresholds {
 /// `basic_auth`/`digest_auth`/`ntlm_auth: (user, password)`, `redirects`,
 /// `response_type: text | binary | none`, `cookies: { .. }`,
 /// `compression: gzip | deflate | br | zstd`, `check` (repeatable), `checks: [..]`,
-/// `record_checks`, `count_failures`, `log_failures: true`, `record_duration`.
+/// `record_checks`, `count_failures`, `log_failures: true`, `record_duration`,
+/// `expect_statuses: [200, 404]` (statuses k6 counts as expected: an intended
+/// 404 is not a failed request).
 ///
 /// Checks: `status == 200`, `status in [200, 204]`, `header("X") exists`,
 /// `header("X") contains ".."`, `body contains ".."`, `body matches "regex"`,

@@ -70,7 +70,7 @@ fn main() {
                 ],
             };
             let id = list.json("products.0.id");
-            get("/products/", id) { name: "product", check: status in [200, 304] }
+            get("/products/", id) { name: "product", expect_statuses: [200, 404], check: status in [200, 404] }
         }
         group "Cart" {
             let cart = post("/cart/items") {
