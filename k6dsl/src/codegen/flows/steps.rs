@@ -157,7 +157,7 @@ impl Function<'_, '_> {
                 let mut inner = Vec::new();
                 self.block(body, &mut inner);
                 let head = Doc::text(format!("for (const {name} of {items}) {{"));
-                out.push(loop_doc(head, inner));
+                out.push(block_doc(head, inner));
             }
             Step::Repeat { times, index, body } => {
                 let name = match index {
@@ -169,7 +169,7 @@ impl Function<'_, '_> {
                 let head = Doc::text(format!(
                     "for (let {name} = 0; {name} < {times}; {name}++) {{"
                 ));
-                out.push(loop_doc(head, inner));
+                out.push(block_doc(head, inner));
             }
             Step::Mix { name, mode, arms } => self.mix(name, *mode, arms, out),
             // The escape hatch: the user's lines as they are, at this indentation.
@@ -293,24 +293,14 @@ fn function_doc(statements: Vec<Doc>) -> Doc {
     if statements.is_empty() {
         return Doc::text("function () {}");
     }
-    let mut inner = Vec::new();
-    for s in statements {
-        inner.push(Doc::HardLine);
-        inner.push(s);
-    }
-    Doc::broken_group(vec![
-        Doc::text("function () {"),
-        Doc::Indent(inner),
-        Doc::HardLine,
-        Doc::text("}"),
-    ])
+    block_doc(Doc::text("function () {"), statements)
 }
 
 /// `if (condition) {`, or, when it does not fit, the condition on lines of its
 /// own between `if (` and `) {`, as prettier writes a long one.
-fn if_head(condition: Doc, head: &'static str) -> Doc {
+fn if_head(condition: Doc) -> Doc {
     Doc::group(vec![
-        Doc::text(head),
+        Doc::text("if ("),
         Doc::Indent(vec![Doc::SoftLine, condition]),
         Doc::SoftLine,
         Doc::text(") {"),
@@ -318,17 +308,7 @@ fn if_head(condition: Doc, head: &'static str) -> Doc {
 }
 
 pub(super) fn if_doc(condition: Doc, statements: Vec<Doc>) -> Doc {
-    let mut inner = Vec::new();
-    for s in statements {
-        inner.push(Doc::HardLine);
-        inner.push(s);
-    }
-    Doc::broken_group(vec![
-        if_head(condition, "if ("),
-        Doc::Indent(inner),
-        Doc::HardLine,
-        Doc::text("}"),
-    ])
+    block_doc(if_head(condition), statements)
 }
 
 /// `if (condition) { ... } else { ... }`, without the `else` when it has nothing.
@@ -336,20 +316,23 @@ fn if_else_doc(condition: Doc, then: Vec<Doc>, otherwise: Vec<Doc>) -> Doc {
     if otherwise.is_empty() {
         return if_doc(condition, then);
     }
-    let lines = |statements: Vec<Doc>| {
-        let mut inner = Vec::new();
-        for s in statements {
-            inner.push(Doc::HardLine);
-            inner.push(s);
-        }
-        Doc::Indent(inner)
-    };
     Doc::broken_group(vec![
-        if_head(condition, "if ("),
-        lines(then),
+        if_head(condition),
+        indented(then),
         Doc::HardLine,
         Doc::text("} else {"),
-        lines(otherwise),
+        indented(otherwise),
+        Doc::HardLine,
+        Doc::text("}"),
+    ])
+}
+
+/// A block statement: its head (`for (...) {`, `if (...) {`), the statements
+/// one level in, `}`.
+fn block_doc(head: Doc, statements: Vec<Doc>) -> Doc {
+    Doc::broken_group(vec![
+        head,
+        indented(statements),
         Doc::HardLine,
         Doc::text("}"),
     ])
@@ -371,21 +354,6 @@ fn gcd(a: u32, b: u32) -> u32 {
     } else {
         gcd(b, a % b)
     }
-}
-
-/// A loop: its head (`for (...) {`), the body, `}`.
-fn loop_doc(head: Doc, statements: Vec<Doc>) -> Doc {
-    let mut inner = Vec::new();
-    for s in statements {
-        inner.push(Doc::HardLine);
-        inner.push(s);
-    }
-    Doc::broken_group(vec![
-        head,
-        Doc::Indent(inner),
-        Doc::HardLine,
-        Doc::text("}"),
-    ])
 }
 
 /// Seconds as k6's `sleep` takes them.

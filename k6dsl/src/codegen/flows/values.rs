@@ -83,14 +83,7 @@ impl Function<'_, '_> {
                                 assured = "!";
                             }
                         }
-                        let ty = match self.module.row_types.get(&data) {
-                            Some(row) => row
-                                .fields
-                                .get(field)
-                                .cloned()
-                                .unwrap_or_else(|| row.other_fields.clone()),
-                            None => Ty::Json,
-                        };
+                        let ty = self.row_field_type(&data, field);
                         (cat![base, assured, member(field)], ty)
                     }
                     // A JSON value read as the object it holds, as the JavaScript does
@@ -111,12 +104,7 @@ impl Function<'_, '_> {
             }
             Expr::SetupData(key) => {
                 self.uses_data = true;
-                let ty = self
-                    .module
-                    .setup_types
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map_or(Ty::Json, |(_, ty)| ty.clone());
+                let ty = self.setup_type(key);
                 (Doc::text(format!("data{}", member(key))), ty)
             }
             Expr::Concat(parts) => (self.template(parts, in_url), Ty::Str),
@@ -175,6 +163,28 @@ impl Function<'_, '_> {
         }
     }
 
+    /// The type of a field of a row of `data`: known from the rows, else what
+    /// its other fields are.
+    fn row_field_type(&self, data: &str, field: &str) -> Ty {
+        match self.module.row_types.get(data) {
+            Some(row) => row
+                .fields
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| row.other_fields.clone()),
+            None => Ty::Json,
+        }
+    }
+
+    /// The type of what setup() returns under `key`.
+    fn setup_type(&self, key: &str) -> Ty {
+        self.module
+            .setup_types
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(Ty::Json, |(_, ty)| ty.clone())
+    }
+
     /// What the generator knows of a value's type, without writing it.
     pub(super) fn value_type(&self, expr: &Expr) -> Ty {
         match expr {
@@ -200,22 +210,10 @@ impl Function<'_, '_> {
                 .cloned()
                 .unwrap_or(Ty::Json),
             Expr::Field(base, field) => match self.value_type(base) {
-                Ty::Row(data) => match self.module.row_types.get(&data) {
-                    Some(row) => row
-                        .fields
-                        .get(field)
-                        .cloned()
-                        .unwrap_or_else(|| row.other_fields.clone()),
-                    None => Ty::Json,
-                },
+                Ty::Row(data) => self.row_field_type(&data, field),
                 _ => Ty::Json,
             },
-            Expr::SetupData(key) => self
-                .module
-                .setup_types
-                .iter()
-                .find(|(k, _)| k == key)
-                .map_or(Ty::Json, |(_, ty)| ty.clone()),
+            Expr::SetupData(key) => self.setup_type(key),
             Expr::PickOne(items) => {
                 let mut types = items.iter().map(|item| self.value_type(item));
                 let first = types.next().unwrap_or(Ty::Json);

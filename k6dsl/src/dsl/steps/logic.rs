@@ -27,6 +27,7 @@
 
 use std::ops::{Add, Div, Mul, Not, Rem, Sub};
 
+use super::value::url_parts;
 use super::*;
 use crate::model::logic::{ArithOp, CompareOp, Condition, CookieOp};
 
@@ -146,14 +147,9 @@ impl Steps {
         );
         body(&mut inner, round);
         self.uses.merge(inner.uses);
-        // The index is declared only when the body reads it.
-        let mut used = false;
-        for pending in &inner.steps {
-            used |= pending_uses(pending, &index);
-        }
         self.steps.push(Pending::Repeat {
             times,
-            index: used.then_some(index),
+            index,
             body: inner.steps,
         });
     }
@@ -291,14 +287,6 @@ impl Value {
     }
 }
 
-/// A URL's parts, as a request keeps them.
-fn url_parts(url: Value) -> Vec<Expr> {
-    match url.0 {
-        Expr::Concat(parts) => parts,
-        other => vec![other],
-    }
-}
-
 impl Steps {
     /// Escape hatch: JavaScript statements written into the script as they are,
     /// unchecked by k6dsl (as [`Check::raw_js`] for a check). Names it uses come
@@ -349,47 +337,6 @@ fn singular_item(list: &str) -> String {
         Some(base) if !base.is_empty() => base.to_owned(),
         _ => "item".to_owned(),
     }
-}
-
-/// Whether a pending step (or one inside it) reads `var`.
-fn pending_uses(pending: &Pending, var: &Var) -> bool {
-    let mut found = false;
-    let mut check = |e: &Expr| {
-        crate::model::vu::visit_expr(e, &mut |e| {
-            found |= matches!(e, Expr::Var(v) if v == var);
-        })
-    };
-    match pending {
-        Pending::Request(request, _) => {
-            crate::model::vu::for_each_request_expr(request, &mut check)
-        }
-        Pending::Batch(requests) => requests
-            .iter()
-            .for_each(|(r, _)| crate::model::vu::for_each_request_expr(r, &mut check)),
-        Pending::Group(_, body) | Pending::OncePerVu(body) => {
-            return body.iter().any(|p| pending_uses(p, var))
-        }
-        Pending::If(condition, then, otherwise) => {
-            crate::model::vu::condition_exprs(condition, &mut check);
-            if then.iter().chain(otherwise).any(|p| pending_uses(p, var)) {
-                return true;
-            }
-        }
-        Pending::ForEach { list, body, .. } => {
-            check(list);
-            if body.iter().any(|p| pending_uses(p, var)) {
-                return true;
-            }
-        }
-        Pending::Repeat { body, .. } => return body.iter().any(|p| pending_uses(p, var)),
-        Pending::Mix { arms, .. } => {
-            return arms
-                .iter()
-                .any(|(_, _, body)| body.iter().any(|p| pending_uses(p, var)))
-        }
-        Pending::Done(step) => step.for_each_own_expr(&mut check),
-    }
-    found
 }
 
 /// What [`Steps::if_else`]'s branches return: nothing, a [`Value`], or a tuple of

@@ -154,7 +154,7 @@ enum Pending {
     },
     Repeat {
         times: u32,
-        index: Option<Var>,
+        index: Var,
         body: Vec<Pending>,
     },
     Mix {
@@ -336,7 +336,7 @@ fn resolve(steps: Vec<Pending>, state: &FunctionState) -> Block {
             },
             Pending::Repeat { times, index, body } => Step::Repeat {
                 times,
-                index: index.map(named),
+                index: Some(named(index)),
                 body: resolve(body, state),
             },
             Pending::Mix { name, mode, arms } => Step::Mix {

@@ -28,10 +28,7 @@ pub struct Request {
 impl Request {
     /// A request with any method.
     pub fn new(method: Method, url: impl Into<Value>) -> Self {
-        let url = match url.into().0 {
-            Expr::Concat(parts) => parts,
-            other => vec![other],
-        };
+        let url = super::value::url_parts(url.into());
         let name = default_name(&url);
         Request {
             ir: ir_code::Request {

@@ -171,3 +171,12 @@ impl Value {
         Value::from(Expr::Concat(joined))
     }
 }
+
+/// A URL's parts, as a request keeps them: the parts of joined text, or the one
+/// value.
+pub(super) fn url_parts(url: Value) -> Vec<Expr> {
+    match url.0 {
+        Expr::Concat(parts) => parts,
+        other => vec![other],
+    }
+}
