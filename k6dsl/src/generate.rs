@@ -14,13 +14,13 @@
 //! let files = generate(script.to_ir(), Target::JAVASCRIPT)?;
 //! let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
 //! assert_eq!(paths, ["main.js", "data/users.csv", "results/.gitkeep"]);
-//! assert!(files.entry().contents.contains(r#"open("./data/users.csv")"#));
+//! assert!(files.script().contains(r#"open("./data/users.csv")"#));
 //! # Ok::<(), k6dsl::Errors>(())
 //! ```
 
 pub use crate::codegen::File;
 use crate::model::files::{list, Source};
-use crate::validate::data_files::{collisions, problem, read_text};
+use crate::validate::data_files::{collisions, problem, read_bytes, read_text};
 use crate::{codegen, model, validate, Errors};
 
 /// The language of the generated code.
@@ -103,6 +103,20 @@ impl Files {
         &self.files[self.entry]
     }
 
+    /// The text of the script k6 runs.
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let files = Script::new().generate(k6dsl::Target::JAVASCRIPT)?;
+    /// assert!(files.script().contains("export default function"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn script(&self) -> &str {
+        self.entry()
+            .text()
+            .expect("k6dsl writes its scripts as text")
+    }
+
     /// The script k6 runs, by value.
     pub fn into_entry(mut self) -> File {
         self.files.swap_remove(self.entry)
@@ -131,7 +145,7 @@ impl Files {
 
     /// The files as (path, contents) pairs, the form
     /// [`OutputDir::write`](crate::output::OutputDir::write) takes.
-    pub fn into_pairs(self) -> impl Iterator<Item = (String, String)> {
+    pub fn into_pairs(self) -> impl Iterator<Item = (String, Vec<u8>)> {
         self.files
             .into_iter()
             .map(|file| (file.path, file.contents))
@@ -258,6 +272,10 @@ fn read_data_files(
             }
             Source::Copy(path) => match read_text(path) {
                 Ok(text) => out.push(File::new(file.path, text)),
+                Err(reason) => errors.push(problem(&file, path, reason)),
+            },
+            Source::CopyBytes(path) => match read_bytes(path) {
+                Ok(bytes) => out.push(File::new(file.path, bytes)),
                 Err(reason) => errors.push(problem(&file, path, reason)),
             },
         }

@@ -106,7 +106,7 @@ pub mod prelude {
     };
     pub use crate::dsl::metric::{Counter, Gauge, Rate, Trend};
     pub use crate::dsl::steps::{
-        Check, DataSet, Request, Setup, Steps, Teardown, ThinkTime, Value,
+        Check, DataSet, Multipart, Request, Setup, Steps, Teardown, ThinkTime, Upload, Value,
     };
     pub use crate::model::options::GeneralOptions;
     pub use crate::model::time::{hours, millis, mins, secs};

@@ -82,25 +82,25 @@ fn every_golden_case_generates_its_files_and_they_pass_every_tool() {
 
         let js = k6dsl::generate(&plan.script, Target::JAVASCRIPT)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_golden(case, "main.js", &js.entry().contents);
+        assert_golden(case, "main.js", js.script());
         let dir = write_all(&js);
         tools::inspect_in(dir.path(), Path::new("main.js"), &[])
             .unwrap_or_else(|e| panic!("{name}: k6 rejects main.js: {e}"));
-        tools::node_check(&js.entry().contents)
+        tools::node_check(js.script())
             .unwrap_or_else(|e| panic!("{name}: node rejects main.js: {e}"));
-        tools::prettier_check(&js.entry().contents)
+        tools::prettier_check(js.script())
             .unwrap_or_else(|e| panic!("{name}: prettier would reformat main.js: {e}"));
 
         let ts = k6dsl::generate(&plan.script, Target::TYPESCRIPT)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_golden(case, "main.ts", &ts.entry().contents);
+        assert_golden(case, "main.ts", ts.script());
         let dir = write_all(&ts);
         tools::inspect_in(dir.path(), Path::new("main.ts"), &[])
             .unwrap_or_else(|e| panic!("{name}: k6 rejects main.ts: {e}"));
-        if let Err(e) = tools::tsc_check(&ts.entry().contents) {
-            assert_only_raw_code_is_untyped(&name, &text, &ts.entry().contents, &e.output);
+        if let Err(e) = tools::tsc_check(ts.script()) {
+            assert_only_raw_code_is_untyped(&name, &text, ts.script(), &e.output);
         }
-        tools::prettier_check_ts(&ts.entry().contents)
+        tools::prettier_check_ts(ts.script())
             .unwrap_or_else(|e| panic!("{name}: prettier would reformat main.ts: {e}"));
     }
 }

@@ -195,7 +195,8 @@ fn the_project_tree_holds_the_files_in_data() {
         .iter()
         .find(|k6dsl::File { path, .. }| path == "README.md")
         .unwrap()
-        .contents;
+        .text()
+        .unwrap();
     for listed in ["- `data/users.csv`", "- `data/tls-auth-0-key.pem`"] {
         assert!(readme.contains(listed), "{readme}");
     }

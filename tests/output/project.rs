@@ -38,11 +38,12 @@ fn check_modules(root: &Path, files: &[k6dsl::File]) {
         .filter(|k6dsl::File { path, .. }| path.ends_with(".js"))
         .map(|k6dsl::File { path, .. }| root.join(path))
         .collect();
-    for k6dsl::File { path, contents } in files
+    for file @ k6dsl::File { path, .. } in files
         .iter()
         .filter(|k6dsl::File { path: p, .. }| p.ends_with(".js"))
     {
-        tools::node_check(contents).unwrap_or_else(|e| panic!("node rejects {path}: {e}"));
+        tools::node_check(file.text().unwrap())
+            .unwrap_or_else(|e| panic!("node rejects {path}: {e}"));
     }
     let modules: Vec<&Path> = modules.iter().map(PathBuf::as_path).collect();
     tools::prettier_check_files(root, &modules)
@@ -133,7 +134,7 @@ fn smoke_runs_every_scenario_once_whatever_the_options() {
     let run = tools::k6_run_in(root, Path::new("scripts/main.js"), &env, &[]);
     assert_eq!(run.exit_code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(run.metric("iterations").unwrap()["count"], 2);
-    let readme = &files[0].contents;
+    let readme = files[0].text().unwrap();
     for command in [
         "k6 run -e SHOP_PASSWORD=... -e SMOKE=true scripts/main.js",
         "k6 run -e SHOP_PASSWORD=... scripts/main.js",
@@ -259,7 +260,7 @@ fn the_example_writes_the_project_for_a_profile() {
     );
     let files = checkout::script(Profile::Smoke).to_project().unwrap();
     for k6dsl::File { path, contents } in &files {
-        let written = std::fs::read_to_string(target.join(path))
+        let written = std::fs::read(target.join(path))
             .unwrap_or_else(|e| panic!("{path} was not written: {e}"));
         assert_eq!(&written, contents, "{path}");
     }
@@ -288,7 +289,7 @@ fn the_example_writes_the_project_for_a_profile() {
         String::from_utf8_lossy(&forced.stderr)
     );
     assert_eq!(
-        std::fs::read_to_string(&main).unwrap(),
+        std::fs::read(&main).unwrap(),
         files
             .iter()
             .find(|k6dsl::File { path: p, .. }| p == "scripts/main.js")

@@ -143,6 +143,11 @@ fn single_file(script: &model::Script, target: Target) -> String {
         data_sets.append(data_set);
         data_sets.push();
     }
+    let mut upload_files = Tokens::new();
+    for upload in module.upload_files("./", "") {
+        upload_files.append(upload);
+        upload_files.push();
+    }
     // The helpers the code calls, declared after it.
     let mut used_helpers = lang::values_from(&data_sets, &module.layout.utils);
     for function in &functions {
@@ -178,6 +183,7 @@ fn single_file(script: &model::Script, target: Target) -> String {
     lang::append_section(&mut file, module.secret_guards());
     lang::append_section(&mut file, module.response_callback());
     lang::append_section(&mut file, data_sets);
+    lang::append_section(&mut file, upload_files);
     lang::append_section(&mut file, metric_declarations(script, &metric_vars, ""));
     lang::append_section(&mut file, module.vu_state_decl());
 

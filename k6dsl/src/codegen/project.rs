@@ -150,7 +150,8 @@ fn project_in(script: &model::Script, target: Target, data_files: Vec<File>) -> 
 
     // Data sets (they may need the CSV helper), after the interfaces of their rows.
     let data_sets = module.data_sets("../../", "export ");
-    if !data_sets.is_empty() {
+    let upload_files = module.upload_files("../../", "export ");
+    if !data_sets.is_empty() || !upload_files.is_empty() {
         let mut body = Vec::new();
         if ts {
             body.extend(
@@ -161,6 +162,7 @@ fn project_in(script: &model::Script, target: Target, data_files: Vec<File>) -> 
             );
         }
         body.extend(data_sets);
+        body.extend(upload_files);
         take(&mut module, layout.data.to_string(), body);
     }
 

@@ -402,6 +402,11 @@ impl<L> Script<L> {
                 self.ir.data.push(data.to_ir().clone());
             }
         }
+        for upload in &uses.uploads {
+            if !self.ir.uploads.contains(upload) {
+                self.ir.uploads.push(upload.clone());
+            }
+        }
         for problem in &uses.problems {
             self.built.push(ValidationError {
                 place: place.clone(),
@@ -478,7 +483,7 @@ impl<L> Script<L> {
     /// let users = DataSet::csv_rows("users", ["username"], [["ann"]]);
     /// let script = Script::new().data(&users);
     /// assert_eq!(script.data_files()?[0].path, "data/users.csv");
-    /// assert_eq!(script.data_files()?[0].contents, "username\nann\n");
+    /// assert_eq!(script.data_files()?[0].text(), Some("username\nann\n"));
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
     ///

@@ -10,6 +10,7 @@
 //! | rows given in the model (`DataSet::json_rows`, `csv_rows`) | the rows' `file`: `data/<name>.json`, `data/<name>.csv` |
 //! | an existing file (`DataSet::json_file`, `csv_file`) | `data/<name>.json`, `data/<name>.csv` |
 //! | a `tlsAuth` entry's certificate or key given as a file | `data/tls-auth-<entry>-cert.pem`, `data/tls-auth-<entry>-key.pem` |
+//! | a file multipart bodies send (`UploadFile`) | `data/<name>.<extension>`, opened with `open(path, "b")` |
 //!
 //! Existing files are copied: their bytes are read when k6dsl generates, from the path
 //! the model names. A **relative path is read from the current directory** of the
@@ -17,7 +18,8 @@
 //! `cargo test` runs; the package's directory for a build script (cargo runs build
 //! scripts there); the directory `k6dsl gen` is started in. A file that does not exist
 //! then is a validation problem naming the data set (or `tlsAuth` entry) and the path;
-//! one that is not UTF-8 text (k6's `open()` reads text) is an error when it is read.
+//! one that is not UTF-8 text (k6's `open()` reads text) is an error when it is read,
+//! except an upload's, which k6 opens as bytes and k6dsl copies as they are.
 //!
 //! [`list`] says which files there are; validation checks that the copied ones
 //! exist, and generation ([`crate::generate()`]) reads them into its list of files,
@@ -59,6 +61,8 @@ pub struct File<'a> {
 pub enum Origin {
     /// A data set, by name.
     DataSet(String),
+    /// A file multipart bodies send, by name.
+    Upload(String),
     /// A `tlsAuth` entry's certificate (`part` `"cert"`) or key (`"key"`).
     TlsAuth {
         /// The entry's index in `tlsAuth`.
@@ -73,8 +77,21 @@ pub enum Origin {
 pub enum Source<'a> {
     /// Rows given in the model, which k6dsl writes out.
     Rows(&'a DataSource),
-    /// An existing file, copied from this path (relative to the current directory).
+    /// An existing text file, copied from this path (relative to the current
+    /// directory).
     Copy(&'a str),
+    /// An existing file of any bytes (an upload's), copied from this path.
+    CopyBytes(&'a str),
+}
+
+impl<'a> Source<'a> {
+    /// The path an existing file is copied from.
+    pub fn copied_from(&self) -> Option<&'a str> {
+        match *self {
+            Source::Copy(path) | Source::CopyBytes(path) => Some(path),
+            Source::Rows(_) => None,
+        }
+    }
 }
 
 /// The file a `tlsAuth` entry's certificate (`part` `"cert"`) or key (`"key"`) is
@@ -87,8 +104,8 @@ pub fn tls_auth_file(entry: usize, part: &str) -> String {
     format!("data/tls-auth-{entry}-{part}.pem")
 }
 
-/// Every file the generated test opens, in the model's order: the data sets', then
-/// the `tlsAuth` files.
+/// Every file the generated test opens, in the model's order: the data sets', the
+/// uploads', then the `tlsAuth` files.
 pub fn list(script: &Script) -> Vec<File<'_>> {
     let mut files = Vec::new();
     for data in &script.data {
@@ -100,6 +117,16 @@ pub fn list(script: &Script) -> Vec<File<'_>> {
             path: data.script_file(),
             source,
             origin: Origin::DataSet(data.name.clone()),
+        };
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    for upload in &script.uploads {
+        let file = File {
+            path: upload.script_file(),
+            source: Source::CopyBytes(&upload.path),
+            origin: Origin::Upload(upload.name.clone()),
         };
         if !files.contains(&file) {
             files.push(file);

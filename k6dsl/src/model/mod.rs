@@ -47,6 +47,9 @@ pub struct Script {
     /// Data sets loaded in init code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<vu::DataSet>,
+    /// Files multipart bodies send, opened in init code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uploads: Vec<vu::UploadFile>,
     /// setup, teardown and handleSummary.
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub lifecycle: vu::Lifecycle,

@@ -467,6 +467,80 @@ pub enum Body {
         /// Its `Content-Type`.
         content_type: Option<String>,
     },
+    /// `multipart/form-data`: text fields and files, in order. k6 sends an object
+    /// as multipart when one of its values is an `http.file(...)`.
+    Multipart(Vec<(String, Part)>),
+}
+
+/// One part of a [`Body::Multipart`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Part {
+    /// A text field.
+    Field(Expr),
+    /// A file the script opened in init code, by its [`UploadFile::name`]:
+    /// `http.file(data, filename, contentType)`.
+    File(String),
+}
+
+/// A file sent in multipart bodies: opened once per VU in init code
+/// (`open(path, "b")`) from the copy k6dsl writes beside the script.
+///
+/// ```
+/// use k6dsl::model::vu::UploadFile;
+/// let report = UploadFile {
+///     name: "report".into(),
+///     path: "fixtures/q3.pdf".into(),
+///     filename: None,
+///     content_type: Some("application/pdf".into()),
+/// };
+/// assert_eq!(report.script_file(), "data/report.pdf");
+/// assert_eq!(report.sent_filename(), "q3.pdf");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UploadFile {
+    /// How bodies name it (unique among the script's upload files).
+    pub name: String,
+    /// The file to send, copied byte for byte when k6dsl generates: a path
+    /// relative to the current directory of the process that generates, or
+    /// absolute (see [`crate::model::files`]).
+    pub path: String,
+    /// The file name the server receives; the name of `path` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Its `Content-Type`; k6 sends `application/octet-stream` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+impl UploadFile {
+    /// The copy k6 opens, relative to the script (a project's root):
+    /// `data/<name>` with the extension of `path` (letters and digits only).
+    pub fn script_file(&self) -> String {
+        let extension = std::path::Path::new(&self.path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| !e.is_empty() && e.len() <= 16)
+            .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric()));
+        match extension {
+            Some(extension) => format!("data/{}.{extension}", self.name),
+            None => format!("data/{}", self.name),
+        }
+    }
+
+    /// The file name the server receives: `filename`, else the last part of `path`.
+    pub fn sent_filename(&self) -> String {
+        match &self.filename {
+            Some(name) => name.clone(),
+            None => std::path::Path::new(&self.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| self.name.clone()),
+        }
+    }
 }
 
 /// A JSON value whose leaves may be run-time values (a token, a data row's field).

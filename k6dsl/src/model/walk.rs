@@ -2,7 +2,7 @@
 //! request, value and variable definition, nested steps included.
 
 use super::logic::{Condition, CookieOp};
-use super::vu::{Auth, Block, Body, Expr, Json, Request, Step};
+use super::vu::{Auth, Block, Body, Expr, Json, Part, Request, Step};
 
 /// Every block of code in the script, with the function that owns it (`setup`,
 /// `teardown`, or a flow's name).
@@ -120,6 +120,11 @@ pub(crate) fn for_each_request_expr(r: &Request, f: &mut impl FnMut(&Expr)) {
         Some(Body::Json(json)) => json_exprs(json, f),
         Some(Body::Form(fields)) => fields.iter().for_each(|(_, v)| f(v)),
         Some(Body::Text { text, .. }) => f(text),
+        Some(Body::Multipart(parts)) => parts.iter().for_each(|(_, part)| {
+            if let Part::Field(value) = part {
+                f(value)
+            }
+        }),
         None => {}
     }
 }

@@ -321,7 +321,7 @@ impl Plan {
     /// Every validation problem, with its place in the model.
     pub fn to_javascript(&self) -> Result<String, Errors> {
         self.generate(crate::Target::JAVASCRIPT)
-            .map(|files| files.into_entry().contents)
+            .map(|files| files.script().to_owned())
     }
 
     /// Validates the plan (raw JavaScript only where it allows it) and generates
@@ -357,7 +357,7 @@ impl Plan {
     /// use k6dsl::plan::Plan;
     /// let plan = Plan::from_json(r#"{"data": [{"name": "users", "source": {"csv_rows": {
     ///     "file": "data/users.csv", "header": ["name"], "rows": [["ann"], ["bob"]]}}}]}"#).unwrap();
-    /// assert_eq!(plan.data_files()?[0].contents, "name\nann\nbob\n");
+    /// assert_eq!(plan.data_files()?[0].text(), Some("name\nann\nbob\n"));
     /// # Ok::<(), k6dsl::Errors>(())
     /// ```
     pub fn data_files(&self) -> Result<Vec<crate::File>, Errors> {

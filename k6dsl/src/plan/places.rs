@@ -92,6 +92,13 @@ fn base(script: &model::Script, place: &Place, duplicate: bool) -> Vec<Seg> {
             path
         }
         Place::Code { function: f, path } => code_path(script, f, path, duplicate),
+        Place::Upload(name) => {
+            let mut path = keys(&["uploads"]);
+            if let Some(i) = named(&script.uploads, |u| &u.name == name, duplicate) {
+                path.push(Seg::Index(i));
+            }
+            path
+        }
         Place::Data(name) => {
             let mut path = keys(&["data"]);
             if let Some(i) = named(&script.data, |d| &d.name == name, duplicate) {

@@ -317,7 +317,7 @@ impl Runner {
         let model = script.to_ir();
         self.execute(
             file_name,
-            &entry.contents,
+            entry.text().expect("k6dsl writes its scripts as text"),
             &files,
             &model.options.thresholds,
             model.options.general.summary_trend_stats.as_deref(),
@@ -478,7 +478,7 @@ fn fresh_dir() -> Result<PathBuf, RunError> {
         )))
 }
 
-pub(super) fn write_file(path: &Path, contents: &str) -> Result<(), RunError> {
+pub(super) fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), RunError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io(format!("creating {}", parent.display())))?;
     }

@@ -6,13 +6,14 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::problem::{Place, Problem, ValidationError};
-use crate::model::files::{list, File, Origin, Source};
+use crate::model::files::{list, File, Origin};
 use crate::model::Script;
 
 /// Where in the model a file's origin is, for messages.
 fn place(origin: &Origin) -> Place {
     match origin {
         Origin::DataSet(name) => Place::Data(name.clone()),
+        Origin::Upload(name) => Place::Upload(name.clone()),
         Origin::TlsAuth { .. } => Place::Option("tlsAuth"),
     }
 }
@@ -23,7 +24,7 @@ fn place(origin: &Origin) -> Place {
 pub(super) fn problems(script: &Script) -> Vec<ValidationError> {
     let mut errors = collisions(script);
     for file in list(script) {
-        if let Source::Copy(path) = file.source {
+        if let Some(path) = file.source.copied_from() {
             if let Err(reason) = exists(path) {
                 errors.push(problem(&file, path, reason));
             }
@@ -32,7 +33,8 @@ pub(super) fn problems(script: &Script) -> Vec<ValidationError> {
     errors
 }
 
-/// Files written to one path by two places, one of them not a data set.
+/// Files written to one path by two places, one of them not a data set (data sets
+/// are checked against each other with the data sets).
 pub(crate) fn collisions(script: &Script) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     let mut first: BTreeMap<String, Place> = BTreeMap::new();
@@ -40,7 +42,7 @@ pub(crate) fn collisions(script: &Script) -> Vec<ValidationError> {
         let place = place(&file.origin);
         match first.get(&file.path) {
             Some(other) if *other != place => {
-                if matches!(place, Place::Option(_)) || matches!(other, Place::Option(_)) {
+                if !(matches!(place, Place::Data(_)) && matches!(other, Place::Data(_))) {
                     errors.push(ValidationError {
                         place,
                         problem: Problem::Invalid {
@@ -70,7 +72,7 @@ pub(crate) fn problem(file: &File, path: &str, reason: String) -> ValidationErro
             "tlsAuth",
             format!("entry {entry}: {part} file `{path}` {reason}"),
         ),
-        Origin::DataSet(_) => ("file", format!("`{path}` {reason}")),
+        Origin::DataSet(_) | Origin::Upload(_) => ("file", format!("`{path}` {reason}")),
     };
     ValidationError {
         place: place(&file.origin),
@@ -106,12 +108,16 @@ fn exists(path: &str) -> Result<(), String> {
     }
 }
 
+/// The bytes of the file at `path`; else why not.
+pub(crate) fn read_bytes(path: &str) -> Result<Vec<u8>, String> {
+    exists(path)?;
+    std::fs::read(Path::new(path))
+        .map_err(|e| format!("cannot be read ({}): {e}", resolved(path).0.display()))
+}
+
 /// The file at `path` as text; else why not.
 pub(crate) fn read_text(path: &str) -> Result<String, String> {
-    exists(path)?;
-    let bytes = std::fs::read(Path::new(path))
-        .map_err(|e| format!("cannot be read ({}): {e}", resolved(path).0.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(read_bytes(path)?).map_err(|e| {
         format!(
             "is not UTF-8 text (byte {} is not), and k6 reads it as text: save it as UTF-8",
             e.utf8_error().valid_up_to()

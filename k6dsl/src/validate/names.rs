@@ -34,18 +34,23 @@ impl Validator {
                 }
             }
         }
-        // By the path the data set is written to beside the script.
-        let outputs: Vec<String> = script.data.iter().map(|d| d.script_file()).collect();
-        let mut files: BTreeMap<String, (&str, &str)> = BTreeMap::new();
-        for (data, file) in script.data.iter().zip(&outputs) {
+        // By the path the data set or upload is written to beside the script.
+        let outputs: Vec<(Place, String)> = (script.data.iter())
+            .map(|d| (Place::Data(d.name.clone()), d.script_file()))
+            .chain(
+                (script.uploads.iter()).map(|u| (Place::Upload(u.name.clone()), u.script_file())),
+            )
+            .collect();
+        let mut files: BTreeMap<String, (&str, &Place)> = BTreeMap::new();
+        for (place, file) in &outputs {
             let file = file.as_str();
             match files.get(&file.to_lowercase()) {
-                Some((first, first_set)) if *first != file => self.push(
-                    Place::Data(data.name.clone()),
+                Some((first, first_place)) if *first != file => self.push(
+                    place.clone(),
                     Problem::Invalid {
                         field: "file",
                         reason: format!(
-                            "`{file}` and `{first}` (data set `{first_set}`) differ only by \
+                            "`{file}` and `{first}` ({first_place}) differ only by \
                              case: they are one file on macOS and Windows, which ignore case; \
                              rename one"
                         ),
@@ -53,7 +58,7 @@ impl Validator {
                 ),
                 Some(_) => {}
                 None => {
-                    files.insert(file.to_lowercase(), (file, &data.name));
+                    files.insert(file.to_lowercase(), (file, place));
                 }
             }
         }

@@ -34,6 +34,8 @@ pub enum Place {
     },
     /// A data set, by name.
     Data(String),
+    /// A file multipart bodies send, by name.
+    Upload(String),
 }
 
 impl fmt::Display for Place {
@@ -57,6 +59,7 @@ impl fmt::Display for Place {
                 shorten_quoted(path, &['`'])
             ),
             Place::Data(name) => write!(f, "data set {}", excerpt(name)),
+            Place::Upload(name) => write!(f, "upload file {}", excerpt(name)),
         }
     }
 }

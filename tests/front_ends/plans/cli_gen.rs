@@ -91,7 +91,7 @@ fn k6dsl_gen_writes_data_files_beside_the_script() {
     );
     for k6dsl::File { path, contents } in rows_plan().data_files().unwrap() {
         assert_eq!(
-            std::fs::read_to_string(out_dir.join(&path)).unwrap(),
+            std::fs::read(out_dir.join(&path)).unwrap(),
             contents,
             "{path}"
         );
@@ -146,7 +146,7 @@ fn k6dsl_gen_tree_writes_the_project_tree() {
     let expected = checkout::script(Profile::Load).to_project().unwrap();
     for k6dsl::File { path, contents } in &expected {
         assert_eq!(
-            &std::fs::read_to_string(out_dir.join(path)).unwrap(),
+            &std::fs::read(out_dir.join(path)).unwrap(),
             contents,
             "{path}"
         );

@@ -282,7 +282,7 @@ fn check_split_case(case: &SplitCase) -> Result<(), TestCaseError> {
         // A project's modules together hold what the single file holds.
         let joined = sources
             .iter()
-            .map(|file| file.contents.as_str())
+            .map(|file| file.text().unwrap())
             .collect::<Vec<_>>()
             .join("\n;\n");
         let ext = if sources[0].path.ends_with(".ts") {

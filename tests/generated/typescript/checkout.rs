@@ -100,16 +100,17 @@ fn the_typescript_checkout_project_runs_from_its_root_and_from_elsewhere() {
     let project = write(&files);
     let root = project.path();
     check_project(root, &files);
-    let main = &files
+    let main = files
         .iter()
         .find(|k6dsl::File { path: p, .. }| p == "scripts/main.ts")
         .unwrap()
-        .contents;
+        .text()
+        .unwrap();
     assert!(
         main.contains(r#"export { browse } from "./scenarios/browse.ts";"#),
         "{main}"
     );
-    let readme = &files[0].contents;
+    let readme = files[0].text().unwrap();
     for text in [
         "k6 run -e SHOP_PASSWORD=... -e SMOKE=true scripts/main.ts",
         "npm install --save-dev typescript @types/k6",
@@ -177,7 +178,7 @@ fn the_example_writes_the_typescript_project() {
     );
     let files = checkout::script(Profile::Smoke).to_project_ts().unwrap();
     for k6dsl::File { path, contents } in &files {
-        let written = std::fs::read_to_string(target.join(path))
+        let written = std::fs::read(target.join(path))
             .unwrap_or_else(|e| panic!("{path} was not written: {e}"));
         assert_eq!(&written, contents, "{path}");
     }

@@ -422,11 +422,12 @@ fn script_wide_expected_statuses_hold_in_a_project_tree() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, &file.contents).unwrap();
         }
-        let config = &files
+        let config = files
             .iter()
             .find(|f| f.path.starts_with("scripts/lib/config."))
             .unwrap()
-            .contents;
+            .text()
+            .unwrap();
         assert!(config.contains("http.setResponseCallback("), "{config}");
         if target == k6dsl::Target::PROJECT_TS {
             tools::tsc_check_files(dir.path()).unwrap_or_else(|e| panic!("tsc: {e}"));

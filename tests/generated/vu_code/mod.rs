@@ -6,7 +6,7 @@
 //! Layout: running and judging a script (here); then `requests` (methods, bodies,
 //! params, auth), `checks_and_groups` (checks, groups, think time and pacing),
 //! `values` (correlation, lifecycle, environment, generated names) and
-//! `data_rows`.
+//! `data_rows`, `logic` (run-time logic) and `uploads` (multipart bodies).
 
 use demo_shop::{DemoShop, RecordedRequest};
 use k6dsl::prelude::*;
@@ -16,6 +16,7 @@ mod checks_and_groups;
 mod data_rows;
 mod logic;
 mod requests;
+mod uploads;
 mod values;
 
 /// One VU, `iterations` iterations of the default flow; every check must pass.

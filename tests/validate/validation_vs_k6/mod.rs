@@ -54,7 +54,7 @@ fn we_reject(model: &model::Script, message: &str) {
     let errors = match k6dsl::generate(model, k6dsl::Target::JAVASCRIPT) {
         Ok(files) => panic!(
             "k6dsl accepts a model it should reject ({message}):\n{}",
-            files.entry().contents
+            files.script()
         ),
         Err(errors) => errors,
     };
@@ -89,7 +89,7 @@ fn k6_accepts(js: &str) -> Value {
 fn both_accept(model: &model::Script) -> Value {
     let files = k6dsl::generate(model, k6dsl::Target::JAVASCRIPT)
         .unwrap_or_else(|e| panic!("k6dsl rejects the model: {e}"));
-    k6_accepts(&files.entry().contents)
+    k6_accepts(files.script())
 }
 
 /// The model of a script with these scenarios.

@@ -172,6 +172,23 @@ impl Module<'_> {
         out
     }
 
+    /// `const reportFile = open("./data/report.pdf", "b");` for each upload file,
+    /// opening its copy at `to_root` + its path; `export` prefixes each. k6 opens
+    /// files only in init code, and `"b"` keeps the bytes as they are.
+    pub fn upload_files(&self, to_root: &str, export: &str) -> Vec<Tokens> {
+        self.script
+            .uploads
+            .iter()
+            .map(|upload| {
+                let var = &self.upload_vars[&upload.name];
+                let file = string_literal(&format!("{to_root}{}", upload.script_file()));
+                let mut declaration = Tokens::new();
+                declaration.append(format!("{export}const {var} = open({file}, \"b\");"));
+                declaration
+            })
+            .collect()
+    }
+
     /// `const users = new SharedArray(...)` for each data set, one by one, opening its file at
     /// `to_root` + its path (`"./"` beside a single script, `"../../"` from a
     /// project's `scripts/lib/`); `export` prefixes each declaration.

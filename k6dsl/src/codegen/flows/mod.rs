@@ -63,6 +63,8 @@ pub struct Module<'a> {
     pub script: &'a model::Script,
     /// Data set name → JS variable.
     pub data_vars: BTreeMap<String, String>,
+    /// Upload file name → the variable holding its bytes.
+    pub upload_vars: BTreeMap<String, String>,
     /// Environment variable → constant holding it (with its default).
     pub env_consts: BTreeMap<String, String>,
     /// The constant holding the base URL.
@@ -151,12 +153,27 @@ impl<'a> Module<'a> {
             row_types.insert(data.name.clone(), row_type(&data.source, &var));
             data_vars.insert(data.name.clone(), var);
         }
+        let mut upload_vars = BTreeMap::new();
+        for upload in &script.uploads {
+            let var = names.fresh(&format!("{} file", upload.name));
+            upload_vars.insert(upload.name.clone(), var);
+        }
         let layout = Layout::new(target);
         let constants = env_consts.values().cloned().chain([base_url.clone()]);
-        let known = Known::new(&layout, &metric_vars, &data_vars, &row_types, constants);
+        let mut known = Known::new(&layout, &metric_vars, &data_vars, &row_types, constants);
+        known.uploads = upload_vars
+            .iter()
+            .map(|(name, var)| {
+                (
+                    name.clone(),
+                    Import::local(layout.data.clone(), var.as_str()),
+                )
+            })
+            .collect();
         Module {
             script,
             data_vars,
+            upload_vars,
             env_consts,
             base_url,
             names,
@@ -241,6 +258,13 @@ impl<'a> Module<'a> {
         })
     }
 
+    /// An upload file's bytes, imported from a project's `lib/data`.
+    pub(super) fn upload(&self, upload: &str) -> Import {
+        known_or(&self.known.uploads, upload, || {
+            Import::local(self.layout.data.clone(), identifier_from(upload))
+        })
+    }
+
     /// A constant of init code (base URL, an environment setting), imported from
     /// a project's `lib/config`.
     pub(super) fn constant(&self, name: &str) -> Import {
@@ -261,6 +285,8 @@ struct Known {
     metrics: BTreeMap<String, Import>,
     /// By data set name.
     rows: BTreeMap<String, Import>,
+    /// By upload file name.
+    uploads: BTreeMap<String, Import>,
     /// By data set name, for rows with a declared interface.
     row_types: BTreeMap<String, Import>,
     /// By the constant's name.
@@ -310,6 +336,7 @@ impl Known {
                 .collect(),
             metrics: local(&layout.metrics, metric_vars),
             rows: local(&layout.data, data_vars),
+            uploads: BTreeMap::new(),
             row_types: row_types
                 .iter()
                 .filter(|(_, row)| row.interface.is_some())

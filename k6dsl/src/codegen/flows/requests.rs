@@ -6,7 +6,7 @@ use crate::codegen::js::{property_key, string_literal, TemplatePart};
 use crate::model;
 use crate::model::time::go_duration;
 use crate::model::vu::{blocks, for_each_request_in};
-use crate::model::vu::{Auth, Body, Expr, Json, Method, Request, Source};
+use crate::model::vu::{Auth, Body, Expr, Json, Method, Part, Request, Source};
 
 use super::steps::if_doc;
 use super::values::member;
@@ -24,7 +24,8 @@ impl Function<'_, '_> {
         let (method, args) = self.request_call(request);
         // Prettier hugs the params object only when the argument before it is not
         // an object too, as a form body is.
-        let form_body = request.method.takes_body() && matches!(request.body, Some(Body::Form(_)));
+        let form_body = request.method.takes_body()
+            && matches!(request.body, Some(Body::Form(_) | Body::Multipart(_)));
         let call_doc = call(cat![self.module.k6("http"), method], args, !form_body);
         if Self::keeps_response(request) {
             let res = self.fresh(&format!("{} res", request.name));
@@ -203,6 +204,20 @@ impl Function<'_, '_> {
         (callee, args)
     }
 
+    /// `http.file(reportFile, "q3.pdf", "application/pdf")`: an upload file's
+    /// bytes as a multipart body sends them.
+    fn http_file(&mut self, upload: &str) -> Doc {
+        let file = self.module.script.uploads.iter().find(|u| u.name == upload);
+        let mut args = vec![Doc::from(self.module.upload(upload))];
+        if let Some(file) = file {
+            args.push(Doc::text(string_literal(&file.sent_filename())));
+            if let Some(content_type) = &file.content_type {
+                args.push(Doc::text(string_literal(content_type)));
+            }
+        }
+        call(cat![self.module.k6("http"), ".file"], args, false)
+    }
+
     /// Method, URL, body and params of a request.
     fn request_parts<'r>(
         &mut self,
@@ -227,6 +242,21 @@ impl Function<'_, '_> {
                 let entries = fields
                     .iter()
                     .map(|(k, v)| cat![format!("{}: ", property_key(k)), self.string_expr(v)])
+                    .collect();
+                Some(delimited("{", entries, "}", Doc::Line, false))
+            }
+            Some(Body::Multipart(parts)) => {
+                // An object with an `http.file(...)` among its values: k6 sends it as
+                // multipart/form-data, with its own boundary in the Content-Type.
+                let entries = parts
+                    .iter()
+                    .map(|(name, part)| {
+                        let value = match part {
+                            Part::Field(value) => self.string_expr(value),
+                            Part::File(upload) => self.http_file(upload),
+                        };
+                        cat![format!("{}: ", property_key(name)), value]
+                    })
                     .collect();
                 Some(delimited("{", entries, "}", Doc::Line, false))
             }

@@ -53,6 +53,7 @@ mod request;
 mod response;
 #[cfg(test)]
 mod tests;
+mod upload;
 mod value;
 
 pub use crate::model::logic::{Condition, ExpectedStatus, MixMode};
@@ -62,6 +63,7 @@ pub use lifecycle::{Setup, SetupSteps, Teardown};
 pub use logic::{Branches, MixArms};
 pub use request::Request;
 pub use response::Response;
+pub use upload::{Multipart, Upload};
 pub(crate) use value::Origin;
 pub use value::Value;
 
@@ -84,6 +86,7 @@ impl ThinkTime {
 pub(crate) struct Uses {
     pub metrics: Vec<MetricDecl>,
     pub data: Vec<DataSet>,
+    pub uploads: Vec<crate::model::vu::UploadFile>,
     pub problems: Vec<String>,
 }
 
@@ -97,6 +100,11 @@ impl Uses {
         for d in other.data {
             if !self.data.contains(&d) {
                 self.data.push(d);
+            }
+        }
+        for u in other.uploads {
+            if !self.uploads.contains(&u) {
+                self.uploads.push(u);
             }
         }
         self.problems.extend(other.problems);
@@ -196,6 +204,11 @@ impl Steps {
     fn add_request(&mut self, request: Request) -> (ir_code::Request, usize) {
         self.uses.metrics.extend(request.metrics);
         self.uses.problems.extend(request.problems);
+        for upload in request.uploads {
+            if !self.uses.uploads.contains(&upload) {
+                self.uses.uploads.push(upload);
+            }
+        }
         let mut state = self.state.borrow_mut();
         state.extractions.push(Vec::new());
         (request.ir, state.extractions.len() - 1)

@@ -22,6 +22,7 @@ use super::*;
 pub struct Request {
     pub(super) ir: ir_code::Request,
     pub(super) metrics: Vec<MetricDecl>,
+    pub(super) uploads: Vec<ir_code::UploadFile>,
     pub(super) problems: Vec<String>,
 }
 
@@ -46,6 +47,7 @@ impl Request {
                 expected_statuses: None,
             },
             metrics: Vec::new(),
+            uploads: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -203,6 +205,14 @@ impl Request {
                 .map(|(k, v)| (k.into(), v.into().0))
                 .collect(),
         ));
+        self
+    }
+
+    /// A `multipart/form-data` body of fields and files (see [`Multipart`]);
+    /// the script opens each file in init code.
+    pub fn multipart(mut self, body: Multipart) -> Self {
+        self.ir.body = Some(Body::Multipart(body.parts));
+        self.uploads = body.uploads;
         self
     }
 

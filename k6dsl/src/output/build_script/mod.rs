@@ -123,7 +123,7 @@ pub const FORCE_ENV: &str = "K6DSL_FORCE";
 #[must_use]
 pub struct Generator {
     out_dir: PathBuf,
-    files: Vec<(String, String)>,
+    files: Vec<(String, Vec<u8>)>,
     failures: Vec<(String, crate::Errors)>,
     watched: Vec<PathBuf>,
     /// Files the scripts copy (data sets' files, PEM files): watched when cargo can.
@@ -211,7 +211,7 @@ impl Generator {
                 }
                 self.files.push((path, javascript.contents));
                 for file in crate::model::files::list(script.to_ir()) {
-                    if let crate::model::files::Source::Copy(from) = file.source {
+                    if let Some(from) = file.source.copied_from() {
                         let from = PathBuf::from(from);
                         if !self.inputs.contains(&from) {
                             self.inputs.push(from);
@@ -241,7 +241,7 @@ impl Generator {
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), k6dsl::output::build_script::BuildScriptError>(())
     /// ```
-    pub fn file(mut self, path: impl Into<String>, contents: impl Into<String>) -> Self {
+    pub fn file(mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
         self.files.push((path.into(), contents.into()));
         self
     }

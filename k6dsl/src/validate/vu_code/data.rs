@@ -165,6 +165,72 @@ impl Validator {
         }
     }
 
+    /// Upload files: a name that makes a safe file name, one definition per name,
+    /// and a file name and content type that can go in a part's headers.
+    pub(super) fn upload_files(&mut self, script: &Script) {
+        let mut seen: BTreeMap<&str, &crate::model::vu::UploadFile> = BTreeMap::new();
+        for upload in &script.uploads {
+            let place = Place::Upload(upload.name.clone());
+            let name_ok = upload
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !upload.name.is_empty();
+            if !name_ok {
+                self.push(
+                    place.clone(),
+                    Problem::InvalidName {
+                        what: "upload file",
+                        name: upload.name.clone(),
+                        rule: "upload file names are ASCII letters, digits, `_` and `-` (the copy \
+                               beside the script is named after it)",
+                    },
+                );
+            }
+            match seen.get(upload.name.as_str()) {
+                Some(first) if *first != upload => self.push(
+                    place.clone(),
+                    Problem::Duplicate {
+                        what: "upload file",
+                        name: upload.name.clone(),
+                    },
+                ),
+                Some(_) => continue,
+                None => {
+                    seen.insert(&upload.name, upload);
+                }
+            }
+            let fields = [
+                ("filename", upload.filename.as_deref()),
+                ("content_type", upload.content_type.as_deref()),
+            ];
+            for (field, value) in fields {
+                let Some(value) = value else { continue };
+                let reason = if value.trim().is_empty() {
+                    Some(format!("the {field} is empty: give one, or leave it out"))
+                } else if field == "content_type" && !is_media_type(value) {
+                    Some(format!(
+                        "{} is not a media type (`type/subtype`, then `; name=value` \
+                         parameters): servers would read the part as having none; write one \
+                         such as `image/png`",
+                        crate::validate::problem::excerpt(value)
+                    ))
+                } else {
+                    value.chars().find(|c| c.is_control()).map(|c| {
+                        format!(
+                            "the {field} contains {}, which cannot go in a part's header: \
+                             remove it",
+                            super::request::describe_control(c)
+                        )
+                    })
+                };
+                if let Some(reason) = reason {
+                    self.push(place.clone(), Problem::Invalid { field, reason });
+                }
+            }
+        }
+    }
+
     pub(super) fn env_defaults(&mut self, script: &Script) {
         let mut defaults: BTreeMap<String, Option<String>> = BTreeMap::new();
         defaults.insert(
@@ -209,4 +275,12 @@ fn is_env_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `value` is a media type as RFC 9110 writes one: `type/subtype` of
+/// token characters, then any parameters (`; charset=utf-8`), not checked further.
+fn is_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let token = |s: &str| !s.is_empty() && s.chars().all(super::request::is_token_char);
+    matches!(essence.split_once('/'), Some((kind, subtype)) if token(kind) && token(subtype))
 }

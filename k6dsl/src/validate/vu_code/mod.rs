@@ -47,6 +47,8 @@ pub(super) struct Declared {
     /// Metric name → the kind of its first declaration.
     metrics: HashMap<String, MetricKind>,
     data: HashSet<String>,
+    /// The upload files' names.
+    uploads: HashSet<String>,
     /// Data set name → the fields that hold a number in every row.
     numeric_fields: HashMap<String, BTreeSet<String>>,
     /// Data set name → its rows' fields, where known: rows given in the model,
@@ -103,6 +105,7 @@ impl Declared {
         Declared {
             metrics,
             data: script.data.iter().map(|d| d.name.clone()).collect(),
+            uploads: script.uploads.iter().map(|u| u.name.clone()).collect(),
             numeric_fields,
             columns,
             expected_statuses: script.expected_statuses.clone(),
@@ -158,6 +161,7 @@ impl Validator {
         self.declared = Declared::new(script);
         self.base_url(script);
         self.data_sets(script);
+        self.upload_files(script);
         self.env_defaults(script);
         let setup_keys: Option<BTreeSet<&str>> = script
             .lifecycle

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::model::logic::{ExpectedStatus, DEFAULT_EXPECTED_STATUSES};
 use crate::model::vu::{
-    for_each_request_expr, Body, Expr, Json, Method, Predicate, Request, ResponseType, Source,
+    for_each_request_expr, Body, Expr, Json, Method, Part, Predicate, Request, ResponseType, Source,
 };
 use crate::model::MetricKind;
 use crate::validate::problem::{Place, Problem};
@@ -54,6 +54,11 @@ impl Validator {
                     ),
                 ),
             );
+        }
+        if let Some(Body::Multipart(parts)) = &request.body {
+            for reason in self.multipart_problems(request, parts) {
+                self.push(place(), invalid("body", reason));
+            }
         }
         for (name, value) in &request.headers {
             if name.is_empty() || !name.chars().all(is_token_char) {
@@ -338,6 +343,50 @@ impl Validator {
     }
 }
 
+impl Validator {
+    /// What k6 would send wrong in a multipart body: a part without a name, two
+    /// parts of one name (the later would replace the earlier in the object k6
+    /// reads), a file the script does not declare, or a `Content-Type` header,
+    /// which would lack the boundary k6 writes into its own.
+    fn multipart_problems(&self, request: &Request, parts: &[(String, Part)]) -> Vec<String> {
+        let mut out = Vec::new();
+        if parts.is_empty() {
+            out.push("the multipart body has no parts: add a field or a file".to_owned());
+        }
+        let mut names = BTreeSet::new();
+        for (name, part) in parts {
+            if name.is_empty() {
+                out.push("a multipart part has an empty name: name it".to_owned());
+            } else if !names.insert(name.as_str()) {
+                out.push(format!(
+                    "two multipart parts are named `{name}`: k6 would send only the last; \
+                     rename one"
+                ));
+            }
+            if let Part::File(upload) = part {
+                if !self.declared.uploads.contains(upload.as_str()) {
+                    out.push(format!(
+                        "part `{name}` sends upload file `{upload}`, which the script does not \
+                         declare: add it to the plan's `uploads` (or use `Upload::file`)"
+                    ));
+                }
+            }
+        }
+        if request
+            .headers
+            .iter()
+            .any(|(header, _)| header.eq_ignore_ascii_case("content-type"))
+        {
+            out.push(
+                "a multipart body takes its Content-Type from k6, with the boundary between \
+                 its parts: remove the Content-Type header"
+                    .to_owned(),
+            );
+        }
+        out
+    }
+}
+
 /// The first character HTTP forbids in a header value (controls but tab: RFC 9110
 /// field-value, and Go's `ValidHeaderFieldValue`), in the text k6dsl writes: the
 /// literal parts and the defaults of environment values.
@@ -355,7 +404,7 @@ fn header_control_char(value: &Expr) -> Option<char> {
 }
 
 /// `a line break`, `NUL`, `U+001B`: a control character as a message names it.
-fn describe_control(c: char) -> String {
+pub(super) fn describe_control(c: char) -> String {
     match c {
         '\n' | '\r' => "a line break".into(),
         '\0' => "NUL".into(),

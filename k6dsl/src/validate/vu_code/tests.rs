@@ -271,3 +271,115 @@ fn raw_imports_name_identifiers_the_script_does_not_use() {
         ]
     );
 }
+
+fn model_problems(model: &crate::model::Script) -> Vec<String> {
+    match crate::validate::validate(model) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn multipart_bodies_k6_would_send_wrong() {
+    let dir = std::env::temp_dir().join(format!("k6dsl-upload-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("photo.png");
+    std::fs::write(&path, [0x89, b'P', b'N', b'G']).unwrap();
+    let photo = Upload::file("photo", path.to_str().unwrap())
+        .filename("line\nbreak.png")
+        .content_type(" ");
+    let typeless = Upload::file("typeless", path.to_str().unwrap()).content_type("image png");
+    let flow = Flow::new("up").steps(|f| {
+        f.request(
+            Request::post("/u")
+                .name("typeless")
+                .multipart(Multipart::new().file("file", &typeless)),
+        );
+        f.request(
+            Request::post("/u")
+                .name("twice")
+                .header("Content-Type", "multipart/form-data")
+                .multipart(
+                    Multipart::new()
+                        .field("a", "1")
+                        .field("a", "2")
+                        .field("", "3")
+                        .file("file", &photo),
+                ),
+        );
+        f.request(
+            Request::post("/u")
+                .name("empty")
+                .multipart(Multipart::new()),
+        );
+    });
+    let script = Script::new().scenario(Scenario::new("s", SharedIterations::new()).exec(&flow));
+    assert_eq!(
+        problems(&script),
+        [
+            "upload file `typeless`: content_type: `image png` is not a media type (`type/subtype`, then `; name=value` parameters): servers would read the part as having none; write one such as `image/png`",
+            "upload file `photo`: filename: the filename contains a line break, which cannot go in a part's header: remove it",
+            "upload file `photo`: content_type: the content_type is empty: give one, or leave it out",
+            "flow `up`, request `twice`: body: two multipart parts are named `a`: k6 would send only the last; rename one",
+            "flow `up`, request `twice`: body: a multipart part has an empty name: name it",
+            "flow `up`, request `twice`: body: a multipart body takes its Content-Type from k6, with the boundary between its parts: remove the Content-Type header",
+            "flow `up`, request `empty`: body: the multipart body has no parts: add a field or a file",
+        ]
+    );
+
+    // A plan names files by name: one it does not declare, a name that is no file
+    // name, two definitions of one name, a file that is missing, a copy that would
+    // land on a data set's file.
+    let good = Upload::file("photo", path.to_str().unwrap());
+    let flow = Flow::new("up").steps(|f| {
+        f.request(
+            Request::post("/u")
+                .name("send")
+                .multipart(Multipart::new().file("file", &good)),
+        );
+    });
+    let users = DataSet::csv_rows("users", ["name"], [["ann"]]);
+    let mut model = Script::new()
+        .scenario(Scenario::new("s", SharedIterations::new()).exec(&flow))
+        .data(&users)
+        .to_ir()
+        .clone();
+    let mut missing = model.uploads[0].clone();
+    missing.name = "x/../y".into();
+    missing.path = dir.join("nope.bin").to_str().unwrap().into();
+    let mut twice = model.uploads[0].clone();
+    twice.filename = Some("other.png".into());
+    let mut on_data = model.uploads[0].clone();
+    on_data.name = "users".into();
+    on_data.path = dir.join("users.csv").to_str().unwrap().into();
+    std::fs::write(&on_data.path, "name\n").unwrap();
+    model.uploads.extend([missing, twice, on_data]);
+    let crate::model::vu::Step::Request(request) = &mut model.flows[0].body[0] else {
+        panic!("a request")
+    };
+    let Some(crate::model::vu::Body::Multipart(parts)) = &mut request.body else {
+        panic!("a multipart body")
+    };
+    parts[0].1 = crate::model::vu::Part::File("undeclared".into());
+    let found = model_problems(&model);
+    let expected = [
+        "upload file `x/../y`: upload file `x/../y` is not allowed: upload file names are ASCII letters, digits, `_` and `-` (the copy beside the script is named after it)",
+        "upload file `photo`: upload file `photo` is used more than once",
+        "flow `up`, request `send`: body: part `file` sends upload file `undeclared`, which the script does not declare: add it to the plan's `uploads` (or use `Upload::file`)",
+        "upload file `users`: file: `data/users.csv` is also the file of data set `users`: rename one of them",
+    ];
+    for problem in expected {
+        assert!(
+            found.iter().any(|f| f == problem),
+            "{problem}\nin {found:#?}"
+        );
+    }
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("upload file `x/../y`: file: `")
+                && f.contains("nope.bin` does not exist")),
+        "{found:#?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
