@@ -1,14 +1,19 @@
-//! Run-time logic in a k6 test: expected statuses, branches on a status, a 70/30
-//! mix, loops that run in k6, computed values, the cookie jar and the escape
-//! hatch, against the demo shop. The test is defined in `src/shop_logic.rs`.
+//! Run-time logic in a k6 test: expected statuses, branches on a status, a
+//! multipart upload, a 70/30 mix, loops that run in k6, computed values, the
+//! cookie jar and the escape hatch, against the demo shop. The test is defined in
+//! `src/shop_logic.rs`.
 //!
 //! ```text
-//! cargo run --example shop_logic > main.js              # the script
+//! cargo run --example shop_logic > main.js              # the script alone
 //! cargo run --example shop_logic -- --ts > main.ts      # TypeScript
-//! cargo run --example shop_logic -- --project k6/       # a k6 project tree
+//! cargo run --example shop_logic -- --project k6/       # the tree, with data/receipt.png
 //! cargo run --example demo_shop &                       # a shop on 127.0.0.1:3300
-//! k6 run -e SHOP_PASSWORD=demo-pass main.js
+//! k6 run -e SHOP_PASSWORD=demo-pass k6/scripts/main.js
 //! ```
+//!
+//! The script opens the file it uploads (`data/receipt.png`) beside itself: the
+//! project tree has it; a script printed alone needs it copied there (the example
+//! says from where on stderr).
 
 use std::path::PathBuf;
 
@@ -34,6 +39,16 @@ struct Args {
 fn main() {
     let args = <Args as clap::Parser>::parse();
     let script = k6dsl_suite::shop_logic::script();
+    if args.project.is_none() {
+        // A script alone cannot carry the file it uploads: say where it comes from.
+        for upload in &script.to_ir().uploads {
+            eprintln!(
+                "note: the script opens ./{} (copy {} there, or write the tree with --project DIR)",
+                upload.script_file(),
+                upload.path
+            );
+        }
+    }
     let result = match (&args.project, args.typescript) {
         (None, false) => script
             .to_javascript()

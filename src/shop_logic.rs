@@ -2,7 +2,9 @@
 //! written with k6dsl's typed forms (`examples/shop_logic.rs` prints it).
 //!
 //! Each iteration logs in with a session cookie and a token, looks up the user's
-//! wishlist (an intended 404 the first time, then creates it), picks a branch of
+//! wishlist (an intended 404 the first time, then creates it), uploads a receipt
+//! (a multipart body with a text field and a PNG file, which the shop hashes and
+//! the check compares with the file's MD5), picks a branch of
 //! a 70/30 mix (browse or buy, exact over the scenario's iterations), buys a
 //! random quantity a counted number of times, walks the user's orders (a loop over
 //! an extracted list, bounded), and checks the session cookie before and after
@@ -12,10 +14,19 @@
 use k6dsl::prelude::*;
 use k6dsl::steps::{Condition, MixMode};
 
+/// The PNG each iteration uploads. Its path is absolute, fixed when this crate is
+/// compiled, so the test generates from any directory.
+pub const RECEIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/receipt.png");
+
+/// The MD5 of [`RECEIPT`] (`md5sum tests/fixtures/receipt.png`): what the shop
+/// must report for the bytes it received.
+pub const RECEIPT_MD5: &str = "caba76f626e60b47eddb01938c52702f";
+
 /// The test: 10 iterations shared by 2 VUs, every check required to pass and no
 /// request failed.
 pub fn script() -> Script<k6dsl::load::HasScenarios> {
     let orders_per_iteration = Counter::new("orders_per_iteration");
+    let receipt = Upload::file("receipt", RECEIPT).content_type("image/png");
     let flow = Flow::new("shopper").steps(|f| {
         let user = f.compute("user", text!["user", Value::vu()]);
         let login = f.request(
@@ -58,6 +69,22 @@ pub fn script() -> Script<k6dsl::load::HasScenarios> {
                 .header("X-Wishlist", wishlist.named("wishlistId").as_string())
                 .json_object([("product_id", Value::random_int(1, 50))])
                 .check(Check::status(201)),
+        );
+
+        // A multipart upload: a text field and the PNG's bytes, as sent.
+        f.request(
+            Request::post("/uploads")
+                .name("upload receipt")
+                .bearer(&token)
+                .multipart(
+                    Multipart::new()
+                        .field("title", text!["receipt of ", user.clone()])
+                        .file("file", &receipt),
+                )
+                .check(Check::status(201))
+                .check(Check::json_equals("filename", "receipt.png"))
+                .check(Check::json_equals("content_type", "image/png"))
+                .check(Check::json_equals("md5", RECEIPT_MD5)),
         );
 
         // 70% browse, 30% buy: exactly 7 and 3 of every 10 iterations.

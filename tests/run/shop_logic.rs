@@ -1,6 +1,7 @@
 //! The shop-logic example end to end: its script, its TypeScript and its project
 //! tree run under k6 against the demo shop with every check passing and no failed
-//! request, although the wishlist answers 404 and the cleared session 401 by design.
+//! request, although the wishlist answers 404 and the cleared session 401 by design;
+//! the shop's MD5 of each upload matches the file's.
 
 use demo_shop::{DemoShop, RecordedRequest};
 use k6dsl_suite::{shop_logic, tools};
@@ -40,6 +41,7 @@ fn assert_served(shop: &DemoShop) {
     assert_eq!(count(&requests, "POST", "/checkout"), 3);
     assert_eq!(count(&requests, "POST", "/cart/items"), 6);
     assert_eq!(count(&requests, "GET", "/session"), 20);
+    assert_eq!(count(&requests, "POST", "/uploads"), 10);
 }
 
 fn env(shop: &DemoShop) -> Vec<(&'static str, String)> {
@@ -58,7 +60,11 @@ fn the_shop_logic_example_passes_under_k6_as_script_typescript_and_project() {
     let shop = shop();
     let env_owned = env(&shop);
     let env: Vec<(&str, &str)> = env_owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let run = tools::k6_run(&js, &[], &env);
+    // The printed script opens its upload beside itself: the files generation gives.
+    let files = shop_logic::script().data_files().unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].path, "data/receipt.png");
+    let run = tools::k6_run(&js, &files, &env);
     assert_passed(&run, "script");
     assert!(run.stderr.contains("iteration 0 of VU"), "{}", run.stderr);
     assert_served(&shop);
@@ -68,7 +74,7 @@ fn the_shop_logic_example_passes_under_k6_as_script_typescript_and_project() {
     let shop = self::shop();
     let env_owned = self::env(&shop);
     let env: Vec<(&str, &str)> = env_owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_passed(&tools::k6_run_ts(&ts, &[], &env), "TypeScript");
+    assert_passed(&tools::k6_run_ts(&ts, &files, &env), "TypeScript");
     assert_served(&shop);
 
     let dir = tempfile::tempdir().unwrap();
@@ -77,6 +83,11 @@ fn the_shop_logic_example_passes_under_k6_as_script_typescript_and_project() {
         [std::ffi::OsStr::new("--project"), dir.path().as_os_str()],
     );
     assert!(output.status.success(), "{output:?}");
+    // The tree carries the upload byte for byte.
+    assert_eq!(
+        std::fs::read(dir.path().join("data/receipt.png")).unwrap(),
+        std::fs::read(shop_logic::RECEIPT).unwrap()
+    );
     let shop = self::shop();
     let env_owned = self::env(&shop);
     let env: Vec<(&str, &str)> = env_owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
