@@ -7,4 +7,5 @@
 
 mod bounded_input;
 mod silent_failures;
+mod split;
 mod validation_vs_k6;

@@ -19,6 +19,7 @@ pub(crate) mod executor_serde;
 pub mod files;
 pub mod logic;
 pub mod options;
+pub mod split;
 pub mod time;
 pub mod vu;
 mod walk;

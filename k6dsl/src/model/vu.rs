@@ -197,6 +197,12 @@ pub enum Expr {
     VuId,
     /// The VU's iteration number (`__ITER`, from 0).
     Iteration,
+    /// The VU's number unique in the whole test, across the instances of a split
+    /// test (`exec.vu.idInTest`, from 1).
+    VuIdInTest,
+    /// The scenario's iteration number unique in the whole test, across
+    /// instances (`exec.scenario.iterationInTest`, from 0).
+    IterationInTest,
     /// The running scenario's name (`exec.scenario.name` from `k6/execution`).
     ScenarioName,
     /// A value extracted earlier, or a data row.
@@ -705,7 +711,8 @@ pub enum Source {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RowSelection {
-    /// The same row for all iterations of a VU (`(__VU - 1) % n`).
+    /// The same row for all iterations of a VU (`(exec.vu.idInTest - 1) % n`: one
+    /// row per VU of the whole test, also when it is split across instances).
     PerVu,
     /// The next row each iteration of a VU (`__ITER % n`).
     PerIteration,
@@ -854,6 +861,6 @@ pub struct Setup {
 
 // Traversals of the code model live in `walk.rs`.
 pub(crate) use super::walk::{
-    blocks, condition_exprs, for_each_expr, for_each_request_expr, for_each_request_in, has_raw_js,
-    visit_expr,
+    blocks, condition_exprs, for_each_expr, for_each_expr_in, for_each_request_expr,
+    for_each_request_in, has_raw_js, visit_expr,
 };

@@ -154,18 +154,20 @@ pub(crate) fn visit_expr(expr: &Expr, f: &mut impl FnMut(&Expr)) {
     }
 }
 
-/// Calls `f` on every value used anywhere in the script's code.
-pub(crate) fn for_each_expr(script: &crate::model::Script, f: &mut impl FnMut(&Expr)) {
-    fn block(b: &Block, f: &mut impl FnMut(&Expr)) {
-        for step in b {
-            step.for_each_own_expr(&mut |e| visit_expr(e, f));
-            for inner in step.blocks() {
-                block(inner, f);
-            }
+/// Calls `f` on every value used in a block, nested blocks included.
+pub(crate) fn for_each_expr_in(b: &Block, f: &mut impl FnMut(&Expr)) {
+    for step in b {
+        step.for_each_own_expr(&mut |e| visit_expr(e, f));
+        for inner in step.blocks() {
+            for_each_expr_in(inner, f);
         }
     }
+}
+
+/// Calls `f` on every value used anywhere in the script's code.
+pub(crate) fn for_each_expr(script: &crate::model::Script, f: &mut impl FnMut(&Expr)) {
     for (_, b) in blocks(script) {
-        block(b, f);
+        for_each_expr_in(b, f);
     }
     if let Some(setup) = &script.lifecycle.setup {
         for (_, value) in &setup.returns {

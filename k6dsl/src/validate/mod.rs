@@ -19,10 +19,13 @@ mod execution;
 mod names;
 mod options;
 pub mod problem;
+mod split;
 #[cfg(test)]
 mod tests;
 mod thresholds;
 mod vu_code;
+
+pub use split::{check_split, InstanceShare, ScenarioShare, SetupRuns, SplitCheck};
 
 // k6's name rules, from k6dsl-facts (public here since before it existed).
 pub use k6dsl_facts::executor::is_valid_scenario_name;

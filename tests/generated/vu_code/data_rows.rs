@@ -140,7 +140,10 @@ fn rows_are_unique_across_vus_and_fixed_per_vu() {
         js.contains("items[exec.scenario.iterationInTest % items.length]"),
         "{js}"
     );
-    assert!(js.contains("items[(__VU - 1) % items.length]"), "{js}");
+    assert!(
+        js.contains("items[(exec.vu.idInTest - 1) % items.length]"),
+        "{js}"
+    );
     assert!(js.contains("items[__ITER % items.length]"), "{js}");
 
     for (label, script) in [

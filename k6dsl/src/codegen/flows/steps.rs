@@ -62,7 +62,14 @@ impl Function<'_, '_> {
             } => {
                 let rows = self.module.rows(data);
                 let index = match selection {
-                    RowSelection::PerVu => cat!["(__VU - 1) % ", rows.clone(), ".length"],
+                    // idInTest, not __VU: unique across the instances of a split test.
+                    RowSelection::PerVu => cat![
+                        "(",
+                        self.module.k6("exec"),
+                        ".vu.idInTest - 1) % ",
+                        rows.clone(),
+                        ".length",
+                    ],
                     RowSelection::PerIteration => cat!["__ITER % ", rows.clone(), ".length"],
                     RowSelection::Unique => cat![
                         self.module.k6("exec"),

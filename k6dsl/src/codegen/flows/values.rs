@@ -50,6 +50,11 @@ impl Function<'_, '_> {
             Expr::Secret { name } => (Doc::text(env_access(name)), Ty::Str),
             Expr::VuId => (Doc::text("__VU"), Ty::Num),
             Expr::Iteration => (Doc::text("__ITER"), Ty::Num),
+            Expr::VuIdInTest => (cat![self.module.k6("exec"), ".vu.idInTest"], Ty::Num),
+            Expr::IterationInTest => (
+                cat![self.module.k6("exec"), ".scenario.iterationInTest"],
+                Ty::Num,
+            ),
             Expr::ScenarioName => (cat![self.module.k6("exec"), ".scenario.name"], Ty::Str),
             Expr::Var(var) => {
                 let key = (var.owner.clone(), var.id);
@@ -199,6 +204,8 @@ impl Function<'_, '_> {
             Expr::Num(_)
             | Expr::VuId
             | Expr::Iteration
+            | Expr::VuIdInTest
+            | Expr::IterationInTest
             | Expr::AsNumber(_)
             | Expr::Arith { .. }
             | Expr::RandomInt { .. }

@@ -52,7 +52,9 @@ impl Value {
         Value::from(Expr::Secret { name: name.into() })
     }
 
-    /// The VU number (`__VU`, from 1).
+    /// The VU number (`__VU`, from 1). In a test split across instances each
+    /// instance has a VU 1: for a number unique in the whole test use
+    /// [`vu_in_test`](Value::vu_in_test).
     pub fn vu() -> Self {
         Value::from(Expr::VuId)
     }
@@ -60,6 +62,28 @@ impl Value {
     /// The iteration number within the VU (`__ITER`, from 0).
     pub fn iteration() -> Self {
         Value::from(Expr::Iteration)
+    }
+
+    /// The VU number unique in the whole test, across the instances of a split
+    /// test (`exec.vu.idInTest`, from 1; `__VU` on one machine).
+    ///
+    /// ```
+    /// use k6dsl::prelude::*;
+    /// let flow = Flow::new("signup").steps(|f| {
+    ///     f.request(Request::post("/users").json_object([("name", text!["user", Value::vu_in_test()])]));
+    /// });
+    /// let script = Script::new().default_flow(&flow);
+    /// assert!(script.to_javascript()?.contains("name: `user${exec.vu.idInTest}`"));
+    /// # Ok::<(), k6dsl::Errors>(())
+    /// ```
+    pub fn vu_in_test() -> Self {
+        Value::from(Expr::VuIdInTest)
+    }
+
+    /// The scenario's iteration number unique in the whole test, across the
+    /// instances of a split test (`exec.scenario.iterationInTest`, from 0).
+    pub fn iteration_in_test() -> Self {
+        Value::from(Expr::IterationInTest)
     }
 
     /// The running scenario's name (`exec.scenario.name`).

@@ -454,6 +454,8 @@ impl Validator {
             | Expr::Bool(_)
             | Expr::VuId
             | Expr::Iteration
+            | Expr::VuIdInTest
+            | Expr::IterationInTest
             | Expr::AsNumber(_)
             | Expr::Arith { .. }
             | Expr::RandomInt { .. }
