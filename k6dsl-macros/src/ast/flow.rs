@@ -58,9 +58,16 @@ impl Parse for Steps {
             if input.parse::<Option<Token![;]>>()?.is_some() {
                 continue;
             }
+            let logic_form = logic::starts_form(input.cursor());
             let statement = Statement::parse(input);
             if statement.is_err() {
-                skip_until(input, ';');
+                // A run-time form ends in braces, not always in `;`: reading
+                // resumes after its block, to find the mistakes after it too.
+                if logic_form {
+                    logic::skip_form(input);
+                } else {
+                    skip_until(input, ';');
+                }
             }
             statements.push(statement);
         }
@@ -187,9 +194,6 @@ const CALLS: &[&str] = &[
     "raw_js",
 ];
 
-/// The run-time forms, each led by its keyword.
-const LOGIC: &[&str] = &["when", "for_each", "repeat", "mix"];
-
 impl Step {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let Some(keyword) = peek_keyword(input) else {
@@ -234,7 +238,7 @@ impl Step {
                 keyword: input.parse()?,
                 time: input.parse()?,
             });
-        } else if LOGIC.contains(&keyword) && logic::leads_form(input) {
+        } else if logic::leads_form(input.cursor()) {
             return Ok(match keyword {
                 "when" => Step::When(Box::new(When::parse(input)?)),
                 "for_each" => Step::ForEach(Box::new(ForEach::parse(input)?)),

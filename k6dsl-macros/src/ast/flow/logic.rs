@@ -2,7 +2,8 @@
 //! `mix`. Each has a keyword of its own, because Rust's `if` and `for` in a flow
 //! are ordinary Rust and run while the script is generated.
 
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
+use syn::buffer::Cursor;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Expr, Ident, Pat, Token};
 
@@ -314,15 +315,21 @@ fn block(input: ParseStream, after: &str) -> syn::Result<Steps> {
     Ok(group(input, Delimiter::Brace, Steps::parse)?.1)
 }
 
-/// Whether the keyword at the cursor leads a run-time form rather than Rust that
-/// uses a name of that spelling (`repeat(x).take(3)`, `when = 3;`): Rust goes on
-/// after a name only with punctuation, a call or an index, and a form never does
-/// (except `when !cond` and `when (a) { .. }`).
-pub fn leads_form(input: ParseStream) -> bool {
-    let Some((_, rest)) = input.cursor().ident() else {
+/// The run-time forms, each led by its keyword.
+const KEYWORDS: &[&str] = &["when", "for_each", "repeat", "mix"];
+
+/// Whether the cursor is at a run-time form's keyword, and the form rather than
+/// Rust that uses a name of that spelling (`repeat(x).take(3)`, `when = 3;`):
+/// Rust goes on after a name only with punctuation, a call or an index, and a
+/// form never does (except `when !cond` and `when (a) { .. }`).
+pub fn leads_form(cursor: Cursor) -> bool {
+    let Some((keyword, rest)) = cursor.ident() else {
         return false;
     };
-    let continues_rust = |cursor: syn::buffer::Cursor| {
+    if !KEYWORDS.iter().any(|k| keyword == k) {
+        return false;
+    }
+    let continues_rust = |cursor: Cursor| {
         cursor.eof()
             || cursor.punct().is_some_and(|(p, _)| p.as_char() != '!')
             || cursor.group(Delimiter::Bracket).is_some()
@@ -331,4 +338,117 @@ pub fn leads_form(input: ParseStream) -> bool {
         return !continues_rust(after) && after.group(Delimiter::Parenthesis).is_none();
     }
     !continues_rust(rest)
+}
+
+/// Whether a statement starts with a run-time form, bound or not
+/// (`let id = when ..`).
+pub fn starts_form(cursor: Cursor) -> bool {
+    let mut rest = cursor;
+    if let Some((_, after_let)) = cursor.ident().filter(|(word, _)| word == "let") {
+        rest = after_let;
+        // Up to the `=` of `let pattern =`.
+        loop {
+            match rest.token_tree() {
+                None => return false,
+                Some((TokenTree::Punct(p), next))
+                    if p.as_char() == '=' && p.spacing() == Spacing::Alone =>
+                {
+                    rest = next;
+                    break;
+                }
+                Some((TokenTree::Punct(p), _)) if p.as_char() == ';' => return false,
+                Some((_, next)) => rest = next,
+            }
+        }
+    }
+    leads_form(rest)
+}
+
+/// Skips the rest of a run-time form that did not parse: up to a `;`, or past
+/// a block not followed by `else`.
+pub fn skip_form(input: ParseStream) {
+    let _ = input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((token, next)) = rest.token_tree() {
+            match token {
+                TokenTree::Punct(p) if p.as_char() == ';' => break,
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                    rest = next;
+                    let else_follows = next.ident().is_some_and(|(word, _)| word == "else");
+                    if !else_follows {
+                        break;
+                    }
+                }
+                _ => rest = next,
+            }
+        }
+        Ok(((), rest))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_start(text: &str, question: fn(Cursor) -> bool) -> bool {
+        let parser = |input: ParseStream| {
+            let answer = question(input.cursor());
+            crate::ast::skip_rest(input);
+            Ok(answer)
+        };
+        parser.parse_str(text).unwrap()
+    }
+
+    #[test]
+    fn forms_are_told_from_rust_that_uses_their_names() {
+        let forms = [
+            "when a.exists() { }",
+            "when !a { }",
+            "when (a) { }",
+            "repeat 3 { }",
+            "repeat { }",
+            "for_each x in y, max 3 { }",
+            "mix \"m\" exact { }",
+        ];
+        for form in forms {
+            assert!(at_start(form, leads_form), "{form}");
+        }
+        let rust = [
+            "repeat(x).take(3)",
+            "when = 3",
+            "when(x)",
+            "when(x);",
+            "mix.len()",
+            "repeat",
+            "for_each[0]",
+            "when::now()",
+            "group \"a\" { }",
+        ];
+        for rust in rust {
+            assert!(!at_start(rust, leads_form), "{rust}");
+        }
+        assert!(at_start("let id = when a { x } else { y }", starts_form));
+        assert!(at_start(
+            "let (a, b) = when a { x } else { y }",
+            starts_form
+        ));
+        assert!(!at_start("let when = 3;", starts_form));
+    }
+
+    #[test]
+    fn a_form_that_does_not_parse_is_skipped_past_its_blocks() {
+        let rest = |text: &str| {
+            let parser = |input: ParseStream| {
+                skip_form(input);
+                let rest = input.cursor().token_stream().to_string();
+                crate::ast::skip_rest(input);
+                Ok(rest)
+            };
+            parser.parse_str(text).unwrap()
+        };
+        assert_eq!(rest("repeat { a; } sleep 1s;"), "sleep 1s ;");
+        assert_eq!(rest("c { a } else get(x) { b }; c;"), "; c ;");
+        assert_eq!(rest("c { a } else { b } next"), "next");
+        assert_eq!(rest("x ; y"), "; y");
+    }
 }

@@ -78,22 +78,23 @@ fn gives_value(block: &Steps) -> Option<bool> {
 fn condition(cx: &Ctxt, expr: &Expr) {
     match expr {
         Expr::Binary(binary) => {
-            let (written, method) = match binary.op {
-                BinOp::Eq(_) => ("==", ".eq(..)"),
-                BinOp::Ne(_) => ("!=", ".ne(..)"),
-                BinOp::Lt(_) => ("<", ".lt(..)"),
-                BinOp::Le(_) => ("<=", ".le(..)"),
-                BinOp::Gt(_) => (">", ".gt(..)"),
-                BinOp::Ge(_) => (">=", ".ge(..)"),
-                BinOp::And(_) => ("&&", ".and(..)"),
-                BinOp::Or(_) => ("||", ".or(..)"),
+            let (written, method, example) = match binary.op {
+                BinOp::Eq(_) => ("==", ".eq(..)", "res.status().eq(404)"),
+                BinOp::Ne(_) => ("!=", ".ne(..)", "res.status().ne(200)"),
+                BinOp::Lt(_) => ("<", ".lt(..)", "total.lt(100)"),
+                BinOp::Le(_) => ("<=", ".le(..)", "total.le(100)"),
+                BinOp::Gt(_) => (">", ".gt(..)", "total.gt(0)"),
+                BinOp::Ge(_) => (">=", ".ge(..)", "total.ge(0)"),
+                BinOp::And(_) => ("&&", ".and(..)", "found.exists().and(total.gt(0))"),
+                BinOp::Or(_) => ("||", ".or(..)", "a.exists().or(b.exists())"),
                 _ => return,
             };
+            // In source order: what the left operand holds comes first.
+            condition(cx, &binary.left);
             cx.error(
                 span_of(&binary.op),
-                format!("a `when` condition is decided while k6 runs: write `{method}` instead of `{written}`, such as `res.status().eq(404)` or `a.and(b)`"),
+                format!("a `when` condition is decided while k6 runs: write `{method}` instead of `{written}`, such as `{example}`"),
             );
-            condition(cx, &binary.left);
             condition(cx, &binary.right);
         }
         Expr::Paren(inner) => condition(cx, &inner.expr),
