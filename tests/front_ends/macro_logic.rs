@@ -286,3 +286,68 @@ fn every_logic_form_nested_by_macro_equals_the_builders() {
     tools::node_check(&js).unwrap_or_else(|e| panic!("node rejects the script: {e}\n{js}"));
     tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc rejects the script: {e}\n{ts}"));
 }
+
+/// The forms work in `setup!` and `teardown!` as in a flow.
+#[test]
+fn logic_forms_in_setup_and_teardown_equal_the_builders() {
+    let script = |setup: Setup, teardown: Teardown| {
+        Script::new()
+            .setup(setup)
+            .teardown(teardown)
+            .default_flow(&Flow::new("shop"))
+    };
+    let by_macro = script(
+        k6dsl::setup! {
+            let health = get("/health") { name: "health", expect_statuses: [200, 503] };
+            let up = when health.status().eq(503) {
+                raw_js("console.warn(\"the shop is down\");");
+                Value::from(0)
+            } else {
+                Value::from(1)
+            };
+            share("up", up);
+        },
+        k6dsl::teardown! {
+            repeat 2 as round {
+                delete("/cart?round=", round) { name: "cleanup", expect_statuses: [200, 404] }
+            }
+        },
+    );
+    let by_builders = script(
+        Setup::new(|s| {
+            let health = s.request(
+                Request::get("/health")
+                    .name("health")
+                    .expect_statuses([200, 503]),
+            );
+            let up = s.if_else(
+                health.status().eq(503),
+                |down| {
+                    down.raw_js("console.warn(\"the shop is down\");");
+                    Value::from(0)
+                },
+                |_| Value::from(1),
+            );
+            s.share("up", up);
+        }),
+        Teardown::new(|t| {
+            t.repeat(2, |r, round| {
+                r.request(
+                    Request::delete(text!["/cart?round=", round])
+                        .name("cleanup")
+                        .expect_statuses([200, 404]),
+                );
+            });
+        }),
+    );
+    let js = by_macro.to_javascript().unwrap();
+    assert_eq!(js, by_builders.to_javascript().unwrap());
+    assert_eq!(
+        by_macro.to_typescript().unwrap(),
+        by_builders.to_typescript().unwrap()
+    );
+    assert!(
+        js.contains("for (let round = 0; round < 2; round++) {"),
+        "{js}"
+    );
+}
