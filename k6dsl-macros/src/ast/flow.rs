@@ -1,12 +1,17 @@
 //! `flow!(name { steps })`, `setup! { steps }`, `teardown! { steps }`: what one
 //! iteration does. A statement that is not a flow step is ordinary Rust, so
-//! extractions such as `res.json("token")` are plain method calls.
+//! extractions such as `res.json("token")` are plain method calls. The forms
+//! decided while k6 runs (`when`, `for_each`, `repeat`, `mix`) are in [`logic`].
 
 use proc_macro2::{Delimiter, Span};
 use syn::parse::discouraged::Speculative;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, LitStr, Pat, Token};
+
+mod logic;
+
+pub use logic::{Else, ForEach, Mix, Repeat, When, MIX_MODES};
 
 use super::{
     at_item_end, group, operand, peek_group, peek_keyword, skip_until, skip_value, Field, List,
@@ -53,9 +58,16 @@ impl Parse for Steps {
             if input.parse::<Option<Token![;]>>()?.is_some() {
                 continue;
             }
+            let logic_form = logic::starts_form(input.cursor());
             let statement = Statement::parse(input);
             if statement.is_err() {
-                skip_until(input, ';');
+                // A run-time form ends in braces, not always in `;`: reading
+                // resumes after its block, to find the mistakes after it too.
+                if logic_form {
+                    logic::skip_form(input);
+                } else {
+                    skip_until(input, ';');
+                }
             }
             statements.push(statement);
         }
@@ -68,7 +80,8 @@ pub struct Statement {
     pub binding: Option<Pat>,
     pub step: Step,
     /// Ended by `;`, or a step ending in braces (as Rust's own block statements):
-    /// only the last statement, unterminated, is the block's value.
+    /// only the last statement, unterminated, is the block's value (a last
+    /// `when .. else` is unterminated, as a last Rust `if .. else`).
     pub terminated: bool,
 }
 
@@ -91,10 +104,13 @@ impl Statement {
         let flow_block = binding.is_none() && step.is_flow_block();
         let rust_block =
             binding.is_none() && matches!(&step, Step::Rust(expr) if is_block_like(expr));
+        // As Rust's `if .. else`, a last `when .. else` without `;` is the
+        // block's value: what its branches end with.
+        let gives_value = matches!(&step, Step::When(when) if when.otherwise.is_some());
         let terminated = if input.parse::<Option<Token![;]>>()?.is_some() {
             true
         } else if input.is_empty() {
-            flow_block
+            flow_block && !gives_value
         } else if flow_block || rust_block {
             true
         } else {
@@ -142,7 +158,16 @@ pub enum Step {
         keyword: Ident,
         time: Expr,
     },
-    /// `add(metric, value)`, `share(key, value)`, `row(data, selection)`.
+    /// `when cond { steps } else { steps }`: decided while k6 runs.
+    When(Box<When>),
+    /// `for_each item in list, max 20 { steps }`.
+    ForEach(Box<ForEach>),
+    /// `repeat 3 as round { steps }`.
+    Repeat(Box<Repeat>),
+    /// `mix "name" exact { "arm" 7 => { steps }, .. }`.
+    Mix(Box<Mix>),
+    /// `add(metric, value)`, `share(key, value)`, `row(data, selection)`,
+    /// `compute(name, value)`, the cookie steps and `raw_js(code)`.
     Call {
         keyword: Ident,
         args_span: Span,
@@ -158,7 +183,16 @@ const METHODS: &[&str] = &[
 ];
 
 /// Statements called like functions, recognised when the call is the whole step.
-const CALLS: &[&str] = &["add", "share", "row"];
+const CALLS: &[&str] = &[
+    "add",
+    "share",
+    "row",
+    "compute",
+    "set_cookie",
+    "delete_cookie",
+    "clear_cookies",
+    "raw_js",
+];
 
 impl Step {
     fn parse(input: ParseStream) -> syn::Result<Self> {
@@ -204,6 +238,13 @@ impl Step {
                 keyword: input.parse()?,
                 time: input.parse()?,
             });
+        } else if logic::leads_form(input.cursor()) {
+            return Ok(match keyword {
+                "when" => Step::When(Box::new(When::parse(input)?)),
+                "for_each" => Step::ForEach(Box::new(ForEach::parse(input)?)),
+                "repeat" => Step::Repeat(Box::new(Repeat::parse(input)?)),
+                _ => Step::Mix(Box::new(Mix::parse(input)?)),
+            });
         } else if CALLS.contains(&keyword) && is_whole_call(input) {
             let keyword = input.parse()?;
             let (args_span, args) =
@@ -230,10 +271,16 @@ impl Step {
         })
     }
 
-    /// Group, once_per_vu and a request with fields end in braces and need no `;`.
+    /// Group, once_per_vu, the run-time forms and a request with fields end in
+    /// braces and need no `;`.
     fn is_flow_block(&self) -> bool {
         match self {
-            Step::Group { .. } | Step::OncePerVu { .. } => true,
+            Step::Group { .. }
+            | Step::OncePerVu { .. }
+            | Step::When(_)
+            | Step::ForEach(_)
+            | Step::Repeat(_)
+            | Step::Mix(_) => true,
             Step::Request(request) => request.fields.is_some(),
             _ => false,
         }

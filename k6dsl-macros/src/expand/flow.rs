@@ -5,6 +5,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{Expr, ExprRange, Lit, LitStr, RangeLimits};
 
+mod logic;
+
 use super::{count, duration, string_value, value_span};
 use crate::ast::flow::{
     BatchItem, Check, CheckForm, FlowInput, Request, RequestValue, Step, Steps, COMPRESSIONS,
@@ -76,9 +78,23 @@ fn parsed(steps: &Steps) -> Vec<&crate::ast::flow::Statement> {
 /// The statements of a block; the last one, written without `;` and not a flow
 /// step ending in braces, is the block's value.
 fn block(krate: &TokenStream, statements: &[&crate::ast::flow::Statement]) -> TokenStream {
+    statements_of(krate, statements, true)
+}
+
+/// The statements of a block that gives no value (a loop's body, a `when`
+/// without `else`, a mix branch): a last step without `;` is a statement too.
+fn unit_block(krate: &TokenStream, statements: &[&crate::ast::flow::Statement]) -> TokenStream {
+    statements_of(krate, statements, false)
+}
+
+fn statements_of(
+    krate: &TokenStream,
+    statements: &[&crate::ast::flow::Statement],
+    keep_value: bool,
+) -> TokenStream {
     let mut out = TokenStream::new();
     for (index, statement) in statements.iter().enumerate() {
-        let last = index + 1 == statements.len();
+        let last = keep_value && index + 1 == statements.len();
         let value = step(krate, &statement.step);
         out.extend(match &statement.binding {
             Some(pattern) => quote! { let #pattern = #value; },
@@ -146,6 +162,10 @@ fn step(krate: &TokenStream, step: &Step) -> TokenStream {
         }
         // Not first in the flow: reported by the validator.
         Step::Pacing { .. } => TokenStream::new(),
+        Step::When(when) => logic::when(krate, when),
+        Step::ForEach(each) => logic::for_each(krate, each),
+        Step::Repeat(repeat) => logic::repeat(krate, repeat),
+        Step::Mix(mix) => logic::mix(krate, mix),
         Step::Call { keyword, args, .. } => match (keyword.to_string().as_str(), args.len()) {
             ("add", 2) => {
                 let (metric, value) = (&args[0], &args[1]);
@@ -157,6 +177,13 @@ fn step(krate: &TokenStream, step: &Step) -> TokenStream {
                 quote_spanned!(keyword.span()=> #steps.row(&#data, #selection))
             }
             ("share", _) => quote_spanned!(keyword.span()=> #steps.share(#args)),
+            // Arguments as the builders take them; their counts checked by the validator.
+            ("compute", 2)
+            | ("set_cookie", 3)
+            | ("delete_cookie", 2)
+            | ("clear_cookies" | "raw_js", 1) => {
+                quote_spanned!(keyword.span()=> #steps.#keyword(#args))
+            }
             _ => TokenStream::new(),
         },
         Step::Rust(expr) => expr.to_token_stream(),

@@ -5,6 +5,8 @@ use k6dsl_facts::metric::GROUP_PATH_SEPARATOR;
 use k6dsl_facts::names::flow_name_problem;
 use syn::{Expr, ExprLit, ExprRange, Lit, RangeLimits};
 
+mod logic;
+
 use super::{count, duration, map, parsed, variant, Seen};
 use crate::ast::flow::{
     BatchItem, Check, CheckForm, FlowInput, Request, RequestValue, Step, Steps, COMPRESSIONS,
@@ -39,13 +41,19 @@ pub fn steps(cx: &Ctxt, steps: &Steps, pacing_may_lead: bool) {
         let Some(statement) = parsed(cx, statement) else {
             continue;
         };
-        let leads = pacing_may_lead && index == 0 && statement.binding.is_none();
-        step(cx, &statement.step, leads);
+        let bound = statement.binding.is_some();
+        let leads = pacing_may_lead && index == 0 && !bound;
+        step(cx, &statement.step, leads, bound);
     }
 }
 
-fn step(cx: &Ctxt, step: &Step, leads_the_flow: bool) {
+/// One step; `bound` when its value is bound (`let x = step;`).
+fn step(cx: &Ctxt, step: &Step, leads_the_flow: bool, bound: bool) {
     match step {
+        Step::When(when) => logic::when(cx, when, bound),
+        Step::ForEach(each) => logic::for_each(cx, each, bound),
+        Step::Repeat(repeat) => logic::repeat(cx, repeat, bound),
+        Step::Mix(mix) => logic::mix(cx, mix, bound),
         Step::Pacing { keyword, time } => {
             if leads_the_flow {
                 duration(cx, time);
@@ -111,6 +119,26 @@ fn step(cx: &Ctxt, step: &Step, leads_the_flow: bool) {
                 "`row(data, selection)`: a DataSet and one of per_vu, per_iteration, unique, random",
             ),
             "row" => row_selection(cx, &args[1]),
+            "compute" if args.len() != 2 => cx.error(
+                *args_span,
+                "`compute(name, value)` takes the variable's name and its value, such as `compute(\"total\", price * quantity)`",
+            ),
+            "set_cookie" if args.len() != 3 => cx.error(
+                *args_span,
+                "`set_cookie(url, name, value)` takes a URL (relative to the base URL), the cookie's name and its value",
+            ),
+            "delete_cookie" if args.len() != 2 => cx.error(
+                *args_span,
+                "`delete_cookie(url, name)` takes a URL and the cookie's name",
+            ),
+            "clear_cookies" if args.len() != 1 => cx.error(
+                *args_span,
+                "`clear_cookies(url)` takes the URL whose cookies it deletes",
+            ),
+            "raw_js" if args.len() != 1 => cx.error(
+                *args_span,
+                "`raw_js(code)` takes the JavaScript statements, such as `raw_js(\"console.log(__VU);\")`",
+            ),
             _ => {}
         },
         Step::Rust(_) => {}

@@ -206,6 +206,65 @@ macro_rules! thresholds {
 /// | `row(data, per_vu \| per_iteration \| unique \| random)` | a row of a [`DataSet`](crate::dsl::steps::DataSet) |
 /// | `let x = step;` and any other Rust | as in Rust: `let token = login.json("token");` |
 ///
+/// Run-time logic: decided while k6 runs, each form with a keyword of its own,
+/// because a Rust `if` or `for` in a flow is ordinary Rust and runs while the
+/// script is generated. Each expands to the [`Steps`](crate::dsl::steps::Steps)
+/// method of its name, and nests in the others and in `group`/`once_per_vu`:
+///
+/// | step | does |
+/// | --- | --- |
+/// | `when cond { steps }` | `if (cond)`; `cond` is a [`Condition`](crate::dsl::steps::Condition): `res.status().eq(404)`, `.ne/.lt/.le/.gt/.ge`, `v.exists()`, `res.checks_passed().is_true()`, `Condition::env_flag("NAME")`, `.and(..)`, `.or(..)`, `!cond` (Rust's `==` and `&&` are refused: they would decide while generating) |
+/// | `when cond { .. } else { .. }`, `else when cond { .. }` | `if .. else` ([`Steps::if_else`](crate::dsl::steps::Steps::if_else)); as in Rust, what both branches end with (a last step without `;`: a value or a tuple of them) is its value: `let id = when .. { ..; created.json("id") } else { found.json("id") };` |
+/// | `for_each item in list, max 20 { steps }` | `for (const item of list)`, at most 20 items (a list that is absent loops zero times) |
+/// | `repeat 3 { steps }`, `repeat 3 as round { steps }` | `for (let round = 0; round < 3; round++)` |
+/// | `let total = compute("total", price * quantity);` | `const total = ...`, computed once where it stands |
+/// | `mix "checkout" exact { "buy" 3 => { .. }, "browse" 7 => { .. } }` | one branch per iteration by weight, `exact` (over the scenario's iterations) or `random`, every sample tagged `checkout:<branch>` |
+/// | `set_cookie(url, name, value);`, `delete_cookie(url, name);`, `clear_cookies(url);` | the VU's cookie jar; read a cookie with `Value::cookie(url, name)` |
+/// | `raw_js("console.log(__VU);");` | JavaScript statements written as they are, unchecked |
+///
+/// A value made inside a branch or a loop stays inside (as a Rust `let` in a
+/// block): give it out of both branches of a `when .. else`. Loops and branches
+/// run in k6, not unrolled:
+///
+/// ```
+/// use k6dsl::prelude::*;
+/// use k6dsl::steps::Condition;
+///
+/// let wishlist = k6dsl::flow!(wishlist {
+///     let found = get("/wishlist") {
+///         name: "wishlist",
+///         expect_statuses: [200, 404],
+///         check: status in [200, 404],
+///     };
+///     let id = when found.status().eq(404) {
+///         let created = post("/wishlist") { name: "create wishlist", check: status == 201 };
+///         created.json("id")
+///     } else {
+///         found.json("id")
+///     };
+///     for_each item in found.json("items"), max 20 {
+///         get("/products/", item.field("id")) { name: "wished product" }
+///     }
+///     repeat 2 as round {
+///         let quantity = compute("quantity", round + 1);
+///         post("/cart/items") { name: "add", json: { wishlist: id, quantity: quantity } }
+///     }
+///     mix "journey" exact {
+///         "browse" 7 => { get("/products") { name: "products" } }
+///         "buy" 3 => { post("/checkout") { name: "checkout" } }
+///     }
+///     clear_cookies("/");
+///     when Condition::env_flag("VERBOSE") {
+///         raw_js("console.log(`VU ${__VU} done`);");
+///     }
+/// });
+/// let js = Script::new().default_flow(&wishlist).to_javascript()?;
+/// assert!(js.contains("} else {"), "{js}");
+/// assert!(js.contains("for (let round = 0; round < 2; round++) {"), "{js}");
+/// assert!(js.contains("const journeySlot = exec.scenario.iterationInTest % 10;"), "{js}");
+/// # Ok::<(), k6dsl::Errors>(())
+/// ```
+///
 /// Request fields: `name`, `headers: { "X-Key": value }`, `bearer`, `json` (a
 /// `{ key: value }` object of run-time values, or any `Serialize` expression),
 /// `form: { .. }`, `text: (body, "content/type")`, `tags: { .. }`, `timeout`,

@@ -1,7 +1,8 @@
 // Every form the macros accept, compiled and run: all seven executors (written out
 // and as an expression), every scenario field including an inline `flow: { .. }`,
-// every request field, every check form, every flow step, `setup!`/`teardown!`,
-// and thresholds at the script and at the scenario level.
+// every request field, every check form, every flow step (the run-time logic
+// forms too), `setup!`/`teardown!`, and thresholds at the script and at the
+// scenario level.
 use k6dsl::prelude::*;
 use k6dsl::profile::Profile;
 
@@ -101,6 +102,42 @@ fn main() {
             count_failures: checkout_failed,
             log_failures: true,
         };
+        let wishlist = get("/wishlist") { name: "wishlist", expect_statuses: [200, 404] };
+        let (wish_id, created) = when wishlist.status().eq(404) {
+            let made = post("/wishlist") { name: "create_wishlist" };
+            (made.json("id"), Value::from(1))
+        } else when !wishlist.json("id").exists() {
+            (Value::from(0), Value::from(0))
+        } else {
+            (wishlist.json("id"), Value::from(0))
+        };
+        when created.eq(1) {
+            raw_js("console.log(`created ${__VU}`);");
+        }
+        let total = compute("total", created + 1);
+        for_each item in wishlist.json("items"), max 10 {
+            get("/products/", item.field("id")) { name: "wished" }
+        }
+        repeat 2 as round {
+            get("/wishlist/", wish_id, "?round=", round) { name: "wishlist_round" };
+        }
+        repeat 1 {
+            sleep 100ms;
+        }
+        mix "journey" exact {
+            "browse" 7 => { get("/products") { name: "mix_browse" } }
+            "buy" 3 => {
+                when total.gt(1) {
+                    post("/checkout") { name: "mix_checkout" }
+                }
+            }
+        }
+        mix "look" random { "a" 1 => { sleep 1s; }, "b" 1 => { think 1s..2s; } }
+        set_cookie("/", "theme", "dark");
+        when Value::cookie("/", "theme").exists() {
+            delete_cookie("/", "theme");
+        }
+        clear_cookies("/");
         think 1s..3s;
         think 500ms;
         sleep 1s;
