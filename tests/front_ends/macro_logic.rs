@@ -12,6 +12,7 @@ use k6dsl_suite::{shop_logic, tools};
 /// `k6dsl_suite::shop_logic::script()`, its flow written with `flow!`.
 fn shop_logic_by_macro() -> Script<k6dsl::load::HasScenarios> {
     let orders_per_iteration = Counter::new("orders_per_iteration");
+    let receipt = Upload::file("receipt", shop_logic::RECEIPT).content_type("image/png");
     let flow = k6dsl::flow!(shopper {
         let user = compute("user", text!["user", Value::vu()]);
         let login = post("/auth/login") {
@@ -44,6 +45,21 @@ fn shop_logic_by_macro() -> Script<k6dsl::load::HasScenarios> {
             headers: { "X-Wishlist": wishlist.named("wishlistId").as_string() },
             json: { product_id: Value::random_int(1, 50) },
             check: status == 201,
+        }
+
+        // A multipart upload: a text field and the PNG's bytes, as sent.
+        post("/uploads") {
+            name: "upload receipt",
+            bearer: token,
+            multipart: Multipart::new()
+                .field("title", text!["receipt of ", user.clone()])
+                .file("file", &receipt),
+            checks: [
+                status == 201,
+                json("filename") == "receipt.png",
+                json("content_type") == "image/png",
+                json("md5") == shop_logic::RECEIPT_MD5,
+            ],
         }
 
         // 70% browse, 30% buy: exactly 7 and 3 of every 10 iterations.

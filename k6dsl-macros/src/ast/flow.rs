@@ -391,6 +391,7 @@ pub const REQUEST_FIELDS: &[&str] = &[
     "log_failures",
     "record_duration",
     "expect_statuses",
+    "multipart",
 ];
 
 /// `response_type:` values and their `ResponseType` variants.

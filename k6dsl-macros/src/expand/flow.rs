@@ -298,6 +298,7 @@ fn request_value(krate: &TokenStream, key: &Ident, expr: &Expr) -> Option<TokenS
         }
         "bearer" => quote_spanned!(span=> .bearer(&#expr)),
         "expect_statuses" => quote_spanned!(span=> .expect_statuses(#expr)),
+        "multipart" => quote_spanned!(span=> .multipart(#expr)),
         "json" => quote_spanned!(span=> .json(&#expr)),
         "text" | "basic_auth" | "digest_auth" | "ntlm_auth" => {
             let Expr::Tuple(pair) = expr else {

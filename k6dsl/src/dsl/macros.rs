@@ -273,7 +273,8 @@ macro_rules! thresholds {
 /// `compression: gzip | deflate | br | zstd`, `check` (repeatable), `checks: [..]`,
 /// `record_checks`, `count_failures`, `log_failures: true`, `record_duration`,
 /// `expect_statuses: [200, 404]` (statuses k6 counts as expected: an intended
-/// 404 is not a failed request).
+/// 404 is not a failed request), `multipart: Multipart::new().field(..).file(..)`
+/// (a `multipart/form-data` body: see [`Multipart`](crate::dsl::steps::Multipart)).
 ///
 /// Checks: `status == 200`, `status in [200, 204]`, `header("X") exists`,
 /// `header("X") contains ".."`, `body contains ".."`, `body matches "regex"`,
