@@ -169,7 +169,7 @@ fn every_logic_form_nested_by_macro_equals_the_builders() {
                 let limit = compute("limit", Value::random_int(1, 3));
                 (Value::from("new"), limit)
             } else when page.status().eq(200) {
-                (page.json("plan").as_string(), page.json("limit").as_number())
+                (page.json("plan"), page.json("limit"))
             } else {
                 (Value::from("none"), Value::from(0))
             }
@@ -232,12 +232,7 @@ fn every_logic_form_nested_by_macro_equals_the_builders() {
                 |other| {
                     other.if_else(
                         page.status().eq(200),
-                        |_| {
-                            (
-                                page.json("plan").as_string(),
-                                page.json("limit").as_number(),
-                            )
-                        },
+                        |_| (page.json("plan"), page.json("limit")),
                         |_| (Value::from("none"), Value::from(0)),
                     )
                 },
@@ -301,6 +296,10 @@ fn every_logic_form_nested_by_macro_equals_the_builders() {
     assert!(js.contains("} else {\n      if ("), "{js}");
     tools::node_check(&js).unwrap_or_else(|e| panic!("node rejects the script: {e}\n{js}"));
     tools::tsc_check(&ts).unwrap_or_else(|e| panic!("tsc rejects the script: {e}\n{ts}"));
+    // Values of different types from the branches (a literal, JSON): one type
+    // holds them; the once-per-VU guard over them laid out as prettier does.
+    tools::prettier_check(&js).unwrap_or_else(|e| panic!("prettier: {e}\n{js}"));
+    tools::prettier_check_ts(&ts).unwrap_or_else(|e| panic!("prettier: {e}\n{ts}"));
 }
 
 /// The forms work in `setup!` and `teardown!` as in a flow.

@@ -196,13 +196,27 @@ impl Function<'_, '_> {
                 .or_default()
                 .push(path.clone());
         }
-        let mut declared = std::collections::BTreeSet::new();
-        for (var, path, per_vu, ty) in defs {
+        // A computed value takes the type of what it computes; a value set in
+        // several branches, a type that holds what each branch sets.
+        let defs: Vec<_> = defs
+            .into_iter()
+            .map(|(var, path, per_vu, ty)| {
+                let ty = ty.unwrap_or_else(|value| self.value_type(&value));
+                (var, path, per_vu, ty)
+            })
+            .collect();
+        for (var, _, _, ty) in &defs {
             let key = (var.owner.clone(), var.id);
-            // A computed value takes the type of what it computes.
-            let ty = ty.unwrap_or_else(|value| self.value_type(&value));
-            // The first definition decides; later ones (other branches) agree.
-            self.var_types.entry(key.clone()).or_insert(ty.clone());
+            let joined = match self.var_types.get(&key) {
+                Some(first) => join(first, ty),
+                None => ty.clone(),
+            };
+            self.var_types.insert(key, joined);
+        }
+        let mut declared = std::collections::BTreeSet::new();
+        for (var, path, per_vu, _) in defs {
+            let key = (var.owner.clone(), var.id);
+            let ty = self.var_types[&key].clone();
             if !declared.insert(key.clone()) {
                 continue;
             }
@@ -327,5 +341,31 @@ fn walk_request(r: &Request, path: &[usize], per_vu: bool, f: &mut impl FnMut(Ev
             Source::ChecksPassed => Ty::Bool,
         };
         f(Event::Def(&e.var, path, per_vu, DefTy::Known(ty)));
+    }
+}
+
+/// A type that holds values of both types: what a variable set in two branches
+/// is declared as. Text or nothing is `string | undefined`; JSON and a scalar is
+/// JSON (`JSONValue` holds strings, numbers and booleans); two scalars, their
+/// union; otherwise the first (rows of one data set in every branch).
+fn join(a: &Ty, b: &Ty) -> Ty {
+    let scalar = |ty: &Ty| match ty {
+        Ty::Str => Some("string"),
+        Ty::Num => Some("number"),
+        Ty::Bool => Some("boolean"),
+        _ => None,
+    };
+    match (a, b) {
+        _ if a == b => a.clone(),
+        (Ty::Str | Ty::MaybeStr, Ty::Str | Ty::MaybeStr) => Ty::MaybeStr,
+        (Ty::Json, other) | (other, Ty::Json)
+            if scalar(other).is_some() || *other == Ty::MaybeStr =>
+        {
+            Ty::Json
+        }
+        _ => match (scalar(a), scalar(b)) {
+            (Some(a), Some(b)) => Ty::Other(format!("{a} | {b}")),
+            _ => a.clone(),
+        },
     }
 }

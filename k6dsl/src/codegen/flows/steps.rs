@@ -107,14 +107,21 @@ impl Function<'_, '_> {
                     out.push(if_doc(Doc::text(format!("!{flag}")), inner));
                     return;
                 } else {
-                    kept.iter()
-                        .map(|v| format!("{} === undefined", self.names.var(v)))
-                        .collect::<Vec<_>>()
-                        .join(" || ")
+                    // `a === undefined ||` then a line break when it does not fit,
+                    // as prettier breaks a chain.
+                    let mut chain = Vec::new();
+                    for (i, v) in kept.iter().enumerate() {
+                        if i > 0 {
+                            chain.push(Doc::text(" ||"));
+                            chain.push(Doc::Line);
+                        }
+                        chain.push(Doc::text(format!("{} === undefined", self.names.var(v))));
+                    }
+                    Doc::Concat(chain)
                 };
                 let mut inner = Vec::new();
                 self.block(body, &mut inner);
-                out.push(if_doc(Doc::text(condition), inner));
+                out.push(if_doc(condition, inner));
             }
             Step::If {
                 condition,
