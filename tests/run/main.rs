@@ -7,3 +7,4 @@
 mod checkout;
 mod runner;
 mod shop_logic;
+mod split;

@@ -59,9 +59,12 @@
 //! - **Every artifact in one directory**: `script.js`, data files, `stdout.log`,
 //!   `stderr.log`, `summary.json`, and `out.json`/`out.csv` when asked for.
 
+mod cluster;
 mod error;
 mod find_k6;
 mod process;
+mod progress;
+mod rest;
 mod result;
 mod runner;
 mod summary;
@@ -70,11 +73,14 @@ mod verdict;
 #[cfg(test)]
 mod tests;
 
+pub use cluster::InstanceRun;
 use error::io;
 pub use error::RunError;
 pub use find_k6::find_k6;
+pub use progress::{Control, InstanceProgress, InstanceState, Progress};
+pub use rest::{Rest, RestError, Stage, Status};
 pub use result::RunResult;
-pub use runner::{Cancel, Runner};
+pub use runner::{Cancel, Runner, SplitRun};
 pub use summary::{is_check_named, CheckResult, MetricValues, Outcome, ThresholdResult};
 pub use verdict::{StopReason, Verdict};
 

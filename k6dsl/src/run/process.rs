@@ -70,12 +70,38 @@ pub(super) struct Finished {
 /// Starts `command` (stdin, stdout and stderr are set here) and waits for it within
 /// `limits`; returns once k6 has exited and its group is gone, whatever else holds
 /// its output.
+/// `tick` is called at every look; a stop reason it returns stops k6 as a
+/// timeout does.
 pub(super) fn run(
-    mut command: Command,
+    command: Command,
     what: &str,
     logs: Logs,
     limits: &Limits<'_>,
+    tick: &mut dyn FnMut() -> Option<StopReason>,
 ) -> Result<Finished, RunError> {
+    let mut spawned = spawn(command, what, logs)?;
+    let waited = wait(&mut spawned.child, spawned.started, limits, tick);
+    let finished = spawned.finish(None);
+    let (stopped, sent_kill) = waited?;
+    let finished = finished?;
+    let killed = sent_kill && finished.status.code().is_none();
+    Ok(Finished {
+        stopped: stopped.map(|why| (why, killed)),
+        ..finished
+    })
+}
+
+/// A k6 process started in a group of its own, its output being copied.
+pub(super) struct Spawned {
+    child: Child,
+    started: Instant,
+    stdout: Copier,
+    stderr: Copier,
+}
+
+/// Starts `command` (stdin, stdout and stderr are set here) in a process group of
+/// its own, copying its output to `logs`.
+pub(super) fn spawn(mut command: Command, what: &str, logs: Logs) -> Result<Spawned, RunError> {
     use std::process::Stdio;
     command
         .stdin(Stdio::null())
@@ -94,33 +120,68 @@ pub(super) fn run(
         logs.stderr,
         if logs.echo { Echo::Stderr } else { Echo::Off },
     );
-    let waited = wait(&mut child, started, limits);
-    let elapsed = started.elapsed();
-    // k6 has exited (or waiting failed): whatever is left of its group goes now,
-    // before k6 is reaped and its pid can be reused.
-    let _ = sys::signal_group(&mut child, Signal::Kill);
-    let status = child.wait().map_err(io("waiting for k6"));
-    let deadline = Instant::now() + OUTPUT_DRAIN;
-    let stdout = stdout.finish(deadline);
-    let stderr = stderr.finish(deadline);
-    let (stopped, sent_kill) = waited?;
-    let status = status?;
-    Ok(Finished {
-        status,
-        // A k6 that ended on its own just as SIGKILL went out was not killed.
-        stopped: stopped.map(|why| (why, sent_kill && status.code().is_none())),
-        elapsed,
+    Ok(Spawned {
+        child,
+        started,
         stdout,
         stderr,
     })
 }
 
-/// Polls until k6 has exited (without reaping it), stopping it on timeout or
-/// cancellation. Returns why it was stopped and whether SIGKILL was sent.
+impl Spawned {
+    /// Whether k6 has exited (it is not reaped: its group can still be signalled).
+    pub(super) fn has_exited(&mut self) -> bool {
+        // An error other than EINTR means there is no such child to wait for.
+        loop {
+            match sys::has_exited(&mut self.child) {
+                Ok(exited) => return exited,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return true,
+            }
+        }
+    }
+
+    /// SIGINT to k6's group: k6 ends the test and writes its summary.
+    pub(super) fn interrupt(&mut self) {
+        let _ = sys::signal_group(&mut self.child, Signal::Interrupt);
+    }
+
+    /// SIGKILL to k6's group.
+    pub(super) fn kill(&mut self) {
+        let _ = sys::signal_group(&mut self.child, Signal::Kill);
+    }
+
+    /// Kills what is left of k6's group, reaps k6, and collects its output;
+    /// `stopped` is why the caller stopped it, if it did.
+    pub(super) fn finish(
+        mut self,
+        stopped: Option<(StopReason, bool)>,
+    ) -> Result<Finished, RunError> {
+        let elapsed = self.started.elapsed();
+        // Whatever k6 left behind goes now: it would hold the pipes open.
+        self.kill();
+        let status = self.child.wait().map_err(io("waiting for k6"));
+        let deadline = Instant::now() + OUTPUT_DRAIN;
+        let stdout = self.stdout.finish(deadline);
+        let stderr = self.stderr.finish(deadline);
+        Ok(Finished {
+            status: status?,
+            stopped,
+            elapsed,
+            stdout,
+            stderr,
+        })
+    }
+}
+
+/// Waits until k6 exits, stopping it when `limits` say so: SIGINT to its group,
+/// then SIGKILL after the grace period. Returns why it was stopped, if it was, and
+/// whether SIGKILL went out.
 fn wait(
     child: &mut Child,
     started: Instant,
     limits: &Limits<'_>,
+    tick: &mut dyn FnMut() -> Option<StopReason>,
 ) -> Result<(Option<StopReason>, bool), RunError> {
     let mut stopped: Option<(StopReason, Instant)> = None;
     let mut sent_kill = false;
@@ -143,7 +204,7 @@ fn wait(
                 } else if limits.timeout.is_some_and(|t| started.elapsed() >= t) {
                     Some(StopReason::TimedOut)
                 } else {
-                    None
+                    tick()
                 };
                 if let Some(why) = why {
                     // Like Ctrl-C in a terminal: k6 ends the test and writes its

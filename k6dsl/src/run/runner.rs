@@ -4,14 +4,20 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use super::cluster::{InstanceRun, Job};
+use super::progress::{Control, InstanceState, Progress, Tally};
+use super::rest::Rest;
 use super::summary::{parse_checks, parse_metrics, parse_thresholds};
 use super::verdict::verdict_of;
 use super::{find_k6, io, process, RunError, RunResult, StopReason, ThresholdResult, Verdict};
 use crate::model::options::TrendStat;
+use crate::model::split::Split;
 use crate::model::{self, MetricKind, Stat};
+use crate::validate::problem::ValidationError;
+use crate::validate::{check_split, SetupRuns};
 use crate::{File, Language, Layout, Script, Target};
 use k6dsl_facts::metric::DEFAULT_SUMMARY_TREND_STATS;
 
@@ -69,17 +75,37 @@ impl Cancel {
 #[derive(Clone)]
 #[must_use]
 pub struct Runner {
-    k6: Option<PathBuf>,
-    env: Vec<(String, String)>,
-    inherit_env: bool,
-    outs: Vec<String>,
-    out_json: bool,
-    out_csv: bool,
-    dir: Option<PathBuf>,
-    timeout: Option<Duration>,
-    grace: Duration,
-    echo: bool,
-    cancel: Option<Cancel>,
+    pub(super) k6: Option<PathBuf>,
+    pub(super) env: Vec<(String, String)>,
+    pub(super) inherit_env: bool,
+    pub(super) outs: Vec<String>,
+    pub(super) out_json: bool,
+    pub(super) out_csv: bool,
+    pub(super) dir: Option<PathBuf>,
+    pub(super) timeout: Option<Duration>,
+    pub(super) grace: Duration,
+    pub(super) echo: bool,
+    pub(super) cancel: Option<Cancel>,
+    pub(super) live_view: bool,
+    pub(super) on_progress: Option<ProgressCallback>,
+}
+
+/// [`Runner::on_progress`]'s callback, shared by the runner's clones.
+pub(super) type ProgressCallback = Arc<Mutex<dyn FnMut(&Progress) -> Control + Send>>;
+
+/// A run split across instances ([`Runner::run_split`]).
+#[derive(Debug, Clone)]
+pub struct SplitRun {
+    /// The run as one: its verdict (an instance's failure, or the thresholds
+    /// judged on every instance's samples together), and what was merged.
+    pub result: RunResult,
+    /// Each instance, in order.
+    pub instances: Vec<InstanceRun>,
+    /// What runs differently split than on one machine
+    /// ([`check_split`](crate::validate::check_split)'s warnings).
+    pub warnings: Vec<ValidationError>,
+    /// Why the run stopped early or an instance failed, when it did.
+    pub notes: Vec<String>,
 }
 
 impl fmt::Debug for Runner {
@@ -97,6 +123,8 @@ impl fmt::Debug for Runner {
             .field("timeout", &self.timeout)
             .field("grace", &self.grace)
             .field("echo", &self.echo)
+            .field("live_view", &self.live_view)
+            .field("on_progress", &self.on_progress.is_some())
             .finish()
     }
 }
@@ -128,6 +156,8 @@ impl Runner {
             grace: Duration::from_secs(10),
             echo: true,
             cancel: None,
+            live_view: false,
+            on_progress: None,
         }
     }
 
@@ -268,6 +298,41 @@ impl Runner {
         self
     }
 
+    /// Prints a line of what the run is doing to stderr about once a second
+    /// (elapsed time, VUs, requests per second, failure rate, checks, each
+    /// instance's state), read from k6's REST API (default off; a split run's
+    /// instances do not echo their own output).
+    ///
+    /// ```
+    /// let runner = k6dsl::run::Runner::new().live_view(true);
+    /// # drop(runner);
+    /// ```
+    pub fn live_view(mut self, on: bool) -> Self {
+        self.live_view = on;
+        self
+    }
+
+    /// Calls `callback` with the run's [`Progress`] about once a second while k6
+    /// runs; when it returns [`Control::Stop`] the run ends there (k6 ends the
+    /// test and writes its summary) with [`Verdict::StoppedEarly`]. For a test
+    /// that should not go on once it is clear it fails, such as an arrival-rate
+    /// test that drops iterations.
+    ///
+    /// ```
+    /// use k6dsl::run::{Control, Runner};
+    /// let runner = Runner::new().on_progress(|progress| {
+    ///     if progress.dropped_iterations > 0 { Control::Stop } else { Control::Continue }
+    /// });
+    /// # drop(runner);
+    /// ```
+    pub fn on_progress(
+        mut self,
+        callback: impl FnMut(&Progress) -> Control + Send + 'static,
+    ) -> Self {
+        self.on_progress = Some(Arc::new(Mutex::new(callback)));
+        self
+    }
+
     /// Generates `script` (validating it), writes it as `script.js` with the files
     /// it opens ([`Script::data_files`]: data rows, copies of data files and PEM
     /// files) into the run directory and runs k6 on it. Each threshold of the result
@@ -355,35 +420,14 @@ impl Runner {
         declared: &[model::Threshold],
         trend_stats: Option<&[TrendStat]>,
     ) -> Result<RunResult, RunError> {
-        let k6 = find_k6(self.k6.as_deref())?;
-        let dir = match &self.dir {
-            Some(dir) => dir.clone(),
-            None => fresh_dir()?,
-        };
-        std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
-        let dir = dir
-            .canonicalize()
-            .map_err(io(format!("resolving {}", dir.display())))?;
-        let script_path = dir.join(file_name);
-        write_file(&script_path, source)?;
-        for file in files {
-            write_file(&dir.join(&file.path), &file.contents)?;
-        }
+        let (k6, dir, script_path) = self.prepare(file_name, source, files)?;
         let summary_path = dir.join("summary.json");
         let _ = std::fs::remove_file(&summary_path);
         let out_json = self.out_json.then(|| dir.join("out.json"));
         let out_csv = self.out_csv.then(|| dir.join("out.csv"));
 
-        let mut command = Command::new(&k6);
-        if !self.inherit_env {
-            command
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("HOME", &dir);
-        }
+        let mut command = self.k6_command(&k6, &dir);
         command
-            .env("K6_NO_USAGE_REPORT", "true")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .arg("run")
             .arg("--no-color")
             .arg(format!("--summary-export={}", summary_path.display()))
@@ -400,8 +444,23 @@ impl Runner {
         for out in &self.outs {
             command.arg(format!("--out={out}"));
         }
-        command.arg(&script_path).current_dir(&dir);
+        // The live view reads k6's REST API, on a port of this run's own.
+        let rest = if self.live_view || self.on_progress.is_some() {
+            let port = super::cluster::free_port()?;
+            command.arg(format!("--address=127.0.0.1:{port}"));
+            Some(Rest::on_port(port))
+        } else {
+            None
+        };
+        command.arg(&script_path);
 
+        let started = Instant::now();
+        let mut view = SingleView {
+            rest,
+            tally: Tally::new(),
+            last: started,
+            started,
+        };
         let finished = process::run(
             command,
             &k6.display().to_string(),
@@ -415,6 +474,7 @@ impl Runner {
                 grace: self.grace,
                 cancel: self.cancel.as_ref(),
             },
+            &mut || view.tick(self),
         )?;
         let process::Finished {
             status,
@@ -432,6 +492,7 @@ impl Runner {
             Some((why, true)) => Verdict::Killed(why),
             Some((StopReason::TimedOut, false)) => Verdict::TimedOut,
             Some((StopReason::Cancelled, false)) => Verdict::Interrupted,
+            Some((StopReason::OnProgress, false)) => Verdict::StoppedEarly,
             None => verdict_of(exit_code, &stderr),
         };
         let metrics = summary.as_ref().map(parse_metrics).unwrap_or_default();
@@ -464,6 +525,38 @@ impl Runner {
     }
 }
 
+/// The live view of a run on one machine.
+struct SingleView {
+    rest: Option<Rest>,
+    tally: Tally,
+    last: Instant,
+    started: Instant,
+}
+
+impl SingleView {
+    /// About once a second: the view, shown and handed to the callback.
+    fn tick(&mut self, runner: &Runner) -> Option<StopReason> {
+        let rest = self.rest.as_ref()?;
+        if self.last.elapsed() < Duration::from_secs(1) {
+            return None;
+        }
+        self.last = Instant::now();
+        // Not answering yet (initialising) or any more (ending): no view now.
+        let status = rest.status().ok()?;
+        let metrics = rest.metrics().ok()?;
+        let state = InstanceState::of(&status);
+        let view = self
+            .tally
+            .view(self.started.elapsed(), &[(state, Some((status, metrics)))]);
+        if runner.live_view {
+            eprintln!("{view}");
+        }
+        let callback = runner.on_progress.as_ref()?;
+        let mut callback = callback.lock().unwrap_or_else(|p| p.into_inner());
+        (callback(&view) == Control::Stop).then_some(StopReason::OnProgress)
+    }
+}
+
 /// A new directory for one run under the system's temporary directory,
 /// `k6dsl-run-XXXXXX`: a name no other run (of this process or another) has, made
 /// by tempfile, and kept after the run, since its artifacts are the run's record.
@@ -476,6 +569,102 @@ fn fresh_dir() -> Result<PathBuf, RunError> {
             "creating a run directory in {}",
             std::env::temp_dir().display()
         )))
+}
+
+impl Runner {
+    /// The k6 binary, and the run directory with the script (its path) and the
+    /// files it opens written into it.
+    fn prepare(
+        &self,
+        file_name: &str,
+        source: &str,
+        files: &[File],
+    ) -> Result<(PathBuf, PathBuf, PathBuf), RunError> {
+        let k6 = find_k6(self.k6.as_deref())?;
+        let dir = match &self.dir {
+            Some(dir) => dir.clone(),
+            None => fresh_dir()?,
+        };
+        std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
+        let dir = dir
+            .canonicalize()
+            .map_err(io(format!("resolving {}", dir.display())))?;
+        let script_path = dir.join(file_name);
+        write_file(&script_path, source)?;
+        for file in files {
+            write_file(&dir.join(&file.path), &file.contents)?;
+        }
+        Ok((k6, dir, script_path))
+    }
+
+    /// Runs `script` split across `split.instances()` k6 processes on this
+    /// machine, each exactly as a k6-operator runner runs it, with setup and
+    /// teardown once for the whole test (see [`crate::run`]'s "Split runs").
+    /// The split is checked first ([`check_split`]): its errors stop the run
+    /// before k6 starts, its warnings are printed (when echoing) and returned.
+    ///
+    /// ```no_run
+    /// use k6dsl::model::split::Split;
+    /// use k6dsl::prelude::*;
+    /// let script = Script::new().shortcut(Shortcut::iterations(nz!(6), nz!(60)));
+    /// let run = k6dsl::run::Runner::new().live_view(true).run_split(&script, &Split::equal(3))?;
+    /// assert_eq!(run.instances.len(), 3);
+    /// run.result.assert_passed();
+    /// # Ok::<(), k6dsl::run::RunError>(())
+    /// ```
+    pub fn run_split<L>(&self, script: &Script<L>, split: &Split) -> Result<SplitRun, RunError> {
+        let model = script.to_ir();
+        let check = check_split(model, split, SetupRuns::Once);
+        if let Some(errors) = crate::Errors::from_vec(check.errors) {
+            return Err(RunError::Invalid(errors));
+        }
+        let (entry, files) = script.generate(Target::JAVASCRIPT)?.split_entry();
+        let source = entry.text().expect("k6dsl writes its scripts as text");
+        let (k6, dir, script_path) = self.prepare("script.js", source, &files)?;
+        if self.echo {
+            for warning in &check.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        let declared = &model.options.thresholds;
+        let trend_stats = summary_trend_stats(
+            model.options.general.summary_trend_stats.as_deref(),
+            declared,
+        );
+        let job = Job {
+            k6: &k6,
+            dir: &dir,
+            script: &script_path,
+            trend_stats: format!("--summary-trend-stats={trend_stats}"),
+            has_setup: model.lifecycle.setup.is_some(),
+            has_teardown: model.lifecycle.teardown.is_some(),
+        };
+        let cluster = self.run_cluster(&job, split)?;
+        let result = super::cluster::merged_result(&cluster, declared, &dir, &script_path);
+        Ok(SplitRun {
+            result,
+            instances: cluster.instances,
+            warnings: check.warnings,
+            notes: cluster.notes,
+        })
+    }
+
+    /// `k6` started from `dir`, in a clean environment unless asked otherwise,
+    /// with the runner's variables (secrets never on its command line).
+    pub(super) fn k6_command(&self, k6: &Path, dir: &Path) -> Command {
+        let mut command = Command::new(k6);
+        if !self.inherit_env {
+            command
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", dir);
+        }
+        command
+            .env("K6_NO_USAGE_REPORT", "true")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(dir);
+        command
+    }
 }
 
 pub(super) fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), RunError> {

@@ -16,6 +16,9 @@ pub enum StopReason {
     TimedOut,
     /// [`Cancel::cancel`](super::Cancel::cancel) was called.
     Cancelled,
+    /// [`Runner::on_progress`](super::Runner::on_progress)'s callback said
+    /// [`Control::Stop`](super::Control::Stop).
+    OnProgress,
 }
 
 impl fmt::Display for StopReason {
@@ -23,6 +26,7 @@ impl fmt::Display for StopReason {
         f.write_str(match self {
             StopReason::TimedOut => "timed out",
             StopReason::Cancelled => "cancelled",
+            StopReason::OnProgress => "stopped by on_progress",
         })
     }
 }
@@ -59,6 +63,15 @@ pub enum Verdict {
     Killed(StopReason),
     /// Any other exit: the code (`None` when k6 died of a signal).
     Crashed(Option<i32>),
+    /// [`Runner::on_progress`](super::Runner::on_progress)'s callback stopped the
+    /// run (k6 ended the test and wrote its summary).
+    StoppedEarly,
+    /// A split run: this instance (from 1) exited before the test was over; the
+    /// others were stopped and what every instance wrote is kept.
+    InstanceFailed(u32),
+    /// A split run: this instance (from 1) did not start (its k6 exited, or its
+    /// REST API never answered); the others were stopped.
+    InstanceDidNotStart(u32),
 }
 
 impl fmt::Display for Verdict {
@@ -80,6 +93,17 @@ impl fmt::Display for Verdict {
             ),
             Verdict::Crashed(Some(_)) => f.write_str("k6 failed"),
             Verdict::Crashed(None) => f.write_str("k6 was killed by a signal"),
+            Verdict::StoppedEarly => f.write_str("stopped early by on_progress"),
+            Verdict::InstanceFailed(i) => write!(
+                f,
+                "instance {i} exited before the test was over; the other instances were \
+                 stopped and everything they wrote is kept (instance-{i}/stderr.log says why)"
+            ),
+            Verdict::InstanceDidNotStart(i) => write!(
+                f,
+                "instance {i} did not start; the other instances were stopped \
+                 (instance-{i}/stderr.log says why)"
+            ),
         }
     }
 }
