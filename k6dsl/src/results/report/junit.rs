@@ -9,7 +9,9 @@
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::{bound, exit_code, group_label, no_samples_message, observed, Report};
+use super::{
+    bound, exit_code, group_label, instance_outcome, no_samples_message, observed, Report,
+};
 use crate::run::{Outcome, RunResult, Verdict};
 
 impl Report<'_> {
@@ -106,6 +108,21 @@ impl Report<'_> {
                 })
                 .collect(),
         ));
+        if !self.instances.is_empty() {
+            suites.push((
+                "instances",
+                self.instances
+                    .iter()
+                    .map(|i| Case {
+                        classname: "instances".into(),
+                        name: i.label.clone(),
+                        failure: i.ended_badly().then(|| {
+                            format!("instance {} ended: {}", i.label, instance_outcome(i))
+                        }),
+                    })
+                    .collect(),
+            ));
+        }
         let mut junit = quick_junit::Report::new(xml_text(&self.title));
         junit.set_time(r.elapsed);
         junit.add_test_suites(suites.into_iter().map(|(name, cases)| {
