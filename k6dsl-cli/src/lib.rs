@@ -7,6 +7,7 @@
 //! k6dsl check PLAN                  read and validate PLAN; write nothing
 //! k6dsl example [--yaml]            print an example plan (the checkout test)
 //! k6dsl schema [--json]            print the plan format's reference (or JSON Schema)
+//! k6dsl merge FILES... --out DIR    merge k6 instances' --out json files into one result
 //! ```
 //!
 //! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
@@ -56,7 +57,9 @@ const AFTER_HELP: &str = "\
 A plan with problems is reported on stderr as FILE:LINE:COLUMN: FIELD.PATH: message,
 every problem at once, and nothing is written.
 
-Exit status: 0 success, 1 a bad plan or a refused write, 2 a usage error.";
+Exit status: 0 success, 1 a bad plan, an unreadable file or a refused write, 2 a usage
+error. `k6dsl merge` exits as `k6 run` would for the merged verdict: 0 passed, 99
+thresholds failed, or the code of an instance that crashed (given with --exit-codes).";
 
 /// The `k6dsl` command line.
 ///
@@ -166,6 +169,23 @@ plans and name it in a plan's \"$schema\" key (JSON) or in a
         #[arg(long, overrides_with = "json")]
         json: bool,
     },
+    /// Merge k6 instances' --out json files into one result, reports and exit code
+    #[command(
+        long_about = "\
+Merge the --out json files of a test split across k6 instances (k6-operator runners,
+or `k6 run --execution-segment ...` on several machines) into one result: counters,
+rates and checks summed, Trend percentiles exact (every sample is kept up to
+--sample-limit, then a sketch within 0.5%), every threshold judged on the merged data
+with k6's rules. Writes DIR/report.html (with a section per instance), DIR/junit.xml
+and DIR/summary.md, prints the verdict, and exits as `k6 run` would: 0 passed, 99
+thresholds failed.
+
+Files may be gzip-compressed (--out json=out.json.gz). k6 writes the thresholds of
+whole metrics into the files, but not those of sub-metrics (`http_req_duration{name:x}`):
+give the test's plan with --plan to judge every declared threshold.",
+        after_help = AFTER_HELP
+    )]
+    Merge(Merge),
     /// Print the version (as --version does)
     #[command(hide = true)]
     Version,
@@ -194,6 +214,32 @@ scripts/scenarios/, data/, results/.gitkeep and a README.md.
 Run it with `cd DIR && k6 run scripts/main.js`."
     )]
     pub tree: bool,
+}
+
+/// `k6dsl merge`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct Merge {
+    /// The instances' k6 --out json files (NDJSON, or gzip), one per instance
+    #[arg(value_name = "FILES", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The directory to write report.html, junit.xml and summary.md into (created when missing)
+    #[arg(short, long, visible_alias = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The test's plan (JSON or YAML): its thresholds are judged in its order, sub-metrics included
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<PathBuf>,
+    /// The test's duration (`90s`, `5m30s`), which a Counter's rate divides by; default: from the first sample to the last
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Each instance's k6 exit code, in the order of FILES (`0,0,107`), so that a crash decides the verdict
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub exit_codes: Vec<i32>,
+    /// The most Trend samples kept before percentiles come from the sketch
+    #[arg(long, value_name = "N", default_value_t = k6dsl::results::merge::DEFAULT_SAMPLE_LIMIT)]
+    pub sample_limit: u64,
+    /// The reports' title
+    #[arg(long, value_name = "TITLE", default_value = "k6 merged run")]
+    pub title: String,
 }
 
 impl Gen {
@@ -227,8 +273,18 @@ pub fn run(args: &[OsString], out: &mut impl Write, err: &mut impl Write) -> i32
 }
 
 /// Carries out a parsed command line, writing to `out` and `err`, and returns the
-/// exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`].
+/// exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`], or for `merge` the exit code
+/// `k6 run` gives for the merged verdict (0, 99, ...).
 pub fn execute(cli: Cli, out: &mut impl Write, err: &mut impl Write) -> i32 {
+    if let Command::Merge(merge) = cli.command {
+        return match merge_files(&merge, out, err) {
+            Ok(code) => code,
+            Err(failure) => {
+                let _ = writeln!(err, "{failure}");
+                failure.status()
+            }
+        };
+    }
     match execute_command(cli.command, out) {
         Ok(()) => SUCCESS,
         Err(failure) => {
@@ -322,7 +378,80 @@ fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure
             let report = write_project(&gen.output, files, gen.force)?;
             print(out, &format!("{report}\n"))
         }
+        Command::Merge(_) => unreachable!("execute runs merge itself"),
     }
+}
+
+/// `k6dsl merge`: merges the files, writes the reports, prints the verdict and the
+/// thresholds that did not hold, warnings on `err`; the exit code of the verdict.
+fn merge_files(args: &Merge, out: &mut impl Write, err: &mut impl Write) -> Result<i32, Failure> {
+    use k6dsl::results::merge::{merge, MergeInput, MergeOptions};
+    if !args.exit_codes.is_empty() && args.exit_codes.len() != args.files.len() {
+        return Err(Failure::Usage(format!(
+            "--exit-codes has {} codes for {} files: give one per file, in the same order",
+            args.exit_codes.len(),
+            args.files.len()
+        )));
+    }
+    let mut options = MergeOptions::default()
+        .sample_limit(args.sample_limit)
+        .dir(&args.out);
+    if let Some(plan) = &args.plan {
+        let (_, plan) = read_plan(plan)?;
+        options = options.declared(&plan.script.options.thresholds);
+    }
+    if let Some(text) = &args.duration {
+        let duration = k6dsl::model::time::parse_duration(text).map_err(|e| {
+            Failure::Usage(format!(
+                "--duration {text:?}: {e} (write it as k6 does: 90s, 5m30s)"
+            ))
+        })?;
+        options = options.duration(duration);
+    }
+    let inputs: Vec<MergeInput> = args
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, path)| MergeInput::new(path).exit_code(args.exit_codes.get(i).copied()))
+        .collect();
+    let merged = merge(&inputs, &options).map_err(|e| Failure::Other(e.to_string()))?;
+    for warning in &merged.warnings {
+        let _ = writeln!(err, "k6dsl: warning: {warning}");
+    }
+    let files = merged
+        .report()
+        .title(args.title.clone())
+        .write_to(&args.out)
+        .map_err(|e| {
+            Failure::Other(format!(
+                "cannot write the reports into {}: {e}",
+                args.out.display()
+            ))
+        })?;
+    let mut text = format!(
+        "merged {} file{} ({} samples)\n{}",
+        merged.instances.len(),
+        if merged.instances.len() == 1 { "" } else { "s" },
+        merged.instances.iter().map(|i| i.points).sum::<u64>(),
+        merged.result.report()
+    );
+    for note in merged
+        .notes()
+        .iter()
+        .filter(|n| !merged.warnings.contains(n))
+    {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    text.push_str(&format!(
+        "reports: {}, {}, {}\n",
+        files.html.display(),
+        files.junit.display(),
+        files.markdown.display()
+    ));
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))?;
+    Ok(merged.exit_code())
 }
 
 /// Reads and validates a plan file: its name for messages, and the plan.

@@ -269,7 +269,26 @@ impl MergedRun {
                 )
             })
             .collect();
-        notes.extend(self.approximate.iter().map(|a| format!("approximate: {a}")));
+        // One note per kind of approximation, naming its metrics.
+        let mut kinds: Vec<(&Approximation, Vec<&str>)> = Vec::new();
+        for a in &self.approximate {
+            let same = |(k, _): &&mut (&Approximation, Vec<&str>)| {
+                k.statistics == a.statistics
+                    && k.reason == a.reason
+                    && k.relative_error == a.relative_error
+            };
+            match kinds.iter_mut().find(same) {
+                Some((_, metrics)) => metrics.push(&a.metric),
+                None => kinds.push((a, vec![&a.metric])),
+            }
+        }
+        notes.extend(kinds.into_iter().map(|(a, metrics)| {
+            let grouped = Approximation {
+                metric: metrics.join(", "),
+                ..a.clone()
+            };
+            format!("approximate: {grouped}")
+        }));
         notes.extend(self.warnings.iter().cloned());
         notes
     }
