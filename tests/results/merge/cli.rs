@@ -150,7 +150,7 @@ fn bad_files_and_arguments_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let not_k6 = dir.path().join("notes.txt");
     std::fs::write(&not_k6, "hello\n").unwrap();
-    let output = k6dsl_merge(&[not_k6.clone()], &dir.path().join("out"), &[]);
+    let output = k6dsl_merge(std::slice::from_ref(&not_k6), &dir.path().join("out"), &[]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(

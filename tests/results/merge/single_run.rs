@@ -167,7 +167,7 @@ fn k6_outcome(summary: &serde_json::Value, metric: &str, expression: &str) -> Ou
         .or_else(|| Some(m["passes"].as_f64()? + m["fails"].as_f64()?));
     match (failed, samples) {
         (true, _) => Outcome::Failed,
-        (false, Some(n)) if n == 0.0 => Outcome::NoSamples,
+        (false, Some(0.0)) => Outcome::NoSamples,
         (false, _) => Outcome::Passed,
     }
 }
