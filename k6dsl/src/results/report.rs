@@ -15,6 +15,10 @@
 //! - [`Report::markdown`]: the verdict, the thresholds table and failing checks, for
 //!   a CI job summary or a pull-request comment.
 //!
+//! A merged run of several k6 instances ([`crate::results::merge::MergedRun::report`])
+//! adds a per-instance section to each ([`Report::instances`]) and its notes
+//! ([`Report::notes`]: instances that crashed, approximate statistics, warnings).
+//!
 //! Every text that comes from the test (metric, check, group and endpoint names)
 //! is escaped for the format it goes into: by construction in HTML (maud's `html!`)
 //! and JUnit (quick-junit's writer), by `md_text` and `code_span` in Markdown.

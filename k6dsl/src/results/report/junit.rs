@@ -18,7 +18,8 @@ impl Report<'_> {
     /// JUnit XML: suites `run` (one case: the verdict), `thresholds` (one case per
     /// threshold), `checks` (one case per check, classname `checks.GROUP`) and
     /// `groups` (one case per group, failing when a check in it or in a group inside
-    /// it fails). Failed or unreported thresholds, thresholds whose metric received
+    /// it fails), and for a merged run `instances` (one case per instance, failing
+    /// when it crashed: see [`Report::instances`]). Failed or unreported thresholds, thresholds whose metric received
     /// no samples ([`Outcome::NoSamples`]: they judged nothing), checks with fails,
     /// and a verdict other than passed are `<failure>`s with a message.
     ///
