@@ -7,6 +7,7 @@
 //! k6dsl check PLAN                  read and validate PLAN; write nothing
 //! k6dsl example [--yaml]            print an example plan (the checkout test)
 //! k6dsl schema [--json]            print the plan format's reference (or JSON Schema)
+//! k6dsl merge FILES... --out DIR    merge k6 instances' --out json files into one result
 //! ```
 //!
 //! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
@@ -36,6 +37,11 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use k6dsl::output::OutputDir;
 use k6dsl::plan::{Format, Plan, PlanError};
 
+mod merge;
+
+use merge::merge_files;
+pub use merge::Merge;
+
 /// The example plan `k6dsl example` prints: the checkout test of the README
 /// (`cargo run --example checkout`), kept equal to it by `tests/front_ends/plans/`.
 pub const EXAMPLE_PLAN: &str = include_str!("../../tests/plans/checkout.json");
@@ -56,7 +62,9 @@ const AFTER_HELP: &str = "\
 A plan with problems is reported on stderr as FILE:LINE:COLUMN: FIELD.PATH: message,
 every problem at once, and nothing is written.
 
-Exit status: 0 success, 1 a bad plan or a refused write, 2 a usage error.";
+Exit status: 0 success, 1 a bad plan, an unreadable file or a refused write, 2 a usage
+error. `k6dsl merge` exits as `k6 run` would for the merged verdict: 0 passed, 99
+thresholds failed, or the code of an instance that crashed (given with --exit-codes).";
 
 /// The `k6dsl` command line.
 ///
@@ -166,6 +174,23 @@ plans and name it in a plan's \"$schema\" key (JSON) or in a
         #[arg(long, overrides_with = "json")]
         json: bool,
     },
+    /// Merge k6 instances' --out json files into one result, reports and exit code
+    #[command(
+        long_about = "\
+Merge the --out json files of a test split across k6 instances (k6-operator runners,
+or `k6 run --execution-segment ...` on several machines) into one result: counters,
+rates and checks summed, Trend percentiles exact (every sample is kept up to
+--sample-limit, then a sketch within 0.5%), every threshold judged on the merged data
+with k6's rules. Writes DIR/report.html (with a section per instance), DIR/junit.xml
+and DIR/summary.md, prints the verdict, and exits as `k6 run` would: 0 passed, 99
+thresholds failed.
+
+Files may be gzip-compressed (--out json=out.json.gz). k6 writes the thresholds of
+whole metrics into the files, but not those of sub-metrics (`http_req_duration{name:x}`):
+give the test's plan with --plan to judge every declared threshold.",
+        after_help = AFTER_HELP
+    )]
+    Merge(Merge),
     /// Print the version (as --version does)
     #[command(hide = true)]
     Version,
@@ -227,8 +252,18 @@ pub fn run(args: &[OsString], out: &mut impl Write, err: &mut impl Write) -> i32
 }
 
 /// Carries out a parsed command line, writing to `out` and `err`, and returns the
-/// exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`].
+/// exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`], or for `merge` the exit code
+/// `k6 run` gives for the merged verdict (0, 99, ...).
 pub fn execute(cli: Cli, out: &mut impl Write, err: &mut impl Write) -> i32 {
+    if let Command::Merge(merge) = cli.command {
+        return match merge_files(&merge, out, err) {
+            Ok(code) => code,
+            Err(failure) => {
+                let _ = writeln!(err, "{failure}");
+                failure.status()
+            }
+        };
+    }
     match execute_command(cli.command, out) {
         Ok(()) => SUCCESS,
         Err(failure) => {
@@ -322,6 +357,7 @@ fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure
             let report = write_project(&gen.output, files, gen.force)?;
             print(out, &format!("{report}\n"))
         }
+        Command::Merge(_) => unreachable!("execute runs merge itself"),
     }
 }
 

@@ -15,6 +15,10 @@
 //! - [`Report::markdown`]: the verdict, the thresholds table and failing checks, for
 //!   a CI job summary or a pull-request comment.
 //!
+//! A merged run of several k6 instances ([`crate::results::merge::MergedRun::report`])
+//! adds a per-instance section to each ([`Report::instances`]) and its notes
+//! ([`Report::notes`]: instances that crashed, approximate statistics, warnings).
+//!
 //! Every text that comes from the test (metric, check, group and endpoint names)
 //! is escaped for the format it goes into: by construction in HTML (maud's `html!`)
 //! and JUnit (quick-junit's writer), by `md_text` and `code_span` in Markdown.
@@ -54,6 +58,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::results::merge::InstanceSummary;
 use crate::run::{RunResult, ThresholdResult};
 
 mod html;
@@ -77,6 +82,8 @@ pub struct Report<'a> {
     result: &'a RunResult,
     timeline: Option<Timeline>,
     title: String,
+    instances: &'a [InstanceSummary],
+    notes: Vec<String>,
 }
 
 /// Where [`Report::write_to`] wrote the reports.
@@ -133,6 +140,8 @@ impl<'a> Report<'a> {
             result,
             timeline,
             title: "k6 run".into(),
+            instances: &[],
+            notes: Vec::new(),
         }
     }
 
@@ -147,6 +156,40 @@ impl<'a> Report<'a> {
     #[must_use]
     pub fn title(mut self, title: impl Into<String>) -> Report<'a> {
         self.title = title.into();
+        self
+    }
+
+    /// Adds the per-instance section of a distributed run (a [`MergedRun`]'s
+    /// instances): HTML and Markdown get a table (instance, how it ended, requests,
+    /// iterations, failed requests, checks, p95), JUnit a suite `instances` with one
+    /// case per instance, failing when the instance crashed.
+    ///
+    /// [`MergedRun`]: crate::results::merge::MergedRun
+    ///
+    /// ```no_run
+    /// # let merged: k6dsl::results::merge::MergedRun = unimplemented!();
+    /// let report = k6dsl::results::report::Report::with_timeline(&merged.result, None)
+    ///     .instances(&merged.instances);
+    /// assert!(report.html().contains("Instances"));
+    /// ```
+    #[must_use]
+    pub fn instances(mut self, instances: &'a [InstanceSummary]) -> Report<'a> {
+        self.instances = instances;
+        self
+    }
+
+    /// Adds notes shown under the verdict in HTML and Markdown (a merge's
+    /// approximations and warnings).
+    ///
+    /// ```no_run
+    /// # let result: k6dsl::run::RunResult = unimplemented!();
+    /// let report = k6dsl::results::report::Report::with_timeline(&result, None)
+    ///     .notes(vec!["instance-2 ended: k6 failed (exit code 109)".into()]);
+    /// assert!(report.markdown().contains("instance-2 ended"));
+    /// ```
+    #[must_use]
+    pub fn notes(mut self, notes: Vec<String>) -> Report<'a> {
+        self.notes = notes;
         self
     }
 
@@ -218,6 +261,30 @@ fn bound(t: &ThresholdResult) -> String {
         || "-".into(),
         |d| format!("{} {}", d.op.symbol(), crate::model::plain_number(d.bound)),
     )
+}
+
+/// How an instance ended, for the per-instance tables.
+fn instance_outcome(instance: &InstanceSummary) -> String {
+    let code = instance
+        .exit_code
+        .map_or_else(String::new, |c| format!(" (exit code {c})"));
+    match instance.verdict {
+        Some(verdict) => format!("{verdict}{code}"),
+        None => "unknown (no exit code given)".into(),
+    }
+}
+
+/// An instance's failed requests as `failed/total (rate)`.
+fn instance_failed(instance: &InstanceSummary) -> String {
+    match instance.failed_rate() {
+        Some(rate) => format!(
+            "{}/{} ({:.2}%)",
+            instance.failed_requests,
+            instance.failed_samples,
+            rate * 100.0
+        ),
+        None => "-".into(),
+    }
 }
 
 fn format_number(value: f64) -> String {

@@ -40,7 +40,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead};
 use std::time::Duration;
 
-pub use event::{Event, MetricDecl, MetricKind, Point, Tags, Warning};
+pub use event::{Event, MetricDecl, MetricKind, Point, Submetric, Tags, Warning};
 pub use histogram::Histogram;
 pub use reader::{Reader, DEFAULT_MAX_LINE};
 
@@ -310,7 +310,7 @@ pub struct Series {
 /// rather than taken from rustc-hash, whose 2.x hashes differently: [`Aggregate::merge`]
 /// adds the other side's new series in this hash's order, which would change.
 #[derive(Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -213,6 +213,22 @@ fn hostile_text_reaches_k6_and_the_server_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sent.bin");
     std::fs::write(&file, b"\0\xff bytes").unwrap();
+    // Found by this test: a branch name and a checked value wider than the line
+    // (East Asian characters count twice) break as prettier breaks them, after
+    // `=` and after `===`.
+    let wide = Case {
+        path_value: "\"".into(),
+        header: "\"".into(),
+        body: "\"".into(),
+        group: "n\"".into(),
+        check: "n\"".into(),
+        tag: "\"".into(),
+        field: "\u{202e}rtl\"日本語); alert(1); (\u{1}\u{11}\n\r\t".into(),
+        filename: "f\"".into(),
+        content_type: "text/x-!".into(),
+        arm: "n\u{1}\u{11}\n\r\t日本語日本語); alert(1); (".into(),
+    };
+    check_case(&shop, &wide, &file).unwrap();
     proptest::test_runner::TestRunner::new(config)
         .run(&case(), |case| check_case(&shop, &case, &file))
         .unwrap();

@@ -74,40 +74,40 @@ print(json.dumps(out))
 
 /// A JUnit file as an XML parser reads it.
 #[derive(Debug, serde::Deserialize)]
-struct Junit {
+pub(crate) struct Junit {
     /// The `testsuites` name.
     title: String,
     /// Per suite name (`""` for the whole file): `tests` attribute, `failures`
     /// attribute, `testcase` elements, `failure` elements, `failure` elements with a
     /// non-empty message.
-    counts: BTreeMap<String, [u64; 5]>,
-    cases: Vec<JunitCase>,
+    pub(crate) counts: BTreeMap<String, [u64; 5]>,
+    pub(crate) cases: Vec<JunitCase>,
 }
 
 #[derive(Debug, PartialEq, serde::Deserialize)]
-struct JunitCase {
-    suite: String,
-    classname: String,
-    name: String,
-    failure: Option<JunitFailure>,
+pub(crate) struct JunitCase {
+    pub(crate) suite: String,
+    pub(crate) classname: String,
+    pub(crate) name: String,
+    pub(crate) failure: Option<JunitFailure>,
 }
 
 #[derive(Debug, PartialEq, serde::Deserialize)]
-struct JunitFailure {
-    message: String,
+pub(crate) struct JunitFailure {
+    pub(crate) message: String,
     #[serde(rename = "type")]
     kind: String,
     text: String,
 }
 
 impl Junit {
-    fn read(path: &Path) -> Junit {
+    pub(crate) fn read(path: &Path) -> Junit {
         let json = python(JUNIT_READER, &[path])
             .unwrap_or_else(|e| panic!("{} is not well-formed JUnit XML:\n{e}", path.display()));
         serde_json::from_str(&json).expect("the reader prints JSON")
     }
 
-    fn case(&self, suite: &str, name: &str) -> &JunitCase {
+    pub(crate) fn case(&self, suite: &str, name: &str) -> &JunitCase {
         self.cases
             .iter()
             .find(|c| c.suite == suite && c.name == name)
@@ -168,7 +168,7 @@ fn headless_chromium(html: &Path, action: &str, stdout: Stdio) {
 }
 
 /// The page `html` as Chromium parsed it: its DOM, serialised.
-fn chromium_dom(html: &Path) -> String {
+pub(crate) fn chromium_dom(html: &Path) -> String {
     let dom = html.with_extension("dom.html");
     let file = std::fs::File::create(&dom).expect("the DOM file can be created");
     headless_chromium(html, "--dump-dom", Stdio::from(file));

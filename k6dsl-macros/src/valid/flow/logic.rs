@@ -78,17 +78,19 @@ fn gives_value(block: &Steps) -> Option<bool> {
 fn condition(cx: &Ctxt, expr: &Expr) {
     match expr {
         Expr::Binary(binary) => {
-            let (written, method, example) = match binary.op {
-                BinOp::Eq(_) => ("==", ".eq(..)", "res.status().eq(404)"),
-                BinOp::Ne(_) => ("!=", ".ne(..)", "res.status().ne(200)"),
-                BinOp::Lt(_) => ("<", ".lt(..)", "total.lt(100)"),
-                BinOp::Le(_) => ("<=", ".le(..)", "total.le(100)"),
-                BinOp::Gt(_) => (">", ".gt(..)", "total.gt(0)"),
-                BinOp::Ge(_) => (">=", ".ge(..)", "total.ge(0)"),
-                BinOp::And(_) => ("&&", ".and(..)", "found.exists().and(total.gt(0))"),
-                BinOp::Or(_) => ("||", ".or(..)", "a.exists().or(b.exists())"),
+            // Rust's operator, as the user wrote it, and the Condition method for it.
+            let (method, example) = match binary.op {
+                BinOp::Eq(_) => (".eq(..)", "res.status().eq(404)"),
+                BinOp::Ne(_) => (".ne(..)", "res.status().ne(200)"),
+                BinOp::Lt(_) => (".lt(..)", "total.lt(100)"),
+                BinOp::Le(_) => (".le(..)", "total.le(100)"),
+                BinOp::Gt(_) => (".gt(..)", "total.gt(0)"),
+                BinOp::Ge(_) => (".ge(..)", "total.ge(0)"),
+                BinOp::And(_) => (".and(..)", "found.exists().and(total.gt(0))"),
+                BinOp::Or(_) => (".or(..)", "a.exists().or(b.exists())"),
                 _ => return,
             };
+            let written = quote::ToTokens::to_token_stream(&binary.op).to_string();
             // In source order: what the left operand holds comes first.
             condition(cx, &binary.left);
             cx.error(

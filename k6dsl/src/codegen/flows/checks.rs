@@ -20,51 +20,67 @@ impl Function<'_, '_> {
                 ];
             }
         }
+        // A comparison breaks after its operator, a call inside its parentheses,
+        // as prettier breaks them when the body is too long for its line.
+        let binary = |left: String, op: &str, right: String| {
+            Doc::group(vec![
+                Doc::text(left),
+                Doc::text(format!(" {op}")),
+                Doc::Line,
+                Doc::text(right),
+            ])
+        };
+        let includes =
+            |callee: String, arg: String| call(Doc::text(callee), vec![Doc::text(arg)], false);
         let body = match &check.predicate {
-            Predicate::Status(code) => format!("r.status === {code}"),
+            Predicate::Status(code) => binary("r.status".into(), "===", code.to_string()),
             Predicate::StatusIn(codes) => {
                 let list: Vec<String> = codes.iter().map(u16::to_string).collect();
-                format!("[{}].includes(r.status)", list.join(", "))
+                Doc::text(format!("[{}].includes(r.status)", list.join(", ")))
             }
-            Predicate::HeaderPresent(name) => {
-                format!("r.headers{} !== undefined", member(&canonical_header(name)))
-            }
-            Predicate::HeaderContains(name, text) => format!(
-                "(r.headers{} || \"\").includes({})",
-                member(&canonical_header(name)),
-                string_literal(text)
+            Predicate::HeaderPresent(name) => binary(
+                format!("r.headers{}", member(&canonical_header(name))),
+                "!==",
+                "undefined".into(),
+            ),
+            Predicate::HeaderContains(name, text) => includes(
+                format!(
+                    "(r.headers{} || \"\").includes",
+                    member(&canonical_header(name))
+                ),
+                string_literal(text),
             ),
             Predicate::BodyContains(text) => {
-                format!("String(r.body).includes({})", string_literal(text))
+                includes("String(r.body).includes".into(), string_literal(text))
             }
-            Predicate::BodyMatches(pattern) if self.module.ts() => {
-                format!(
-                    "new RegExp({}).test(String(r.body))",
-                    string_literal(pattern)
-                )
-            }
-            Predicate::BodyMatches(pattern) => {
-                format!("new RegExp({}).test(r.body)", string_literal(pattern))
-            }
-            Predicate::JsonExists(path) => {
-                format!("r.json({}) !== undefined", string_literal(path))
-            }
-            Predicate::JsonEquals(path, expected) => {
-                format!(
-                    "r.json({}) === {}",
-                    string_literal(path),
-                    json_scalar(expected)
-                )
-            }
-            Predicate::DurationBelow(limit) => format!(
-                "r.timings.duration < {}",
-                number_literal(limit.as_secs_f64() * 1000.0)
+            Predicate::BodyMatches(pattern) if self.module.ts() => Doc::text(format!(
+                "new RegExp({}).test(String(r.body))",
+                string_literal(pattern)
+            )),
+            Predicate::BodyMatches(pattern) => Doc::text(format!(
+                "new RegExp({}).test(r.body)",
+                string_literal(pattern)
+            )),
+            Predicate::JsonExists(path) => binary(
+                format!("r.json({})", string_literal(path)),
+                "!==",
+                "undefined".into(),
             ),
-            Predicate::RawJs(code) => code.clone(),
+            Predicate::JsonEquals(path, expected) => binary(
+                format!("r.json({})", string_literal(path)),
+                "===",
+                json_scalar(expected),
+            ),
+            Predicate::DurationBelow(limit) => binary(
+                "r.timings.duration".into(),
+                "<",
+                number_literal(limit.as_secs_f64() * 1000.0),
+            ),
+            Predicate::RawJs(code) => Doc::text(code.clone()),
         };
         Doc::Concat(vec![
             Doc::text(format!("{}: (r) =>", property_key(&check.name))),
-            Doc::group(vec![Doc::Indent(vec![Doc::Line, Doc::text(body)])]),
+            Doc::group(vec![Doc::Indent(vec![Doc::Line, body])]),
         ])
     }
 }

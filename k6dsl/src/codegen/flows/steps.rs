@@ -263,9 +263,16 @@ impl Function<'_, '_> {
         let mut upto = 0;
         for (i, (arm, weight)) in arms.iter().zip(&weights).enumerate() {
             upto += weight;
+            // A name too long for the line goes on the next, as prettier breaks
+            // an assignment of a string.
             let mut body = vec![cat![
                 tag.clone(),
-                format!(" = {};", string_literal(&arm.name))
+                " =",
+                Doc::group(vec![Doc::Indent(vec![
+                    Doc::Line,
+                    Doc::text(string_literal(&arm.name)),
+                ])]),
+                ";",
             ]];
             self.block(&arm.body, &mut body);
             let head = match (i, i + 1 == arms.len()) {

@@ -7,7 +7,10 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::{bound, exit_code, group_label, observed, Report, Second};
+use super::{
+    bound, exit_code, format_number, group_label, instance_failed, instance_outcome, observed,
+    Report, Second,
+};
 use crate::run::{CheckResult, Outcome, Verdict};
 
 impl Report<'_> {
@@ -43,6 +46,8 @@ impl Report<'_> {
                             " · artifacts in " code { (r.dir.display()) }
                         }
                     }
+                    (self.notes_section())
+                    (self.instances_table())
                     (self.over_time())
                     (self.thresholds_table())
                     (self.checks_table())
@@ -51,6 +56,53 @@ impl Report<'_> {
             }
         };
         without_control_characters(page.into_string())
+    }
+
+    /// The notes given with [`Report::notes`], when there are any.
+    fn notes_section(&self) -> Markup {
+        html! {
+            @if !self.notes.is_empty() {
+                section.notes {
+                    h2 { "Notes" }
+                    ul { @for note in &self.notes { li { (note) } } }
+                }
+            }
+        }
+    }
+
+    /// One row per instance of a distributed run, when there are instances.
+    fn instances_table(&self) -> Markup {
+        html! {
+            @if !self.instances.is_empty() {
+                section.instances {
+                    h2 { "Instances" }
+                    table {
+                        (head_row(&[
+                            "Instance", "Ended", "Requests", "Iterations", "Failed requests",
+                            "Checks passed", "Checks failed", "p95 (ms)",
+                        ]))
+                        tbody {
+                            @for i in self.instances {
+                                tr {
+                                    td { (i.label) }
+                                    td class=(if i.ended_badly() { "fail" } else { "" }) {
+                                        (instance_outcome(i))
+                                    }
+                                    td.num { (format_number(i.requests)) }
+                                    td.num { (format_number(i.iterations)) }
+                                    td.num.fail[i.failed_requests > 0] { (instance_failed(i)) }
+                                    td.num { (i.checks_passed) }
+                                    td.num.fail[i.checks_failed > 0] { (i.checks_failed) }
+                                    td.num {
+                                        (i.p95_duration.map_or_else(|| "-".into(), |v| format!("{v:.2}")))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Charts of requests/s, latency percentiles, failed requests/s and VUs.

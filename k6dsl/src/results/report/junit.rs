@@ -9,14 +9,17 @@
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::{bound, exit_code, group_label, no_samples_message, observed, Report};
+use super::{
+    bound, exit_code, group_label, instance_outcome, no_samples_message, observed, Report,
+};
 use crate::run::{Outcome, RunResult, Verdict};
 
 impl Report<'_> {
     /// JUnit XML: suites `run` (one case: the verdict), `thresholds` (one case per
     /// threshold), `checks` (one case per check, classname `checks.GROUP`) and
     /// `groups` (one case per group, failing when a check in it or in a group inside
-    /// it fails). Failed or unreported thresholds, thresholds whose metric received
+    /// it fails), and for a merged run `instances` (one case per instance, failing
+    /// when it crashed: see [`Report::instances`]). Failed or unreported thresholds, thresholds whose metric received
     /// no samples ([`Outcome::NoSamples`]: they judged nothing), checks with fails,
     /// and a verdict other than passed are `<failure>`s with a message.
     ///
@@ -106,6 +109,21 @@ impl Report<'_> {
                 })
                 .collect(),
         ));
+        if !self.instances.is_empty() {
+            suites.push((
+                "instances",
+                self.instances
+                    .iter()
+                    .map(|i| Case {
+                        classname: "instances".into(),
+                        name: i.label.clone(),
+                        failure: i.ended_badly().then(|| {
+                            format!("instance {} ended: {}", i.label, instance_outcome(i))
+                        }),
+                    })
+                    .collect(),
+            ));
+        }
         let mut junit = quick_junit::Report::new(xml_text(&self.title));
         junit.set_time(r.elapsed);
         junit.add_test_suites(suites.into_iter().map(|(name, cases)| {

@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::{bound, exit_code, group_label, observed, Report};
+use super::{
+    bound, exit_code, format_number, group_label, instance_failed, instance_outcome, observed,
+    Report,
+};
 use crate::run::{Outcome, Verdict};
 
 impl Report<'_> {
@@ -34,6 +37,33 @@ impl Report<'_> {
             exit_code(r),
             r.elapsed.as_secs_f64()
         );
+        for note in &self.notes {
+            let _ = writeln!(out, "- {}", md_text(note));
+        }
+        if !self.notes.is_empty() {
+            out.push('\n');
+        }
+        if !self.instances.is_empty() {
+            out.push_str("## Instances\n\n");
+            out.push_str(
+                "| Instance | Ended | Requests | Iterations | Failed requests | Checks passed | Checks failed |\n",
+            );
+            out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+            for i in self.instances {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    md_text(&i.label),
+                    md_text(&instance_outcome(i)),
+                    format_number(i.requests),
+                    format_number(i.iterations),
+                    instance_failed(i),
+                    i.checks_passed,
+                    i.checks_failed
+                );
+            }
+            out.push('\n');
+        }
         out.push_str("## Thresholds\n\n");
         if r.thresholds.is_empty() {
             out.push_str("No thresholds.\n");

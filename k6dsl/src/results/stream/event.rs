@@ -109,6 +109,34 @@ pub struct MetricDecl<'a> {
     pub kind: Option<MetricKind>,
     /// What its values are (`default`, `time`, `data`).
     pub contains: Cow<'a, str>,
+    /// The threshold expressions k6 lists for the metric itself (`p(95)<500`), in
+    /// the script's order. k6 lists none for its sub-metrics here: a threshold on
+    /// `http_req_duration{name:login}` shows only as a [`Submetric`].
+    pub thresholds: Vec<String>,
+    /// The sub-metrics k6 keeps for the metric: one per threshold selector, and
+    /// `http_req_duration{expected_response:true}`, which k6 always adds.
+    pub submetrics: Vec<Submetric>,
+}
+
+/// A sub-metric a `Metric` line lists: `http_req_duration{name:login}`.
+///
+/// ```
+/// use k6dsl::results::stream::{Event, Reader};
+///
+/// let line = br#"{"type":"Metric","data":{"name":"d","type":"trend","contains":"time","thresholds":["p(95)<500",{"threshold":"max<900","abortOnFail":true}],"submetrics":[{"name":"d{name:login}","suffix":"name:login","tags":{"name":"login"}}]},"metric":"d"}"#;
+/// let mut reader = Reader::new(&line[..]);
+/// let Some(Event::Metric(decl)) = reader.next_event()? else { panic!() };
+/// assert_eq!(decl.thresholds, ["p(95)<500", "max<900"]);
+/// assert_eq!(decl.submetrics[0].name, "d{name:login}");
+/// assert_eq!(decl.submetrics[0].tags, [("name".to_string(), "login".to_string())]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submetric {
+    /// Its name as k6 writes it: the metric, then the selector as the script wrote it.
+    pub name: String,
+    /// The tags a sample must carry to count in it, by ascending key.
+    pub tags: Vec<(String, String)>,
 }
 
 /// A `Point` line: one sample.

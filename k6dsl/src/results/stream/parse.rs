@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 
 use super::event::TagSpan;
 use super::time::parse_rfc3339_nanos;
-use super::{Event, MetricDecl, MetricKind, Point, Tags};
+use super::{Event, MetricDecl, MetricKind, Point, Submetric, Tags};
 
 /// The text of a line's tags, and where each tag is in it: reused from line to
 /// line so that reading allocates nothing once they are large enough.
@@ -56,6 +56,21 @@ pub(super) fn parse_line<'a>(
                 name,
                 kind: data.kind.as_deref().and_then(MetricKind::from_k6_name),
                 contains: data.contains.unwrap_or(Cow::Borrowed("default")),
+                thresholds: data
+                    .thresholds
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(RawThreshold::into_source)
+                    .collect(),
+                submetrics: data
+                    .submetrics
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| Submetric {
+                        name: s.name,
+                        tags: s.tags.unwrap_or_default().into_iter().collect(),
+                    })
+                    .collect(),
             }))
         }
         _ => Ok(Event::Other(kind)),
@@ -195,6 +210,32 @@ struct RawData<'a> {
     contains: Option<Cow<'a, str>>,
     time: Option<Cow<'a, str>>,
     value: Option<f64>,
+    thresholds: Option<Vec<RawThreshold>>,
+    submetrics: Option<Vec<RawSubmetric>>,
+}
+
+/// One of a `Metric` line's thresholds: its source text, or k6's object form when
+/// it has `abortOnFail` (`{"threshold":"p(95)<500","abortOnFail":true,...}`).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RawThreshold {
+    Source(String),
+    Object { threshold: String },
+}
+
+impl RawThreshold {
+    fn into_source(self) -> String {
+        match self {
+            RawThreshold::Source(source) | RawThreshold::Object { threshold: source } => source,
+        }
+    }
+}
+
+/// One of a `Metric` line's sub-metrics (`{"name","suffix","tags"}`).
+#[derive(serde::Deserialize)]
+struct RawSubmetric {
+    name: String,
+    tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 struct LineSeed<'s> {
@@ -265,6 +306,8 @@ impl<'de> Visitor<'de> for DataSeed<'_> {
                 "name" => data.name = Some(map.next_value::<Str<'de>>()?.0),
                 "type" => data.kind = Some(map.next_value::<Str<'de>>()?.0),
                 "contains" => data.contains = Some(map.next_value::<Str<'de>>()?.0),
+                "thresholds" => data.thresholds = map.next_value()?,
+                "submetrics" => data.submetrics = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
