@@ -78,6 +78,7 @@ fn three_instances_run_every_iteration_once_with_setup_and_teardown_once() {
         .run_split(&shared(30), &Split::equal(3))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run.result.verdict, Verdict::Passed, "{:#?}", run.notes);
+    assert!(run.warnings.is_empty(), "{:?}", run.warnings);
     assert_eq!(count(&shop, "POST", "/auth/login"), 1, "setup ran once");
     assert_eq!(count(&shop, "GET", "/orders"), 1, "teardown ran once");
     assert_eq!(count(&shop, "GET", "/products"), 30, "every iteration once");
@@ -107,6 +108,28 @@ fn three_instances_run_every_iteration_once_with_setup_and_teardown_once() {
         let iterations = &instance.summary.as_ref().unwrap()["metrics"]["iterations"]["count"];
         assert_eq!(iterations, 10, "instance {i}");
     }
+    // One result of the three: every iteration, every check, the threshold judged
+    // on all of them.
+    let merged = &run.result;
+    assert_eq!(
+        merged.metric("iterations").and_then(|m| m.count()),
+        Some(30.0)
+    );
+    // 30 iterations' checks and setup's one (it ran once).
+    assert_eq!(merged.check("status is 200"), (31, 0));
+    assert!(
+        merged.thresholds.iter().all(|t| t.passed()),
+        "{:?}",
+        merged.thresholds
+    );
+    let reports = run
+        .merged
+        .as_ref()
+        .unwrap()
+        .report()
+        .write_to(dir.path().join("report"))
+        .unwrap();
+    let _ = reports;
 }
 
 #[test]

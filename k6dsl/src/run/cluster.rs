@@ -32,6 +32,7 @@ use super::progress::{Control, InstanceState, Tally};
 use super::rest::{Rest, RestError};
 use super::{io, RunError, Runner, StopReason, Verdict};
 use crate::model::split::Split;
+use crate::results::merge::{merge, MergeInput, MergeOptions, MergedRun};
 
 /// How long an instance may take to answer its REST API after it starts (k6
 /// initialises every VU first, data files included).
@@ -212,7 +213,7 @@ impl Runner {
                 Err(Failed::Instance(instance, why)) => {
                     notes.push(format!("instance {i} did not start: {why}"));
                     verdict = Some(Verdict::InstanceDidNotStart(i));
-                    instances.push(instance);
+                    instances.push(*instance);
                     break;
                 }
             }
@@ -260,7 +261,7 @@ impl Runner {
                         attempt += 1;
                         continue;
                     }
-                    return Err(Failed::Instance(instance, why));
+                    return Err(Failed::Instance(Box::new(instance), why));
                 }
             }
         }
@@ -396,7 +397,7 @@ impl Runner {
 
 enum Failed {
     Io(RunError),
-    Instance(Instance, String),
+    Instance(Box<Instance>, String),
 }
 
 /// Until the instance's REST API answers, its k6 exits, or [`READY_TIMEOUT`].
@@ -481,21 +482,94 @@ impl From<Instance> for InstanceRun {
     }
 }
 
-/// The split run as one [`RunResult`]: the cluster's verdict when an instance
-/// failed or the run was stopped, else the thresholds judged on every
-/// instance's samples together.
-pub(super) fn merged_result(
+/// The split run as one [`RunResult`] and the merge it comes from: the
+/// cluster's verdict when an instance failed or the run was stopped, else the
+/// thresholds judged on every instance's samples together.
+pub(super) fn merged(
+    cluster: &ClusterRun,
+    model: &crate::model::Script,
+    dir: &Path,
+    script: &Path,
+) -> (super::RunResult, Option<MergedRun>) {
+    let inputs: Vec<MergeInput> = cluster
+        .instances
+        .iter()
+        .filter(|i| i.out_json.is_file())
+        .map(|i| {
+            MergeInput::new(&i.out_json)
+                .label(format!("instance {}", i.instance))
+                .exit_code(i.exit_code)
+        })
+        .collect();
+    let mut options = MergeOptions::default()
+        .declared(&model.options.thresholds)
+        .duration(cluster.elapsed)
+        .dir(dir);
+    if let Some(stats) = &model.options.general.summary_trend_stats {
+        options.trend_stats = stats.iter().map(|s| crate::model::Stat::from(*s)).collect();
+    }
+    let merged = if inputs.is_empty() {
+        None
+    } else {
+        match merge(&inputs, &options) {
+            Ok(merged) => Some(merged),
+            Err(error) => {
+                // The instances' own files are still there to read by hand.
+                let mut result = unmerged(cluster, &model.options.thresholds, dir, script);
+                result
+                    .stderr
+                    .push_str(&format!("\nthe merge failed: {error}\n"));
+                return (result, None);
+            }
+        }
+    };
+    match merged {
+        Some(mut merged) => {
+            // A failed instance or a stopped run decides; the instances' own
+            // exit codes (99 when their share crossed a threshold) do not.
+            merged.result.verdict = match cluster.verdict {
+                Verdict::Passed => match merged.result.verdict {
+                    // An instance's abort judged its own share; the whole ran on.
+                    Verdict::AbortedByThreshold => Verdict::ThresholdsFailed,
+                    other => other,
+                },
+                stopped => stopped,
+            };
+            merged.result.exit_code = None;
+            merged.result.script = script.to_path_buf();
+            merged.result.stderr = stderr_of(cluster);
+            merged.result.elapsed = cluster.elapsed;
+            (merged.result.clone(), Some(merged))
+        }
+        None => (
+            unmerged(cluster, &model.options.thresholds, dir, script),
+            None,
+        ),
+    }
+}
+
+fn stderr_of(cluster: &ClusterRun) -> String {
+    let mut out = String::new();
+    for note in &cluster.notes {
+        let _ = writeln!(out, "{note}");
+    }
+    for instance in &cluster.instances {
+        let _ = write!(
+            out,
+            "== instance {} ==\n{}",
+            instance.instance, instance.stderr
+        );
+    }
+    out
+}
+
+/// The result of a split run whose samples could not be merged.
+fn unmerged(
     cluster: &ClusterRun,
     declared: &[crate::model::Threshold],
     dir: &Path,
     script: &Path,
 ) -> super::RunResult {
-    let stderr = cluster
-        .instances
-        .iter()
-        .map(|i| format!("== instance {} ==\n{}", i.instance, i.stderr))
-        .collect::<Vec<_>>()
-        .join("\n");
     super::RunResult {
         verdict: cluster.verdict,
         exit_code: None,
@@ -511,7 +585,7 @@ pub(super) fn merged_result(
         metrics: Default::default(),
         checks: Vec::new(),
         stdout: String::new(),
-        stderr,
+        stderr: stderr_of(cluster),
         elapsed: cluster.elapsed,
         summary: None,
     }

@@ -96,9 +96,14 @@ pub(super) type ProgressCallback = Arc<Mutex<dyn FnMut(&Progress) -> Control + S
 /// A run split across instances ([`Runner::run_split`]).
 #[derive(Debug, Clone)]
 pub struct SplitRun {
-    /// The run as one: its verdict (an instance's failure, or the thresholds
-    /// judged on every instance's samples together), and what was merged.
+    /// The run as one: its verdict (an instance's failure or the run stopped,
+    /// else the thresholds judged on every instance's samples together), the
+    /// merged metrics, checks and thresholds.
     pub result: RunResult,
+    /// The merge of every instance's samples, with its per-instance figures and
+    /// reports ([`MergedRun::report`](crate::results::merge::MergedRun::report));
+    /// `None` when no instance wrote samples (none started).
+    pub merged: Option<crate::results::merge::MergedRun>,
     /// Each instance, in order.
     pub instances: Vec<InstanceRun>,
     /// What runs differently split than on one machine
@@ -640,9 +645,10 @@ impl Runner {
             has_teardown: model.lifecycle.teardown.is_some(),
         };
         let cluster = self.run_cluster(&job, split)?;
-        let result = super::cluster::merged_result(&cluster, declared, &dir, &script_path);
+        let (result, merged) = super::cluster::merged(&cluster, model, &dir, &script_path);
         Ok(SplitRun {
             result,
+            merged,
             instances: cluster.instances,
             warnings: check.warnings,
             notes: cluster.notes,
