@@ -31,6 +31,7 @@
 //! | `GET /digest-auth/{user}/{password}` | digest (MD5, `qop=auth`) | 200 `{"authenticated","user"}` when the response hash is right, else 401 with a challenge |
 //! | `GET /ntlm-auth/{user}/{password}` | NTLM (NTLMv2) | 401 `NTLM`, 401 with a challenge for a NEGOTIATE message, then 200 `{"authenticated","user"}` when the AUTHENTICATE message's NTLMv2 proof is right, else 401 |
 //! | `GET /status/{code}`, `GET /delay/{ms}`, `GET /redirect/{n}` | | that status; a late 200; a 302 chain to `/health` |
+//! | `GET /stats` | | `{"routes":{"GET /products/{id}":12,...},"total":N}`: requests per route since the shop started (itself not counted; what no route matches under `unmatched`), to check a distributed run's traffic from outside |
 //!
 //! Missing or unknown tokens get 401 `{"error":"unauthorized"}`.
 
@@ -192,6 +193,12 @@ impl DemoShop {
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shop.recorded.lock().expect("recorder lock").clone()
+    }
+
+    /// Requests received per route since the shop started, as `GET /stats`
+    /// answers them: `"GET /products/{id}" => 12`.
+    pub fn route_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.shop.routes.lock().expect("routes lock").clone()
     }
 
     /// Forgets the requests received so far.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -28,6 +28,7 @@ use crate::RecordedRequest;
 pub(crate) fn router(shop: Arc<Shop>) -> Router {
     Router::new()
         .route("/health", get(|| async { Json(json!({ "status": "ok" })) }))
+        .route("/stats", get(stats))
         .route("/auth/login", post(login))
         .route(
             "/session",
@@ -69,8 +70,30 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
         .with_state(shop)
 }
 
-/// Records the request (when asked), waits the configured latency, then answers.
+/// `GET /stats`: `{"routes":{"GET /products":12,...},"total":N}`, the requests
+/// received per route since the shop started (`/stats` itself not counted;
+/// paths no route matches under `unmatched`).
+async fn stats(State(shop): Shared) -> Json<serde_json::Value> {
+    let routes = shop.routes.lock().expect("routes lock").clone();
+    let total: u64 = routes.values().sum();
+    Json(json!({ "routes": routes, "total": total }))
+}
+
+/// Counts and records the request (when asked), waits the configured latency,
+/// then answers.
 async fn record_and_delay(State(shop): Shared, request: Request, next: Next) -> Response {
+    let route = match request.extensions().get::<MatchedPath>() {
+        Some(path) => format!("{} {}", request.method(), path.as_str()),
+        None => "unmatched".to_owned(),
+    };
+    if route != "GET /stats" {
+        *shop
+            .routes
+            .lock()
+            .expect("routes lock")
+            .entry(route)
+            .or_default() += 1;
+    }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
         return error(StatusCode::PAYLOAD_TOO_LARGE, "body too large");

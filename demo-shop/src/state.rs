@@ -1,7 +1,7 @@
 //! What one shop instance keeps: the catalog, users' tokens, carts and orders, the
 //! auth challenges waiting for an answer, the request log, and its random numbers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -69,6 +69,9 @@ pub(crate) struct Shop {
     pub(crate) ntlm_challenges: Mutex<HashMap<SocketAddr, [u8; 8]>>,
     pub(crate) recorded: Mutex<Vec<RecordedRequest>>,
     pub(crate) record: bool,
+    /// Requests received per route (`GET /products/{id}`), whether recorded or
+    /// not: what `GET /stats` answers.
+    pub(crate) routes: Mutex<BTreeMap<String, u64>>,
     latency: (Duration, Duration),
     counter: AtomicU64,
 }
@@ -90,6 +93,7 @@ impl Shop {
             ntlm_challenges: Mutex::new(HashMap::new()),
             recorded: Mutex::new(Vec::new()),
             record,
+            routes: Mutex::new(BTreeMap::new()),
             latency,
             counter: AtomicU64::new(0x9e37_79b9_7f4a_7c15),
         }

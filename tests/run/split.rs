@@ -28,11 +28,12 @@ fn runner(dir: &tempfile::TempDir, shop: &DemoShop) -> Runner {
         .timeout(Duration::from_secs(60))
 }
 
-fn count(shop: &DemoShop, method: &str, path: &str) -> usize {
-    shop.requests()
-        .iter()
-        .filter(|r| r.method == method && r.path == path)
-        .count()
+/// Requests the shop answered on `route` (`GET /products`), by its own count.
+fn count(shop: &DemoShop, method: &str, route: &str) -> u64 {
+    shop.route_counts()
+        .get(&format!("{method} {route}"))
+        .copied()
+        .unwrap_or(0)
 }
 
 /// setup() logs in, every iteration lists products with the token, teardown()
@@ -129,7 +130,162 @@ fn three_instances_run_every_iteration_once_with_setup_and_teardown_once() {
         .report()
         .write_to(dir.path().join("report"))
         .unwrap();
-    let _ = reports;
+    assert!(reports.html.is_file() && reports.junit.is_file());
+
+    // The same test on one machine makes exactly as many iterations.
+    let alone = shop_with(|shop| {
+        let dir = tempfile::tempdir().unwrap();
+        let result = runner(&dir, shop).run(&shared(30)).unwrap();
+        assert_eq!(result.verdict, Verdict::Passed);
+        count(shop, "GET", "/products")
+    });
+    assert_eq!(alone, 30);
+}
+
+fn shop_with<T>(f: impl FnOnce(&DemoShop) -> T) -> T {
+    let shop = shop();
+    f(&shop)
+}
+
+/// 60 iterations a second for 5 seconds on one machine and on three instances:
+/// the same number of iterations, within 2%.
+#[test]
+fn an_arrival_rate_holds_across_instances() {
+    let flow = Flow::new("browse").steps(|f| {
+        f.request(Request::get("/products").name("products"));
+    });
+    let script = Script::new()
+        .scenario(
+            Scenario::new(
+                "rate",
+                ConstantArrivalRate::new()
+                    .rate(nz!(60))
+                    .duration(secs(5))
+                    .pre_allocated_vus(6)
+                    .max_vus(12),
+            )
+            .exec(&flow),
+        )
+        .threshold(DROPPED_ITERATIONS.count().lt(1));
+    let alone = shop_with(|shop| {
+        let dir = tempfile::tempdir().unwrap();
+        let result = runner(&dir, shop).run(&script).unwrap();
+        assert_eq!(result.verdict, Verdict::Passed, "{}", result.stderr);
+        count(shop, "GET", "/products")
+    });
+    let split = shop_with(|shop| {
+        let dir = tempfile::tempdir().unwrap();
+        let run = runner(&dir, shop)
+            .run_split(&script, &Split::equal(3))
+            .unwrap();
+        assert_eq!(run.result.verdict, Verdict::Passed, "{:#?}", run.notes);
+        count(shop, "GET", "/products")
+    });
+    let off = (split as f64 - alone as f64).abs() / alone as f64;
+    assert!(
+        off <= 0.02,
+        "{alone} iterations on one machine, {split} on three"
+    );
+    assert!((290..=310).contains(&alone), "{alone}");
+}
+
+/// 30 iterations split three ways: each instance's 10 hold `count<25`, the 30
+/// together do not, and the split run fails as the whole test would.
+#[test]
+fn a_threshold_crossed_only_by_all_instances_together_fails_the_run() {
+    let script = shared(30).threshold(ITERATIONS.count().lt(25));
+    let shop = shop();
+    let dir = tempfile::tempdir().unwrap();
+    let run = runner(&dir, &shop)
+        .run_split(&script, &Split::equal(3))
+        .unwrap();
+    for instance in &run.instances {
+        assert_eq!(
+            instance.exit_code,
+            Some(0),
+            "instance {} alone passes",
+            instance.instance
+        );
+    }
+    assert_eq!(run.result.verdict, Verdict::ThresholdsFailed);
+    let crossed = run.result.threshold("iterations", "count<25").unwrap();
+    assert_eq!(crossed.observed, Some(30.0));
+}
+
+/// The pid of the k6 of instance `i` of the run in `dir`.
+fn instance_pid(dir: &std::path::Path, i: u32) -> Option<u32> {
+    let tag = format!("instance_id={i}");
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cwd = std::fs::read_link(entry.path().join("cwd")).ok();
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        if cwd.as_deref() == Some(dir) && args.contains(&tag.as_bytes()) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// An instance killed in the middle of the run: the run ends with a verdict
+/// naming it, the others stopped, and what every instance wrote is kept.
+#[test]
+fn killing_an_instance_ends_the_run_with_a_verdict_naming_it() {
+    let shop = shop();
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().canonicalize().unwrap();
+    let flow = Flow::new("browse").steps(|f| {
+        f.request(Request::get("/products").name("products"));
+        f.sleep(millis(50));
+    });
+    let script = Script::new()
+        .shortcut(Shortcut::duration(nz!(3), secs(20)))
+        .default_flow(&flow);
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(3));
+        let pid = instance_pid(&run_dir, 2).expect("instance 2's k6 is running");
+        let killed = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+    });
+    let started = std::time::Instant::now();
+    let run = runner(&dir, &shop)
+        .run_split(&script, &Split::equal(3))
+        .unwrap();
+    killer.join().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the others were stopped"
+    );
+    assert_eq!(
+        run.result.verdict,
+        Verdict::InstanceFailed(2),
+        "{:#?}",
+        run.notes
+    );
+    assert!(run
+        .result
+        .verdict
+        .to_string()
+        .starts_with("instance 2 exited"));
+    assert_eq!(run.instances[1].state, InstanceState::Exited(None));
+    for i in [0, 2] {
+        let kept = std::fs::metadata(&run.instances[i].out_json).unwrap().len();
+        assert!(kept > 0, "instance {} kept its samples", i + 1);
+    }
+    let merged = run.merged.as_ref().expect("the others' samples merged");
+    assert!(
+        merged
+            .result
+            .metric("http_reqs")
+            .and_then(|m| m.count())
+            .unwrap()
+            > 0.0
+    );
 }
 
 #[test]

@@ -44,3 +44,24 @@ fn unknown_tokens_get_401() {
         }
     }
 }
+
+/// `GET /stats` counts requests per route (the route's pattern, not the path),
+/// itself left out, and agrees with the in-process accessor.
+#[test]
+fn stats_count_requests_per_route() {
+    let shop = client::shop();
+    assert_eq!(client::get(&shop, "/products", None).status, 200);
+    assert_eq!(client::get(&shop, "/products/3", None).status, 200);
+    assert_eq!(client::get(&shop, "/products/4", None).status, 200);
+    assert_eq!(client::get(&shop, "/nowhere", None).status, 404);
+    let stats = client::get(&shop, "/stats", None);
+    assert_eq!(stats.status, 200);
+    let body = stats.json();
+    assert_eq!(body["routes"]["GET /products"], 1, "{body}");
+    assert_eq!(body["routes"]["GET /products/{id}"], 2, "{body}");
+    assert_eq!(body["routes"]["unmatched"], 1, "{body}");
+    assert_eq!(body["total"], 4, "{body}");
+    let counts = shop.route_counts();
+    assert_eq!(counts.get("GET /products/{id}"), Some(&2));
+    assert!(!counts.contains_key("GET /stats"));
+}
