@@ -9,6 +9,7 @@
 use k6dsl::options::{SystemTag, TrendStat};
 use k6dsl::prelude::*;
 use k6dsl::profile::Profile;
+use std::num::{NonZeroU32, NonZeroU64};
 
 /// The setup, flows and custom metrics of the checkout test.
 pub struct Parts {
@@ -149,6 +150,14 @@ pub fn parts(think: bool) -> Parts {
 
 /// The whole test for one load profile.
 pub fn script(profile: Profile) -> Script<k6dsl::load::HasScenarios> {
+    script_on(profile, 1)
+}
+
+/// The whole test for one load profile, split across `instances` k6 instances:
+/// the smoke profile's one VU and one purchase a second become one per instance,
+/// so that every instance has work in both scenarios (the other profiles have
+/// VUs to spare).
+pub fn script_on(profile: Profile, instances: u32) -> Script<k6dsl::load::HasScenarios> {
     let Parts {
         setup,
         browse: browse_flow,
@@ -159,11 +168,33 @@ pub fn script(profile: Profile) -> Script<k6dsl::load::HasScenarios> {
         cart_size,
     } = parts(true);
 
-    let browse = Scenario::new("browse", profile.ramping_vus(20))
+    let n = instances.max(1);
+    let (browse, purchase) = if profile == Profile::Smoke && n > 1 {
+        // The smoke shape is flat: n VUs throughout, one for each instance.
+        let browse = ConstantVus::new()
+            .vus(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+            .duration(profile.duration());
+        let rate = ConstantArrivalRate::new()
+            .rate(NonZeroU64::new(u64::from(n)).unwrap_or(NonZeroU64::MIN))
+            .time_unit(secs(1))
+            .duration(profile.duration())
+            .pre_allocated_vus(n)
+            .max_vus(n * 2);
+        (
+            Scenario::new("browse", browse),
+            Scenario::new("purchase", rate),
+        )
+    } else {
+        (
+            Scenario::new("browse", profile.ramping_vus(20)),
+            Scenario::new("purchase", profile.constant_arrival_rate(nz!(10), 20, 50)),
+        )
+    };
+    let browse = browse
         .exec(&browse_flow)
         .graceful_stop(profile.grace())
         .tag("flow", "browse");
-    let purchase = Scenario::new("purchase", profile.constant_arrival_rate(nz!(10), 20, 50))
+    let purchase = purchase
         .exec(&purchase_flow)
         .graceful_stop(profile.grace())
         .tag("flow", "purchase");

@@ -250,3 +250,51 @@ fn html_renders_in_headless_chromium_to_a_page_that_is_not_blank() {
     assert!(colours >= 32.0, "only {colours} colours: {stats}");
     assert!(dominant < 0.9, "one colour covers {dominant} of the page");
 }
+
+/// `cargo run --example run_checkout -- --instances 3 --out <tmp>`: the smoke
+/// profile on three k6 instances against the demo shop, merged into one verdict
+/// and one set of reports with a section per instance.
+#[test]
+fn the_example_splits_across_three_instances_and_merges_their_results() {
+    let dir = tempfile::Builder::new()
+        .prefix("k6dsl-report-split-")
+        .tempdir()
+        .expect("a temporary directory can be created");
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "run_checkout", "--"])
+        .args(["--instances", "3", "--out"])
+        .arg(dir.path())
+        .env("K6_BIN", tools::k6_binary())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("verdict: passed"), "{stdout}");
+    assert!(stdout.contains("## Instances"), "{stdout}");
+    // The live view, one line a second, names every instance.
+    assert!(stderr.contains("instances: 1 "), "{stderr}");
+    for i in 1..=3 {
+        assert!(
+            stdout.contains(&format!("| instance {i} | passed")),
+            "{stdout}"
+        );
+        for file in ["out.json", "command.txt", "summary.json"] {
+            let path = dir.path().join(format!("k6-run/instance-{i}/{file}"));
+            assert!(path.is_file(), "{} is missing", path.display());
+        }
+    }
+    for file in ["report.html", "junit.xml", "summary.md"] {
+        assert!(dir.path().join(file).is_file(), "{file} is missing");
+    }
+    // No failure anywhere, and a suite for the instances.
+    let junit = Junit::read(&dir.path().join("junit.xml"));
+    assert_eq!(junit.counts[""][1], 0, "{:?}", junit.counts);
+    assert!(
+        junit.cases.iter().any(|c| c.suite == "instances"),
+        "{:?}",
+        junit.cases
+    );
+}
