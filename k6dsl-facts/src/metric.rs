@@ -325,6 +325,19 @@ impl Comparison {
         Comparison::Ne,
     ];
 
+    /// Every operator in the order k6's threshold parser tries them
+    /// (`thresholds_parser.go`): a longer token before a shorter one it starts
+    /// with, so that `p(95)<=200` splits at `<=`.
+    pub const PARSE_ORDER: [Comparison; 7] = [
+        Comparison::Le,
+        Comparison::Lt,
+        Comparison::Ge,
+        Comparison::Gt,
+        Comparison::Eq,
+        Comparison::LooseEq,
+        Comparison::Ne,
+    ];
+
     /// The operator's text.
     ///
     /// ```

@@ -31,18 +31,6 @@ pub struct Expression {
     pub bound: f64,
 }
 
-/// k6's operators in the order it tries them: a longer token before a shorter one
-/// that it starts with.
-const OPERATORS: [(&str, Comparison); 7] = [
-    ("<=", Comparison::Le),
-    ("<", Comparison::Lt),
-    (">=", Comparison::Ge),
-    (">", Comparison::Gt),
-    ("===", Comparison::Eq),
-    ("==", Comparison::LooseEq),
-    ("!=", Comparison::Ne),
-];
-
 impl Expression {
     /// Parses `source` as k6 does: the first operator (in k6's order) with text
     /// after it splits the expression; both sides are trimmed; the left side is an
@@ -52,37 +40,21 @@ impl Expression {
     ///
     /// What is wrong with it, in words.
     pub fn parse(source: &str) -> Result<Expression, String> {
-        let (left, op, right) = OPERATORS
+        let (left, op, right) = Comparison::PARSE_ORDER
             .iter()
-            .find_map(|(token, op)| {
-                let (left, right) = source.split_once(token)?;
+            .find_map(|op| {
+                let (left, right) = source.split_once(op.symbol())?;
                 (!right.is_empty()).then_some((left.trim(), *op, right.trim()))
             })
             .ok_or_else(|| format!("`{source}` has no comparison (<, <=, >, >=, ==, ===, !=)"))?;
-        let stat =
-            match left {
-                "value" => Stat::Value,
-                "count" => Stat::Count,
-                "rate" => Stat::Rate,
-                "avg" => Stat::Avg,
-                "min" => Stat::Min,
-                "med" => Stat::Med,
-                "max" => Stat::Max,
-                _ => {
-                    let inner = left
-                        .strip_prefix("p(")
-                        .and_then(|rest| rest.strip_suffix(')'))
-                        .ok_or_else(|| {
-                            format!(
-                                "`{left}` in `{source}` is not an aggregation method \
-                             (count, rate, value, avg, min, med, max, p(N))"
-                            )
-                        })?;
-                    Stat::Percentile(go_float(inner).ok_or_else(|| {
-                        format!("`{inner}` in `{source}` is not a percentile number")
-                    })?)
-                }
-            };
+        // k6 reads a percentile with Go's ParseFloat, which takes no spaces.
+        let stat = Stat::parse(left).filter(|_| !left.contains(char::is_whitespace));
+        let stat = stat.ok_or_else(|| {
+            format!(
+                "`{left}` in `{source}` is not an aggregation method \
+                 (count, rate, value, avg, min, med, max, p(N))"
+            )
+        })?;
         let bound = go_float(right)
             .ok_or_else(|| format!("`{right}` in `{source}` is not a number (no units)"))?;
         Ok(Expression { stat, op, bound })
@@ -169,7 +141,7 @@ pub(super) fn judge(
         ));
     }
     if let Stat::Percentile(p) = expression.stat {
-        if !(0.0..=100.0).contains(&p) {
+        if !k6dsl_facts::metric::PERCENTILES.contains(&p) {
             return Err(format!(
                 "p({p}) is outside 0..100 (k6 v1.1 panics on it mid-run, exit 109)"
             ));
