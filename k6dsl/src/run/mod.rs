@@ -78,7 +78,7 @@ use error::io;
 pub use error::RunError;
 pub use find_k6::find_k6;
 pub use progress::{Control, InstanceProgress, InstanceState, Progress};
-pub use rest::{Rest, RestError, Stage, Status};
+pub use rest::{Phase, Rest, RestError, Status};
 pub use result::RunResult;
 pub use runner::{Cancel, Runner, SplitRun};
 pub use summary::{is_check_named, CheckResult, MetricValues, Outcome, ThresholdResult};

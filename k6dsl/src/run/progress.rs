@@ -6,7 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::rest::{Metrics, Stage, Status};
+use super::rest::{Metrics, Phase, Status};
 
 /// What a run looks like now.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,11 +71,11 @@ impl fmt::Display for InstanceState {
 
 impl InstanceState {
     pub(super) fn of(status: &Status) -> InstanceState {
-        match status.stage {
-            Stage::Initialising => InstanceState::Starting,
-            Stage::Paused => InstanceState::Ready,
-            Stage::Setup | Stage::Running | Stage::Teardown => InstanceState::Running,
-            Stage::Ended | Stage::Interrupted => InstanceState::Ended,
+        match status.phase {
+            Phase::Initialising => InstanceState::Starting,
+            Phase::Paused => InstanceState::Ready,
+            Phase::Setup | Phase::Running | Phase::Teardown => InstanceState::Running,
+            Phase::Ended | Phase::Interrupted => InstanceState::Ended,
         }
     }
 }

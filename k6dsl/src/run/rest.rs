@@ -14,7 +14,7 @@ use serde::Deserialize;
 /// k6's execution status (`lib.ExecutionStatus`): `Ended` once the test is over
 /// (a `--linger` instance stays up after it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stage {
+pub enum Phase {
     /// Created, initialising VUs or executors.
     Initialising,
     /// Initialised and paused, waiting to be started.
@@ -31,17 +31,17 @@ pub enum Stage {
     Interrupted,
 }
 
-impl Stage {
-    fn of(code: u32) -> Stage {
+impl Phase {
+    fn of(code: u32) -> Phase {
         match code {
-            0..=3 => Stage::Initialising,
-            4 => Stage::Paused,
+            0..=3 => Phase::Initialising,
+            4 => Phase::Paused,
             // Started, then setup.
-            5 | 6 => Stage::Setup,
-            7 => Stage::Running,
-            8 => Stage::Teardown,
-            9 => Stage::Ended,
-            _ => Stage::Interrupted,
+            5 | 6 => Phase::Setup,
+            7 => Phase::Running,
+            8 => Phase::Teardown,
+            9 => Phase::Ended,
+            _ => Phase::Interrupted,
         }
     }
 }
@@ -50,7 +50,7 @@ impl Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status {
     /// Where the test is.
-    pub stage: Stage,
+    pub phase: Phase,
     /// Whether it is paused.
     pub paused: bool,
     /// VUs running iterations now.
@@ -150,7 +150,7 @@ impl Rest {
         )?;
         let a = status.data.attributes;
         Ok(Status {
-            stage: Stage::of(a.status),
+            phase: Phase::of(a.status),
             paused: a.paused.unwrap_or(false),
             vus: a.vus.unwrap_or(0),
             tainted: a.tainted,
