@@ -72,6 +72,8 @@ mod dsl;
 mod generate;
 
 pub mod codegen;
+#[cfg(feature = "run")]
+pub mod k8s;
 pub mod model;
 pub mod output;
 pub mod plan;
