@@ -69,6 +69,16 @@ Each runner judges the thresholds on its own share of the samples only, and the
 operator merges nothing: the verdict of the whole test is `k6dsl merge`'s.
 "
     );
+    if notes.model.lifecycle.summary_json.is_some() {
+        out.push_str(
+            "
+The test's handleSummary writes `results/summary.json` beside the script, and the
+archive keeps the script's path on the machine that made it, a folder no runner
+pod has: each runner logs `failed to handle the end-of-test summary` (its exit
+code stays) and prints its own summary in its log.
+",
+        );
+    }
     step_merge(&mut out, k8s, &ns);
     step_setup(&mut out, notes);
     step_env(&mut out, notes.variables, &k8s.env);
