@@ -13,6 +13,7 @@ use demo_shop::DemoShop;
 use k6dsl::k8s::{K8s, LocalK6, TESTRUN_API_VERSION};
 use k6dsl::model::split::Split;
 use k6dsl::prelude::*;
+use k6dsl::results::merge::{merge, MergeInput, MergeOptions};
 use k6dsl_suite::tools;
 use serde_norway::Value as Yaml;
 
@@ -314,6 +315,7 @@ fn setup_runs_once_and_runners_get_its_data_without_sending_anything() {
 
     let manifests = K8s::new("shop-load", 2)
         .setup_data(data.clone())
+        .results_claim("k6-results")
         .k6(tools::k6_binary())
         .generate(script.to_ir())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -324,16 +326,25 @@ fn setup_runs_once_and_runners_get_its_data_without_sending_anything() {
     let archive = archive_of(&yaml(manifests.text("configmap.yaml").unwrap()), &testrun);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("archive.tar"), &archive).unwrap();
-    // Each runner as the operator starts it: its segment, the TestRun's arguments
-    // (split on whitespace), the archive; all with the Secret's variables.
+    // Each runner as the operator starts it: its segment and instance tag, the
+    // TestRun's arguments (split on whitespace), the archive; all with the
+    // Secret's variables. A folder of its own stands for its folder of the claim.
     let arguments = string(&testrun, "spec.arguments").to_owned();
-    assert_eq!(arguments, "--no-teardown");
+    assert_eq!(arguments, "--out json=/results/out.json --no-teardown");
     let split = Split::equal(2);
     let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let mut outputs = Vec::new();
     for i in 1..=2 {
+        let folder = dir.path().join(format!("shop-load-{i}-pod"));
+        std::fs::create_dir(&folder).unwrap();
+        let out = folder.join("out.json");
         let mut args: Vec<String> = vec!["run".into(), "--quiet".into()];
         args.extend(split.instance_args(i));
-        args.extend(arguments.split_whitespace().map(str::to_owned));
+        args.extend(
+            arguments
+                .split_whitespace()
+                .map(|arg| arg.replace("/results/out.json", out.to_str().unwrap())),
+        );
         args.push("archive.tar".into());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = k6(dir.path(), &args, &env);
@@ -342,6 +353,7 @@ fn setup_runs_once_and_runners_get_its_data_without_sending_anything() {
             "runner {i}: {}",
             String::from_utf8_lossy(&run.stderr)
         );
+        outputs.push(MergeInput::new(out).exit_code(run.status.code()));
     }
     assert_eq!(
         count(&shop, "POST", "/auth/login"),
@@ -368,6 +380,15 @@ fn setup_runs_once_and_runners_get_its_data_without_sending_anything() {
             "VU code got setup's token"
         );
     }
+    // What the runners wrote merges into one passed verdict over all 40 iterations.
+    let merged = merge(&outputs, &MergeOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(merged.instances.len(), 2);
+    assert_eq!(merged.exit_code(), 0, "{}", merged.result.report());
+    assert_eq!(
+        merged.result.metric("iterations").and_then(|m| m.count()),
+        Some(40.0)
+    );
+    assert_eq!(merged.result.check("status is 200"), (40, 0));
 
     local
         .teardown(script.to_ir(), &data)
