@@ -8,6 +8,9 @@
 //! k6dsl example [--yaml]            print an example plan (the checkout test)
 //! k6dsl schema [--json]            print the plan format's reference (or JSON Schema)
 //! k6dsl merge FILES... --out DIR    merge k6 instances' --out json files into one result
+//! k6dsl k8s PLAN -n N -o DIR        k6-operator manifests: TestRun, ConfigMap (k6 archive), README
+//! k6dsl setup PLAN -o FILE          run setup() once here; its data for `k8s --setup-data`
+//! k6dsl teardown PLAN --setup-data FILE   run teardown() once here, after the TestRun
 //! ```
 //!
 //! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
@@ -37,8 +40,10 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use k6dsl::output::OutputDir;
 use k6dsl::plan::{Format, Plan, PlanError};
 
+mod k8s;
 mod merge;
 
+pub use k8s::{K8sArgs, SetupArgs, TeardownArgs};
 use merge::merge_files;
 pub use merge::Merge;
 
@@ -191,6 +196,15 @@ give the test's plan with --plan to judge every declared threshold.",
         after_help = AFTER_HELP
     )]
     Merge(Merge),
+    /// Write k6-operator manifests of PLAN split over N runners: TestRun, ConfigMap, README
+    #[command(long_about = k8s::K8S_ABOUT, after_help = AFTER_HELP)]
+    K8s(K8sArgs),
+    /// Run PLAN's setup() once on this machine and write its data (for `k8s --setup-data`)
+    #[command(long_about = k8s::SETUP_ABOUT, after_help = AFTER_HELP)]
+    Setup(SetupArgs),
+    /// Run PLAN's teardown() once on this machine with the data `setup` wrote
+    #[command(long_about = k8s::TEARDOWN_ABOUT, after_help = AFTER_HELP)]
+    Teardown(TeardownArgs),
     /// Print the version (as --version does)
     #[command(hide = true)]
     Version,
@@ -255,16 +269,22 @@ pub fn run(args: &[OsString], out: &mut impl Write, err: &mut impl Write) -> i32
 /// exit status: [`SUCCESS`], [`FAILURE`] or [`USAGE`], or for `merge` the exit code
 /// `k6 run` gives for the merged verdict (0, 99, ...).
 pub fn execute(cli: Cli, out: &mut impl Write, err: &mut impl Write) -> i32 {
-    if let Command::Merge(merge) = cli.command {
-        return match merge_files(&merge, out, err) {
-            Ok(code) => code,
-            Err(failure) => {
-                let _ = writeln!(err, "{failure}");
-                failure.status()
-            }
-        };
-    }
-    match execute_command(cli.command, out) {
+    let done = match cli.command {
+        Command::Merge(merge) => {
+            return match merge_files(&merge, out, err) {
+                Ok(code) => code,
+                Err(failure) => {
+                    let _ = writeln!(err, "{failure}");
+                    failure.status()
+                }
+            };
+        }
+        Command::K8s(args) => k8s::k8s(&args, out, err),
+        Command::Setup(args) => k8s::setup(&args, out),
+        Command::Teardown(args) => k8s::teardown(&args, out),
+        command => execute_command(command, out),
+    };
+    match done {
         Ok(()) => SUCCESS,
         Err(failure) => {
             let _ = writeln!(err, "{failure}");
@@ -357,7 +377,9 @@ fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure
             let report = write_project(&gen.output, files, gen.force)?;
             print(out, &format!("{report}\n"))
         }
-        Command::Merge(_) => unreachable!("execute runs merge itself"),
+        Command::Merge(_) | Command::K8s(_) | Command::Setup(_) | Command::Teardown(_) => {
+            unreachable!("execute runs these itself")
+        }
     }
 }
 

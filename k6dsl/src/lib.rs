@@ -62,8 +62,10 @@
 //! - [`results`] turns what a run left behind into answers: the streamed `--out json`
 //!   ([`results::stream`]), HTML/JUnit/Markdown reports ([`results::report`]) and
 //!   comparisons with baselines ([`results::compare`]).
+//! - [`k8s`] writes a test as k6-operator manifests (a TestRun and a ConfigMap with
+//!   its `k6 archive`), and runs setup() and teardown() once around them.
 //!
-//! [`run`] and [`results`] need the default feature `run`; a `build.rs` that only
+//! [`run`], [`results`] and [`k8s`] need the default feature `run`; a `build.rs` that only
 //! generates scripts can leave it out (`default-features = false`) and compile less.
 
 #![warn(missing_docs)]
@@ -72,6 +74,8 @@ mod dsl;
 mod generate;
 
 pub mod codegen;
+#[cfg(feature = "run")]
+pub mod k8s;
 pub mod model;
 pub mod output;
 pub mod plan;

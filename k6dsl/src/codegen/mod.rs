@@ -300,7 +300,7 @@ fn metric_declarations(script: &model::Script, vars: &[String], export: &str) ->
 }
 
 /// Whether anything runs `default`: no scenarios, or a scenario without `exec`.
-fn needs_default_function(script: &model::Script) -> bool {
+pub(crate) fn needs_default_function(script: &model::Script) -> bool {
     script.default_flow.is_some()
         || match &script.options.execution {
             Execution::Scenarios(scenarios) => scenarios.iter().any(|s| s.exec.is_none()),
