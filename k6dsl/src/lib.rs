@@ -76,6 +76,8 @@ pub mod model;
 pub mod output;
 pub mod plan;
 #[cfg(feature = "run")]
+pub mod probe;
+#[cfg(feature = "run")]
 pub mod results;
 #[cfg(feature = "run")]
 pub mod run;

@@ -1,0 +1,1 @@
+//! The probe's semantics without a server: values, JSON paths, extraction.
