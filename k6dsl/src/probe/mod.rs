@@ -214,6 +214,9 @@ impl Probe {
         flows: &[&model::Flow],
     ) -> Result<Trace, ProbeError> {
         crate::validate::validate(script).map_err(ProbeError::Invalid)?;
+        // Check names as k6 reports them: one shared by two requests of a group
+        // gets the request's name, as generated code writes it.
+        let script = &*crate::codegen::check_names::distinct(script);
         let run = Run::new(self, script)?;
         let mut trace = Trace::default();
         let mut setup_data = vu::SetupData::default();
@@ -227,6 +230,12 @@ impl Probe {
             }
         }
         for flow in flows {
+            let flow = script
+                .flows
+                .iter()
+                .chain(&script.default_flow)
+                .find(|f| f.name == flow.name)
+                .unwrap_or(flow);
             match run.function(&flow.name, &flow.body, &setup_data, None, &mut trace) {
                 vu::Outcome::Done(_) => {}
                 vu::Outcome::Stopped if self.fail_fast && !trace.passed() => return Ok(trace),
