@@ -59,7 +59,16 @@ struct Outgoing {
 impl Vu<'_, '_> {
     /// Sends one request, then runs its checks, outcome metrics and extractions.
     pub(super) fn request(&mut self, request: &Request) -> Result<(), Halt> {
-        let place = self.place(Some(format!("request `{}`", request.name)));
+        // Whatever happens while it runs (an exception, an unsupported form) is
+        // placed at the request.
+        self.path.push(format!("request `{}`", request.name));
+        let sent = self.send_request(request);
+        self.path.pop();
+        sent
+    }
+
+    fn send_request(&mut self, request: &Request) -> Result<(), Halt> {
+        let place = self.place(None);
         let mut outgoing = self.outgoing(request)?;
         let p = &request.params;
         let mut cookies = Vec::new();
