@@ -96,7 +96,7 @@ impl Jar {
                 }
                 "max-age" => {
                     max_age_seen = true;
-                    expired = val.parse::<i64>().map_or(false, |secs| secs <= 0);
+                    expired = val.parse::<i64>().is_ok_and(|secs| secs <= 0);
                 }
                 "expires" if !max_age_seen => {
                     expired = http_date_secs(val).is_some_and(|at| at <= now_secs());

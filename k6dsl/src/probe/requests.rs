@@ -382,7 +382,7 @@ impl Vu<'_, '_> {
                 if (hops.len() as u32) < max_redirects {
                     hops.push((url.clone(), status));
                     url = resolve(&url, &location);
-                    if matches!(status, 301 | 302 | 303) && method != "HEAD" {
+                    if (301..=303).contains(&status) && method != "HEAD" {
                         method = "GET".into();
                         body = None;
                     }
