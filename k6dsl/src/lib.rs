@@ -59,11 +59,14 @@
 //!   over a file a person edited); [`output::build_script`] does it from `build.rs`.
 //! - [`run`] starts k6 on a script, never hangs, and reads its verdict, thresholds,
 //!   checks and metrics back as a [`run::RunResult`].
+//! - [`probe`] runs the model's flows once in-process, without k6 (beside [`run`]):
+//!   a typed trace of each request, check and extracted value, for functional API
+//!   tests and pre-flights before a load run.
 //! - [`results`] turns what a run left behind into answers: the streamed `--out json`
 //!   ([`results::stream`]), HTML/JUnit/Markdown reports ([`results::report`]) and
 //!   comparisons with baselines ([`results::compare`]).
 //!
-//! [`run`] and [`results`] need the default feature `run`; a `build.rs` that only
+//! [`run`], [`probe`] and [`results`] need the default feature `run`; a `build.rs` that only
 //! generates scripts can leave it out (`default-features = false`) and compile less.
 
 #![warn(missing_docs)]
