@@ -31,8 +31,8 @@
 //! are sent one after the other. What cannot run in Rust is a clear
 //! [`ProbeError::Unsupported`] naming the step: raw JavaScript, digest and NTLM
 //! authentication, brotli and zstd request compression, a regular expression
-//! using JavaScript features Rust's regex lacks; `https` URLs too (the client is
-//! built without TLS).
+//! using JavaScript features Rust's regex lacks. An `https` request fails in the
+//! trace (status 0): the client is built without TLS.
 //!
 //! By concern: `values` (JavaScript's values and conversions), `json_path`
 //! (k6's `res.json(path)`), `cookies` (the VU's jar), `vu` (evaluating values and

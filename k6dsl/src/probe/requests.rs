@@ -418,6 +418,10 @@ impl Vu<'_, '_> {
         timeout: Duration,
     ) -> Result<http::Response<ureq::Body>, String> {
         use ureq::RequestExt;
+        if url.starts_with("https://") {
+            // ureq is built without a TLS stack (no C build, no certificates).
+            return Err("https is not supported in-process (the probe's client has no TLS)".into());
+        }
         let uri: http::Uri = escape_url(url)
             .parse()
             .map_err(|e| format!("the URL {url} does not parse: {e}"))?;
