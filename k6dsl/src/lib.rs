@@ -59,13 +59,16 @@
 //!   over a file a person edited); [`output::build_script`] does it from `build.rs`.
 //! - [`run`] starts k6 on a script, never hangs, and reads its verdict, thresholds,
 //!   checks and metrics back as a [`run::RunResult`].
+//! - [`probe`] runs the model's flows once in-process, without k6 (beside [`run`]):
+//!   a typed trace of each request, check and extracted value, for functional API
+//!   tests and pre-flights before a load run.
 //! - [`results`] turns what a run left behind into answers: the streamed `--out json`
 //!   ([`results::stream`]), HTML/JUnit/Markdown reports ([`results::report`]) and
 //!   comparisons with baselines ([`results::compare`]).
 //! - [`k8s`] writes a test as k6-operator manifests (a TestRun and a ConfigMap with
 //!   its `k6 archive`), and runs setup() and teardown() once around them.
 //!
-//! [`run`], [`results`] and [`k8s`] need the default feature `run`; a `build.rs` that only
+//! [`run`], [`probe`], [`results`] and [`k8s`] need the default feature `run`; a `build.rs` that only
 //! generates scripts can leave it out (`default-features = false`) and compile less.
 
 #![warn(missing_docs)]
@@ -79,6 +82,8 @@ pub mod k8s;
 pub mod model;
 pub mod output;
 pub mod plan;
+#[cfg(feature = "run")]
+pub mod probe;
 #[cfg(feature = "run")]
 pub mod results;
 #[cfg(feature = "run")]

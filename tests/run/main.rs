@@ -5,6 +5,7 @@
 //! whole library once); run it alone with `cargo test --test run`.
 
 mod checkout;
+mod probe;
 mod runner;
 mod shop_logic;
 mod split;

@@ -152,7 +152,7 @@ fn what_breaks_when_split_is_said_before_k6_runs() {
         warnings,
         [
             "scenario `many`: split: instance 3 of 3 gets none of its 2 VUs, so it runs on 2 instances only",
-            "setup(): split: sends POST `reset`, and each of the 3 instances runs its own setup(), so it runs 3 times: run setup() once (k6dsl's cluster runner, `k6dsl k8s`) or make it safe to repeat",
+            "setup(): split: sends POST `reset`, and each of the 3 instances runs its own setup(), so it runs 3 times: run setup() once (Runner::run_split does; on Kubernetes, `k6dsl setup` and `k6dsl k8s --setup-data`) or make it safe to repeat",
             "flow `signup`: split: uses `__VU` (Value::vu()), which repeats across instances (each has a VU 1): for a value unique in the whole test use Value::vu_in_test() (exec.vu.idInTest) or Value::iteration_in_test() (exec.scenario.iterationInTest)",
         ]
     );

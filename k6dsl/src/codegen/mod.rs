@@ -10,7 +10,7 @@
 //! says; where k6's API wants a string or a number they are converted
 //! (`String(x)`, `Number(x)`) exactly as JavaScript would convert them implicitly.
 
-mod check_names;
+pub(crate) mod check_names;
 mod doc;
 mod file;
 mod flows;

@@ -13,7 +13,7 @@ use super::archive::{clean_env, log_file, write_scratch};
 use super::error::io;
 use super::K8sError;
 use crate::plan::Plan;
-use crate::run::{find_k6, Rest, Stage};
+use crate::run::{find_k6, Phase, Rest};
 use crate::{model, Files, Target};
 
 /// k6 on this machine, to run a test's `setup()` once before a TestRun (its data
@@ -246,7 +246,7 @@ impl Paused {
                 )));
             }
             if let Ok(status) = self.rest.status() {
-                if status.stage >= Stage::Paused {
+                if status.phase >= Phase::Paused {
                     return Ok(());
                 }
             }

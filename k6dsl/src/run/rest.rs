@@ -3,8 +3,10 @@
 //! instances: start a paused test, run setup on one instance and hand its data
 //! to the others, stop, run teardown.
 //!
-//! Only ever on 127.0.0.1, so the client ignores proxies and has short timeouts: a
-//! k6 that does not answer within them is treated as not there.
+//! Only ever on 127.0.0.1, so the client ignores proxies and has short timeouts
+//! (a k6 that does not answer within them is treated as not there), except for
+//! running setup() and teardown(), which take as long as they take: k6's own
+//! `setupTimeout` and `teardownTimeout` bound them.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -89,7 +91,14 @@ impl std::fmt::Display for RestError {
 pub struct Rest {
     base: String,
     agent: ureq::Agent,
+    /// For setup() and teardown(): bounded by k6's own timeouts, and by
+    /// [`LIFECYCLE_TIMEOUT`] should k6 hang.
+    lifecycle: ureq::Agent,
 }
+
+/// The longest setup() or teardown() the client waits for (k6's own timeouts,
+/// 60 s by default, end them first unless a script raises them).
+const LIFECYCLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Deserialize)]
 struct Document<T> {
@@ -131,14 +140,18 @@ struct SetupAttributes {
 impl Rest {
     /// The API of the instance listening on `127.0.0.1:port`.
     pub fn on_port(port: u16) -> Rest {
-        let config = ureq::Agent::config_builder()
-            .proxy(None)
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .build();
+        let agent = |timeout: Duration| {
+            let config = ureq::Agent::config_builder()
+                .proxy(None)
+                .http_status_as_error(false)
+                .timeout_global(Some(timeout))
+                .build();
+            ureq::Agent::new_with_config(config)
+        };
         Rest {
             base: format!("http://127.0.0.1:{port}/v1"),
-            agent: ureq::Agent::new_with_config(config),
+            agent: agent(Duration::from_secs(10)),
+            lifecycle: agent(LIFECYCLE_TIMEOUT),
         }
     }
 
@@ -185,7 +198,9 @@ impl Rest {
     pub fn run_setup(&self) -> Result<serde_json::Value, RestError> {
         let setup: Document<Resource<SetupAttributes>> = self.read(
             "POST /v1/setup",
-            self.agent.post(format!("{}/setup", self.base)).send_empty(),
+            self.lifecycle
+                .post(format!("{}/setup", self.base))
+                .send_empty(),
         )?;
         Ok(setup.data.attributes.data)
     }
@@ -217,7 +232,7 @@ impl Rest {
     /// `POST /v1/teardown`: runs teardown() with this instance's setup data.
     pub fn run_teardown(&self) -> Result<(), RestError> {
         let response = self
-            .agent
+            .lifecycle
             .post(format!("{}/teardown", self.base))
             .send_empty()
             .map_err(|e| RestError(format!("POST /v1/teardown: {e}")))?;

@@ -406,7 +406,8 @@ fn code_warnings(script: &Script, n: u32, setup: SetupRuns) -> Vec<ValidationErr
                         reason: format!(
                             "sends {request}, and each of the {n} instances runs its own \
                              {function}(), so it runs {n} times: run {function}() once \
-                             (k6dsl's cluster runner, `k6dsl k8s`) or make it safe to repeat"
+                             (Runner::run_split does; on Kubernetes, `k6dsl setup` and \
+                             `k6dsl k8s --setup-data`) or make it safe to repeat"
                         ),
                     },
                 });
