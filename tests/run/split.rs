@@ -338,3 +338,37 @@ fn on_progress_sees_the_run_and_can_stop_it() {
     assert_eq!(single.verdict, Verdict::StoppedEarly);
     assert!(single.elapsed < Duration::from_secs(20));
 }
+
+/// An instance whose k6 cannot start (here every instance: the script imports a
+/// module that is not there) ends the run before anything is sent, with a
+/// verdict naming it and its stderr kept.
+#[test]
+fn an_instance_that_cannot_start_ends_the_run_with_a_verdict_naming_it() {
+    let shop = shop();
+    let dir = tempfile::tempdir().unwrap();
+    let script = shared(6).raw_js_import("./not-there.js", ["helper"]);
+    let run = runner(&dir, &shop)
+        .run_split(&script, &Split::equal(2))
+        .unwrap();
+    assert_eq!(
+        run.result.verdict,
+        Verdict::InstanceDidNotStart(1),
+        "{:#?}",
+        run.notes
+    );
+    assert!(
+        run.notes[0].starts_with("instance 1 did not start"),
+        "{:?}",
+        run.notes
+    );
+    assert!(
+        run.instances[0].stderr.contains("not-there.js"),
+        "{}",
+        run.instances[0].stderr
+    );
+    assert_eq!(
+        shop.route_counts().values().sum::<u64>(),
+        0,
+        "nothing was sent"
+    );
+}
