@@ -404,6 +404,15 @@ fn read_parameters(
                 }
             };
             let example = p.get("example").cloned().or_else(|| first_example(doc, p));
+            if location == Location::Header {
+                if let Some(problem) = header_problem(name, example.as_ref()) {
+                    problems.push(Problem {
+                        at,
+                        message: problem,
+                    });
+                    continue;
+                }
+            }
             let parameter = Parameter {
                 name: name.to_string(),
                 location,
@@ -417,6 +426,24 @@ fn read_parameters(
         }
     }
     found
+}
+
+/// Why a header parameter cannot be sent as documented: a name that is not an HTTP
+/// token, or an example with a line break (HTTP forbids both; k6 would fail).
+fn header_problem(name: &str, example: Option<&Json>) -> Option<String> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Some(format!(
+            "header parameter `{name}` is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only): rename it"
+        ));
+    }
+    let text = example.map(super::sample::as_text).unwrap_or_default();
+    if text.contains(['\r', '\n']) {
+        return Some(format!(
+            "the example of header parameter `{name}` contains a line break, which HTTP forbids in a header: remove it"
+        ));
+    }
+    None
 }
 
 /// The value of the first entry of an `examples` map (Example objects, maybe references).

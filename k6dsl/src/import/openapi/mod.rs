@@ -16,7 +16,8 @@
 //! "#;
 //! let imported = import(spec, &ImportOptions::default())?;
 //! let js = k6dsl::generate(&imported.script, k6dsl::Target::JAVASCRIPT).unwrap();
-//! assert!(js.script().contains("/products/${__ENV.ID || \"7\"}"), "{}", js.script());
+//! assert!(js.script().contains("const ID = __ENV.ID || \"7\";"), "{}", js.script());
+//! assert!(js.script().contains("`${BASE_URL}/products/${ID}`"), "{}", js.script());
 //! assert!(imported.rust.contains("pub fn get_product(id: impl Into<Value>) -> Request {"));
 //! assert_eq!(imported.report.imported, ["getProduct"]);
 //! # Ok::<(), k6dsl::import::openapi::ImportError>(())

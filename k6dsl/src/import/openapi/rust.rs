@@ -55,6 +55,9 @@ fn url(mut parts: Vec<Value>, query: Vec<(&str, Value)>) -> Value {
 }
 ";
 
+/// Makes the statement that sends a parameter (its name, the value's code).
+type Statement = fn(&str, &str) -> String;
+
 fn function(doc: &Json, op: &Operation, name: &str, types: &mut Types) -> String {
     let mut out = String::new();
     if let Some(summary) = &op.summary {
@@ -106,7 +109,7 @@ fn function(doc: &Json, op: &Operation, name: &str, types: &mut Types) -> String
     let mut query_code = Vec::new();
     let mut header_code = Vec::new();
     for p in &op.parameters {
-        let (code, wrap): (&mut Vec<String>, fn(&str, &str) -> String) = match p.location {
+        let (code, wrap): (&mut Vec<String>, Statement) = match p.location {
             Location::Path => continue,
             Location::Query => (&mut query_code, |name, value| {
                 format!(
