@@ -31,6 +31,7 @@
 //! | `GET /digest-auth/{user}/{password}` | digest (MD5, `qop=auth`) | 200 `{"authenticated","user"}` when the response hash is right, else 401 with a challenge |
 //! | `GET /ntlm-auth/{user}/{password}` | NTLM (NTLMv2) | 401 `NTLM`, 401 with a challenge for a NEGOTIATE message, then 200 `{"authenticated","user"}` when the AUTHENTICATE message's NTLMv2 proof is right, else 401 |
 //! | `GET /status/{code}`, `GET /delay/{ms}`, `GET /redirect/{n}` | | that status; a late 200; a 302 chain to `/health` |
+//! | `GET /openapi.json` | | this shop's OpenAPI 3 document ([`OPENAPI`]): health, login, products, user, cart, checkout, orders |
 //! | `GET /stats` | | `{"routes":{"GET /products/{id}":12,...},"total":N}`: requests per route since the shop started (itself not counted; what no route matches under `unmatched`), to check a distributed run's traffic from outside |
 //!
 //! Missing or unknown tokens get 401 `{"error":"unauthorized"}`.
@@ -53,6 +54,10 @@ use std::time::Duration;
 
 use state::Shop;
 pub use util::base64_encode;
+
+/// The shop's OpenAPI 3.0 document, served at `GET /openapi.json`: the main
+/// endpoints (health, login, products, the user, the cart, checkout, orders).
+pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every demo user's password.
 pub const PASSWORD: &str = "demo-pass";

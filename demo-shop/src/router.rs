@@ -29,6 +29,7 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
     Router::new()
         .route("/health", get(|| async { Json(json!({ "status": "ok" })) }))
         .route("/stats", get(stats))
+        .route("/openapi.json", get(openapi))
         .route("/auth/login", post(login))
         .route(
             "/session",
@@ -68,6 +69,15 @@ pub(crate) fn router(shop: Arc<Shop>) -> Router {
             record_and_delay,
         ))
         .with_state(shop)
+}
+
+/// `GET /openapi.json`: the shop's OpenAPI 3 document (its main endpoints), as
+/// `k6dsl import openapi` reads it.
+async fn openapi() -> Response {
+    Response::builder()
+        .header("content-type", "application/json")
+        .body(Body::from(crate::OPENAPI))
+        .expect("a static response")
 }
 
 /// `GET /stats`: `{"routes":{"GET /products":12,...},"total":N}`, the requests

@@ -11,6 +11,7 @@
 //! k6dsl k8s PLAN -n N -o DIR        k6-operator manifests: TestRun, ConfigMap (k6 archive), README
 //! k6dsl setup PLAN -o FILE          run setup() once here; its data for `k8s --setup-data`
 //! k6dsl teardown PLAN --setup-data FILE   run teardown() once here, after the TestRun
+//! k6dsl import openapi FILE -o DIR  a plan and a Rust module from an OpenAPI 3 document
 //! ```
 //!
 //! The command line is [`Cli`], read by clap: `k6dsl help`, `k6dsl help gen` or
@@ -40,9 +41,11 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use k6dsl::output::OutputDir;
 use k6dsl::plan::{Format, Plan, PlanError};
 
+mod import;
 mod k8s;
 mod merge;
 
+pub use import::{ImportKind, OpenApiArgs};
 pub use k8s::{K8sArgs, SetupArgs, TeardownArgs};
 use merge::merge_files;
 pub use merge::Merge;
@@ -205,6 +208,9 @@ give the test's plan with --plan to judge every declared threshold.",
     /// Run PLAN's teardown() once on this machine with the data `setup` wrote
     #[command(long_about = k8s::TEARDOWN_ABOUT, after_help = AFTER_HELP)]
     Teardown(TeardownArgs),
+    /// Write a plan and Rust request constructors from an API description
+    #[command(subcommand, after_help = AFTER_HELP)]
+    Import(ImportKind),
     /// Print the version (as --version does)
     #[command(hide = true)]
     Version,
@@ -282,6 +288,7 @@ pub fn execute(cli: Cli, out: &mut impl Write, err: &mut impl Write) -> i32 {
         Command::K8s(args) => k8s::k8s(&args, out, err),
         Command::Setup(args) => k8s::setup(&args, out),
         Command::Teardown(args) => k8s::teardown(&args, out),
+        Command::Import(kind) => import::run(&kind, out),
         command => execute_command(command, out),
     };
     match done {
@@ -314,6 +321,8 @@ enum Failure {
     },
     /// The file could not be read, or the project not written.
     Other(String),
+    /// Problems already placed (`FILE: at #/pointer: ...`), printed as they are.
+    Placed(String),
 }
 
 impl Failure {
@@ -342,6 +351,7 @@ impl fmt::Display for Failure {
                 write!(f, "{file}: {errors}\nk6dsl: nothing was written")
             }
             Failure::Other(message) => write!(f, "k6dsl: {message}"),
+            Failure::Placed(message) => f.write_str(message),
         }
     }
 }
@@ -377,7 +387,11 @@ fn execute_command(command: Command, out: &mut impl Write) -> Result<(), Failure
             let report = write_project(&gen.output, files, gen.force)?;
             print(out, &format!("{report}\n"))
         }
-        Command::Merge(_) | Command::K8s(_) | Command::Setup(_) | Command::Teardown(_) => {
+        Command::Merge(_)
+        | Command::K8s(_)
+        | Command::Setup(_)
+        | Command::Teardown(_)
+        | Command::Import(_) => {
             unreachable!("execute runs these itself")
         }
     }

@@ -4,7 +4,8 @@
 //! Each `tests/cmd/NAME.toml` runs the real binary with `args`; `NAME.stdout` and
 //! `NAME.stderr` are what it must print on each stream (an empty file: nothing),
 //! and `NAME.out/` the files it must write. The plans they read are in
-//! `tests/cmd/plans/`. After a deliberate change, rewrite the transcripts with
+//! `tests/cmd/plans/`, the OpenAPI documents `import` reads in `tests/cmd/specs/`.
+//! After a deliberate change, rewrite the transcripts with
 //! `TRYCMD=overwrite cargo test -p k6dsl-cli --test cli` and review the diff;
 //! without `TRYCMD=overwrite` (as on CI) a difference fails the test.
 

@@ -77,6 +77,7 @@ mod dsl;
 mod generate;
 
 pub mod codegen;
+pub mod import;
 #[cfg(feature = "run")]
 pub mod k8s;
 pub mod model;

@@ -2,6 +2,7 @@
 //! (a free port), talks only to it, and stops it by dropping it.
 
 mod client;
+mod openapi;
 mod orders;
 mod session;
 mod uploads;
