@@ -16,7 +16,7 @@ mod shop_api {
 }
 
 fn checked_in_path() -> PathBuf {
-    k6dsl_suite::tools::repo_root().join("tests/import/shop_api.rs")
+    k6dsl_suite::tools::repo_root().join("tests/front_ends/import/shop_api.rs")
 }
 
 /// The checked-in module is what the import writes today; `K6DSL_UPDATE_GOLDEN=1`
@@ -33,8 +33,8 @@ fn the_checked_in_module_is_what_the_import_writes() {
     let on_disk = std::fs::read_to_string(&path).expect("the checked-in module");
     assert!(
         on_disk == rust,
-        "tests/import/shop_api.rs differs from the import; rewrite it with \
-         `K6DSL_UPDATE_GOLDEN=1 cargo test --test import` and review the diff\n--- import ---\n{rust}"
+        "tests/front_ends/import/shop_api.rs differs from the import; rewrite it with \
+         `K6DSL_UPDATE_GOLDEN=1 cargo test --test front_ends import` and review the diff\n--- import ---\n{rust}"
     );
 }
 

@@ -1,7 +1,6 @@
-//! Importers: OpenAPI documents (the demo shop's own, a third party's from a
-//! registry package, hostile and malformed ones) turned into plans and Rust.
-//!
-//! One of the integration-test binaries; run it alone with `cargo test --test import`.
+//! Importers, the front end that starts from what exists: OpenAPI documents (the
+//! demo shop's own, a third party's from a registry package, hostile and malformed
+//! ones) turned into plans and Rust.
 
 mod openapi_errors;
 mod openapi_hostile;
