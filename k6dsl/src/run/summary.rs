@@ -171,18 +171,25 @@ pub enum Outcome {
     /// The summary does not have it (k6 stopped before writing one, say).
     NotReported,
     /// Its metric (or sub-metric: no sample carried the selector's tags) received
-    /// no samples, so k6 judged nothing: k6 skips such a threshold, reports it as
-    /// not failed and shows the statistic as 0. It does not count as passed
+    /// no samples, so k6 judged nothing, yet reported the threshold as not failed
+    /// (showing the statistic as 0). It does not count as passed
     /// ([`ThresholdResult::passed`] is false, so [`RunResult::assert_passed`]
     /// panics and JUnit has a failure saying so), though k6's exit code (and so
     /// the [`Verdict`](super::Verdict)) is unaffected.
     ///
-    /// k6 1.1 skips thresholds without samples on Trends and Rates only; a Counter
-    /// or Gauge without samples is judged at 0 (`count>0` fails, `count<1` holds:
-    /// a count of nothing is 0), so those stay [`Outcome::Passed`] or
-    /// [`Outcome::Failed`]. Told from the summary: a Trend's `count` (the runner
-    /// always asks k6 for it) or a Rate's passes plus fails is 0, or k6 calls the
-    /// threshold held while the value it shows breaks the bound.
+    /// What k6 1.1 does with a metric without samples, by kind:
+    /// - a **Rate** has no rate to compare: k6 skips the threshold and reports it
+    ///   held, which is this outcome;
+    /// - a **Trend** is judged at 0: a bound 0 breaks fails (`min>10`:
+    ///   [`Outcome::Failed`]), one 0 keeps is reported held (`avg<5`), which is
+    ///   this outcome, since nothing was judged;
+    /// - a **Counter** or **Gauge** is judged at 0 too, and a count of nothing
+    ///   is 0, so those stay [`Outcome::Passed`] (`count<1`) or
+    ///   [`Outcome::Failed`] (`count>0`).
+    ///
+    /// Told from the summary: a Trend's `count` (the runner always asks k6 for
+    /// it) or a Rate's passes plus fails is 0, or k6 calls the threshold held
+    /// while the value it shows breaks the bound.
     ///
     /// [`RunResult::assert_passed`]: super::RunResult::assert_passed
     NoSamples,
